@@ -1,0 +1,10 @@
+//! Events of every contract, defined once so dApps, indexers and tests decode them with one crate.
+//! They carry ids, hashes, states and amounts only.
+
+pub use crate::governance::{
+    AdminChanged, AdminProposed, GovernorAdded, GovernorRemoved, PauseChanged,
+};
+
+pub mod audit;
+pub mod consent;
+pub mod registry;

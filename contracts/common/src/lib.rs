@@ -1,0 +1,39 @@
+//! The shared vocabulary of the CareChain suite: ids, roles, data categories, purposes of use, the
+//! error enum, events, cross-contract traits and the governance module every contract embeds.
+//!
+//! Privacy rule for everything here: no free-form text and no personal data. Byte fields are
+//! digests, random pseudonymous ids, public keys, bounded encrypted locators or GS1 lot numbers.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod audit;
+pub mod consent_types;
+pub mod error;
+pub mod events;
+pub mod governance;
+pub mod ids;
+pub mod index;
+pub mod registry_types;
+pub mod traits;
+pub mod vocab;
+pub mod xcall;
+
+#[cfg(feature = "std")]
+pub mod verify;
+
+pub use audit::*;
+pub use consent_types::*;
+pub use error::{CallFailure, Callee, Error, Result};
+pub use governance::{ensure_nonzero, zero_account, Governance, Governed};
+pub use ids::*;
+pub use index::PatientIndex;
+pub use registry_types::*;
+pub use traits::*;
+pub use vocab::*;
+
+/// SHA-256 through the chain's host function (cheaper than hashing in Wasm).
+pub fn sha256(bytes: &[u8]) -> Digest {
+    let mut out = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Sha2x256>(bytes, &mut out);
+    Digest(out)
+}

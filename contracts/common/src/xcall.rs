@@ -1,0 +1,54 @@
+//! Turning the outcome of a cross-contract call into the suite's typed error.
+//!
+//! `try_invoke` gives `Result<MessageResult<R>, ink::env::Error>`: the outer error is a trap or a
+//! failed call (callee panicked, ran out of gas, is not a contract), the middle one a `LangError`
+//! (the callee did not understand the call), and for messages returning `Result` the inner one is
+//! the callee's own refusal. Each becomes `Error::Downstream(callee, how)`; callers never see a
+//! half-understood answer.
+
+use crate::error::{CallFailure, Callee, Error, Result};
+
+type Invoked<R> = core::result::Result<ink::MessageResult<R>, ink::env::Error>;
+
+/// A call to a message that cannot fail on its own (a read).
+pub fn read<T>(callee: Callee, outcome: Invoked<T>) -> Result<T> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(_)) => Err(Error::Downstream(callee, CallFailure::LangError)),
+        Err(_) => Err(Error::Downstream(callee, CallFailure::Trapped)),
+    }
+}
+
+/// A call to a message returning `Result<T, Error>`.
+pub fn fallible<T>(callee: Callee, outcome: Invoked<Result<T>>) -> Result<T> {
+    read(callee, outcome)?.map_err(|_| Error::Downstream(callee, CallFailure::Refused))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_is_typed() {
+        let trapped: Invoked<Result<u8>> = Err(ink::env::Error::ReturnError(
+            ink::env::ReturnErrorCode::CalleeTrapped,
+        ));
+        assert_eq!(
+            fallible(Callee::AuditLog, trapped),
+            Err(Error::Downstream(Callee::AuditLog, CallFailure::Trapped))
+        );
+        let lang: Invoked<Result<u8>> = Ok(Err(ink::LangError::CouldNotReadInput));
+        assert_eq!(
+            fallible(Callee::Registry, lang),
+            Err(Error::Downstream(Callee::Registry, CallFailure::LangError))
+        );
+        let refused: Invoked<Result<u8>> = Ok(Ok(Err(Error::NotWriter)));
+        assert_eq!(
+            fallible(Callee::AuditLog, refused),
+            Err(Error::Downstream(Callee::AuditLog, CallFailure::Refused))
+        );
+        let fine: Invoked<Result<u8>> = Ok(Ok(Ok(7)));
+        assert_eq!(fallible(Callee::AuditLog, fine), Ok(7));
+        assert_eq!(read::<u8>(Callee::Provenance, Ok(Ok(3))), Ok(3));
+    }
+}

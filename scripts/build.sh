@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build every contract in release mode with cargo-contract into target/ink/<name>/
+# (<name>.contract, .wasm, .json). cargo-contract runs clippy first with
+# -D clippy::arithmetic_side_effects and the cast lints; any finding fails the build, and so does
+# this script. Usage: scripts/build.sh [contract ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONTRACTS=(registry audit_log consent)
+[ $# -gt 0 ] && CONTRACTS=("$@")
+
+# The contracts use checked arithmetic everywhere; overflow checks turn a missed case into a trap.
+export CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
+# cargo-contract prints anyhow backtraces on failure when this is set; the compiler output is what matters.
+export RUST_BACKTRACE=0
+
+for name in "${CONTRACTS[@]}"; do
+    printf '[build] %s\n' "$name"
+    log=$(mktemp)
+    if ! cargo contract build --release --quiet --manifest-path "contracts/${name}/Cargo.toml" >"$log" 2>&1; then
+        cat "$log"
+        rm -f "$log"
+        echo "[build] FAILED: ${name} (clippy or compilation, output above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
+    for ext in contract wasm json; do
+        [ -s "target/ink/${name}/${name}.${ext}" ] || {
+            echo "[build] missing target/ink/${name}/${name}.${ext}" >&2; exit 1; }
+    done
+    printf '    %s.wasm: %s bytes\n' "$name" "$(wc -c < "target/ink/${name}/${name}.wasm")"
+done

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command: setup, build the contracts, then formatting, clippy, unit tests and the drink
+# integration tests across contracts (real pallet-contracts runtime, in process).
+# Environment: CARECHAIN_FUZZ_CASES (default 256) sets the invariant-fuzzing case count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+bash scripts/build.sh
+
+step() { printf '[test] %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (workspace, all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "cargo test (unit tests + drink integration tests)"
+cargo test --workspace --quiet

@@ -1,0 +1,12 @@
+//! The main job: the healthcare scenario on the in-process chain, printed as a transcript.
+
+use carechain_tests::{scenario, Suite};
+
+fn main() {
+    println!(
+        "CareChain scenario on the in-process chain (drink: pallet-contracts runtime, no node)"
+    );
+    let mut suite = Suite::deploy();
+    let summary = scenario::run(&mut suite);
+    println!("\n== Summary ==\n  {summary:?}");
+}

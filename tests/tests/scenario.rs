@@ -1,0 +1,17 @@
+//! The main job runs end to end and tells the story it claims.
+
+use carechain_tests::{scenario, Suite};
+
+#[test]
+fn the_main_scenario_runs() {
+    let mut suite = Suite::deploy();
+    let summary = scenario::run(&mut suite);
+    assert!(summary.hospital_read_granted);
+    assert!(summary.researcher_denied);
+    assert!(summary.denied_after_revoke);
+    assert!(summary.emergency_granted);
+    // grant, write, read, revoke, read, emergency start, emergency read, emergency stop
+    // (the researcher's denial names the patient too)
+    assert_eq!(summary.patient_trail_len, 9);
+    assert!(summary.chain_verified >= summary.patient_trail_len);
+}
