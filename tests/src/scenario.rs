@@ -2,7 +2,7 @@
 //! call's gas. `scenario` (the binary) prints it; a test runs it and checks its summary.
 
 use crate::audit;
-use crate::chain::Contract::{AuditLog, Consent, Registry};
+use crate::chain::Contract::{AuditLog, Consent, Provenance, Registry};
 use crate::suite::{digest, key_for, Suite};
 use carechain_common::*;
 
@@ -15,6 +15,9 @@ pub struct Summary {
     pub emergency_granted: bool,
     pub patient_trail_len: u64,
     pub chain_verified: u64,
+    pub counterfeit_caught: bool,
+    pub duplicate_flagged: bool,
+    pub shipping_stopped_by_recall: bool,
 }
 
 fn section(title: &str) {
@@ -36,7 +39,7 @@ pub fn run(suite: &mut Suite) -> Summary {
     s.verbose = true;
 
     section("Deployment");
-    for c in [Registry, AuditLog, Consent] {
+    for c in [Registry, AuditLog, Consent, Provenance] {
         let address = s.address(c);
         note(&format!(
             "{:<10} at 0x{}",
@@ -232,6 +235,8 @@ pub fn run(suite: &mut Suite) -> Summary {
         note(&format!("as FHIR AuditEvent: {}", audit::to_fhir(first)));
     }
 
+    drug_supply_chain(s, &mut summary);
+
     section("Anyone verifies the audit chain from genesis");
     let verified = audit::verify_deployed(s).expect("the audit chain verifies");
     let head = s.query::<Digest>(AuditLog, "head", ());
@@ -242,4 +247,123 @@ pub fn run(suite: &mut Suite) -> Summary {
     summary.chain_verified = verified;
     s.verbose = true;
     summary
+}
+
+/// A batch moves from manufacturer to distributor to two pharmacies; one dispenses; a counterfeit
+/// is caught; the regulator recalls and shipping stops.
+fn drug_supply_chain(s: &mut Suite, summary: &mut Summary) {
+    s.verbose = true;
+    section("Pharma: a manufacturer registers a batch");
+    let admin = s.admin();
+    let maker = s.actor("acme-pharma");
+    let distributor = s.actor("medi-distrib");
+    let pharmacy_a = s.actor("corner-pharmacy");
+    let pharmacy_b = s.actor("station-pharmacy");
+    let regulator = s.actor("drug-regulator");
+    s.set_actor(admin);
+    for (who, role, name) in [
+        (maker, Role::Manufacturer, "acme-pharma"),
+        (distributor, Role::Distributor, "medi-distrib"),
+        (pharmacy_a, Role::Pharmacy, "corner-pharmacy"),
+        (pharmacy_b, Role::Pharmacy, "station-pharmacy"),
+        (regulator, Role::Regulator, "drug-regulator"),
+    ] {
+        ok(
+            s.tx::<()>(
+                Registry,
+                "register_organisation",
+                (who, RoleSet::of(&[role]), crate::suite::credential(name)),
+            ),
+            "register organisation",
+        );
+    }
+    let gtin = Gtin(10_614_141_000_415);
+    let lot = LotNumber(b"AMX-2026-001".to_vec());
+    let expiry = s.now() + 540 * DAY_MS;
+    s.set_actor(maker);
+    let batch = ok(
+        s.tx::<BatchId>(
+            Provenance,
+            "register_batch",
+            (
+                gtin,
+                lot.clone(),
+                expiry,
+                5_000u64,
+                5_999u64,
+                1_000u64,
+                digest(b"certificate of analysis AMX-2026-001"),
+            ),
+        ),
+        "register batch",
+    );
+
+    section("Custody: manufacturer -> distributor -> two pharmacies (ship, then accept)");
+    let doc = |n: &str| digest(format!("despatch advice {n}").as_bytes());
+    let t = ok(
+        s.tx::<u64>(Provenance, "ship", (batch, distributor, 600u64, doc("1"))),
+        "ship",
+    );
+    s.set_actor(distributor);
+    ok(s.tx::<()>(Provenance, "accept", (batch, t)), "accept");
+    for (pharmacy, qty, n) in [(pharmacy_a, 100u64, "2"), (pharmacy_b, 50u64, "3")] {
+        s.set_actor(distributor);
+        let t = ok(
+            s.tx::<u64>(Provenance, "ship", (batch, pharmacy, qty, doc(n))),
+            "ship",
+        );
+        s.set_actor(pharmacy);
+        ok(s.tx::<()>(Provenance, "accept", (batch, t)), "accept");
+    }
+
+    section("A pharmacy verifies and dispenses a pack");
+    s.set_actor(pharmacy_a);
+    let v = s.query::<Verification>(Provenance, "verify", (gtin, lot.clone(), 5_042u64));
+    note(&format!(
+        "verify serial 5042: {:?}, batch {:?}, expired {}",
+        v.verdict, v.status, v.expired
+    ));
+    ok(
+        s.tx::<DispenseOutcome>(Provenance, "dispense", (batch, 5_042u64)),
+        "dispense",
+    );
+
+    section("Counterfeits are caught");
+    let fake = s.query::<Verification>(Provenance, "verify", (gtin, lot.clone(), 7_777u64));
+    note(&format!(
+        "a pack printed with serial 7777: {:?}",
+        fake.verdict
+    ));
+    summary.counterfeit_caught = fake.verdict == Verdict::SerialOutOfRange;
+    assert!(summary.counterfeit_caught);
+    s.set_actor(pharmacy_b);
+    let cloned = ok(
+        s.tx::<DispenseOutcome>(Provenance, "dispense", (batch, 5_042u64)),
+        "dispense clone",
+    );
+    summary.duplicate_flagged = cloned == DispenseOutcome::FlaggedSuspect;
+    assert!(
+        summary.duplicate_flagged,
+        "a serial dispensed twice is flagged"
+    );
+    let v = s.query::<Verification>(Provenance, "verify", (gtin, lot, 5_042u64));
+    note(&format!("serial 5042 now verifies as {:?}", v.verdict));
+
+    section("The regulator recalls the batch; shipping stops for every holder");
+    s.set_actor(regulator);
+    ok(
+        s.tx::<()>(Provenance, "recall", (batch, RecallReason::Counterfeit)),
+        "recall",
+    );
+    s.set_actor(distributor);
+    let refused = s.tx::<u64>(Provenance, "ship", (batch, pharmacy_a, 10u64, doc("4")));
+    summary.shipping_stopped_by_recall = refused == Err(Error::BatchRecalled);
+    assert!(summary.shipping_stopped_by_recall);
+    let b = s
+        .query::<Option<Batch>>(Provenance, "batch", batch)
+        .expect("batch");
+    note(&format!(
+        "batch {}: status {:?}, {} transfers, {} dispensed, {} in transit",
+        b.id, b.status, b.transfer_count, b.dispensed, b.in_transit
+    ));
 }

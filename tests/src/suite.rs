@@ -33,8 +33,8 @@ pub struct Wiring {
 }
 
 impl Suite {
-    /// Deploy every contract as `admin`, in dependency order, and wire them: consent is an
-    /// audit-log writer.
+    /// Deploy every contract as `admin`, in dependency order, and wire them: consent and
+    /// provenance are audit-log writers.
     pub fn deploy() -> Suite {
         Self::deploy_with(Wiring::default())
     }
@@ -44,11 +44,15 @@ impl Suite {
         let registry = chain.deploy(Contract::Registry, "new", ());
         let audit = chain.deploy(Contract::AuditLog, "new", ());
         let consent = chain.deploy(Contract::Consent, "new", (registry, audit));
+        let provenance = chain.deploy(Contract::Provenance, "new", (registry, audit));
         if !wiring.skip_consent_writer {
             chain
                 .tx::<()>(Contract::AuditLog, "add_writer", consent)
                 .expect("consent becomes a writer");
         }
+        chain
+            .tx::<()>(Contract::AuditLog, "add_writer", provenance)
+            .expect("provenance becomes a writer");
         Suite { chain, patients: 0 }
     }
 

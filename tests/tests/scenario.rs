@@ -10,6 +10,9 @@ fn the_main_scenario_runs() {
     assert!(summary.researcher_denied);
     assert!(summary.denied_after_revoke);
     assert!(summary.emergency_granted);
+    assert!(summary.counterfeit_caught);
+    assert!(summary.duplicate_flagged);
+    assert!(summary.shipping_stopped_by_recall);
     // grant, write, read, revoke, read, emergency start, emergency read, emergency stop
     // (the researcher's denial names the patient too)
     assert_eq!(summary.patient_trail_len, 9);

@@ -7,4 +7,5 @@ pub use crate::governance::{
 
 pub mod audit;
 pub mod consent;
+pub mod provenance;
 pub mod registry;
