@@ -2,9 +2,10 @@
 //! call's gas. `scenario` (the binary) prints it; a test runs it and checks its summary.
 
 use crate::audit;
-use crate::chain::Contract::{AuditLog, Consent, Provenance, Registry};
+use crate::chain::Contract::{AuditLog, Claims, Consent, Provenance, Registry};
 use crate::suite::{digest, key_for, Suite};
 use carechain_common::*;
+use ink::primitives::AccountId;
 
 /// What the scenario observed, for the test that runs it.
 #[derive(Debug, Default, Clone)]
@@ -18,6 +19,12 @@ pub struct Summary {
     pub counterfeit_caught: bool,
     pub duplicate_flagged: bool,
     pub shipping_stopped_by_recall: bool,
+    pub claim_status: Option<ClaimStatus>,
+    pub settled_amount: Balance,
+    pub provider_received: Balance,
+    pub duplicate_refused: bool,
+    pub recalled_drug_refused: bool,
+    pub no_consent_refused: bool,
 }
 
 fn section(title: &str) {
@@ -39,7 +46,7 @@ pub fn run(suite: &mut Suite) -> Summary {
     s.verbose = true;
 
     section("Deployment");
-    for c in [Registry, AuditLog, Consent, Provenance] {
+    for c in [Registry, AuditLog, Consent, Provenance, Claims] {
         let address = s.address(c);
         note(&format!(
             "{:<10} at 0x{}",
@@ -235,7 +242,8 @@ pub fn run(suite: &mut Suite) -> Summary {
         note(&format!("as FHIR AuditEvent: {}", audit::to_fhir(first)));
     }
 
-    drug_supply_chain(s, &mut summary);
+    let drug = drug_supply_chain(s, &mut summary);
+    insurance_claims(s, &mut summary, patient, hospital, record, drug);
 
     section("Anyone verifies the audit chain from genesis");
     let verified = audit::verify_deployed(s).expect("the audit chain verifies");
@@ -251,7 +259,7 @@ pub fn run(suite: &mut Suite) -> Summary {
 
 /// A batch moves from manufacturer to distributor to two pharmacies; one dispenses; a counterfeit
 /// is caught; the regulator recalls and shipping stops.
-fn drug_supply_chain(s: &mut Suite, summary: &mut Summary) {
+fn drug_supply_chain(s: &mut Suite, summary: &mut Summary) -> DrugRef {
     s.verbose = true;
     section("Pharma: a manufacturer registers a batch");
     let admin = s.admin();
@@ -366,4 +374,200 @@ fn drug_supply_chain(s: &mut Suite, summary: &mut Summary) {
         "batch {}: status {:?}, {} transfers, {} dispensed, {} in transit",
         b.id, b.status, b.transfer_count, b.dispensed, b.in_transit
     ));
+    DrugRef {
+        batch,
+        serial: 5_043,
+    }
+}
+
+/// Insurer escrow, a consented claim partially approved and settled, a duplicate, a recalled drug
+/// and a claim without payment consent refused.
+fn insurance_claims(
+    s: &mut Suite,
+    summary: &mut Summary,
+    patient: PatientId,
+    hospital: AccountId,
+    record: RecordId,
+    recalled_drug: DrugRef,
+) {
+    section("Insurance: an insurer funds its escrow and covers Alice");
+    let admin = s.admin();
+    let insurer = s.actor("carefirst-insurance");
+    let other_insurer = s.actor("unity-health");
+    let alice = s.actor("alice");
+    s.set_actor(admin);
+    for (who, name) in [
+        (insurer, "carefirst-insurance"),
+        (other_insurer, "unity-health"),
+    ] {
+        ok(
+            s.tx::<()>(
+                Registry,
+                "register_organisation",
+                (
+                    who,
+                    RoleSet::of(&[Role::Insurer]),
+                    crate::suite::credential(name),
+                ),
+            ),
+            "register insurer",
+        );
+    }
+    let now = s.now();
+    let terms = PolicyTerms {
+        coverage: CoverageSet::of(&[
+            ServiceCategory::Consultation,
+            ServiceCategory::Laboratory,
+            ServiceCategory::Pharmacy,
+        ]),
+        period_start: now,
+        period_end: now + 365 * DAY_MS,
+        annual_limit: 50_000,
+        deductible: 200,
+        coinsurance_bps: 2_000,
+    };
+    let mut policies = Vec::new();
+    for who in [insurer, other_insurer] {
+        s.set_actor(who);
+        ok(
+            s.tx_with_value::<()>(Claims, "deposit", (), 1_000_000),
+            "deposit",
+        );
+        policies.push(ok(
+            s.tx::<PolicyId>(Claims, "create_policy", (patient, terms)),
+            "policy",
+        ));
+    }
+
+    section("Alice lets CareFirst see her lab data for payment");
+    s.set_actor(alice);
+    let scope = GrantScope {
+        categories: CategorySet::of(&[DataCategory::Laboratory]),
+        purposes: PurposeSet::of(&[Purpose::Payment]),
+        valid_from: now,
+        valid_until: now + 365 * DAY_MS,
+    };
+    ok(
+        s.tx::<GrantId>(
+            Consent,
+            "create_grant",
+            (patient, Grantee::Account(insurer), scope, Effect::Permit),
+        ),
+        "payment grant",
+    );
+
+    section("The hospital submits a claim backed by the lab record (consent checked, disclosure logged)");
+    let service = |what: &str| {
+        digest(format!("hmac(provider-insurer key, CPT {what}, 2026-01-01)").as_bytes())
+    };
+    let lab_line = ClaimLine {
+        service: ServiceCategory::Laboratory,
+        service_ref: service("80053"),
+        billed: 1_200,
+        drug: None,
+    };
+    let visit_line = ClaimLine {
+        service: ServiceCategory::Consultation,
+        service_ref: service("99214"),
+        billed: 300,
+        drug: None,
+    };
+    s.set_actor(hospital);
+    let submitted = ok(
+        s.tx::<SubmitOutcome>(
+            Claims,
+            "submit_claim",
+            (policies[0], patient, record, vec![lab_line, visit_line]),
+        ),
+        "submit claim",
+    );
+    let SubmitOutcome::Submitted(claim) = submitted else {
+        panic!("the consented claim must be accepted: {submitted:?}")
+    };
+
+    section(
+        "CareFirst adjudicates: lab allowed 1 000 of 1 200, visit denied -> partially approved",
+    );
+    s.set_actor(insurer);
+    let status = ok(
+        s.tx::<ClaimStatus>(
+            Claims,
+            "adjudicate",
+            (
+                claim,
+                vec![
+                    LineDecision::Approve { allowed: 1_000 },
+                    LineDecision::Deny(DenialReason::NotMedicallyNecessary),
+                ],
+            ),
+        ),
+        "adjudicate",
+    );
+    summary.claim_status = Some(status);
+    let c = s
+        .query::<Option<Claim>>(Claims, "claim", claim)
+        .expect("claim");
+    note(&format!(
+        "lab line: deductible {}, co-insurance {}, plan pays {}; patient owes {}",
+        c.results[0].deductible, c.results[0].coinsurance, c.results[0].plan_pays, c.patient_share
+    ));
+
+    section("Settlement: the approved amount moves from CareFirst's escrow to the hospital, once");
+    let before = s.balance(&hospital);
+    let escrow_before = s.query::<Escrow>(Claims, "escrow", insurer);
+    summary.settled_amount = ok(s.tx::<Balance>(Claims, "settle", claim), "settle");
+    summary.provider_received = s.balance(&hospital) - before;
+    let escrow_after = s.query::<Escrow>(Claims, "escrow", insurer);
+    note(&format!(
+        "hospital balance +{}; CareFirst escrow {} -> {}",
+        summary.provider_received, escrow_before.balance, escrow_after.balance
+    ));
+    assert_eq!(summary.provider_received, summary.settled_amount);
+    assert_eq!(
+        s.tx::<Balance>(Claims, "settle", claim),
+        Err(Error::InvalidClaimState)
+    );
+
+    section("Refusals: an exact duplicate, a recalled drug, a claim without payment consent");
+    s.set_actor(hospital);
+    let duplicate = s.tx::<SubmitOutcome>(
+        Claims,
+        "submit_claim",
+        (policies[0], patient, record, vec![lab_line]),
+    );
+    summary.duplicate_refused = duplicate == Err(Error::DuplicateClaim);
+    let drug_line = ClaimLine {
+        service: ServiceCategory::Pharmacy,
+        service_ref: service("J0456"),
+        billed: 80,
+        drug: Some(recalled_drug),
+    };
+    let recalled = s.tx::<SubmitOutcome>(
+        Claims,
+        "submit_claim",
+        (policies[0], patient, record, vec![drug_line]),
+    );
+    summary.recalled_drug_refused = recalled == Err(Error::DrugRefused);
+    let visit_again = ClaimLine {
+        service_ref: service("99215"),
+        ..visit_line
+    };
+    let unconsented = s.tx::<SubmitOutcome>(
+        Claims,
+        "submit_claim",
+        (policies[1], patient, record, vec![visit_again]),
+    );
+    summary.no_consent_refused = matches!(unconsented, Ok(SubmitOutcome::ConsentDenied { .. }));
+    assert!(
+        summary.duplicate_refused && summary.recalled_drug_refused && summary.no_consent_refused
+    );
+
+    section("Alice reads her claims");
+    s.verbose = false;
+    for c in s.query::<Vec<Claim>>(Claims, "patient_claims", (patient, 0u64, MAX_PAGE)) {
+        note(&format!(
+            "claim {}: {:?}, billed {}, plan paid {}, patient share {}",
+            c.id, c.status, c.billed, c.approved, c.patient_share
+        ));
+    }
 }

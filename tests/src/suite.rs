@@ -33,8 +33,8 @@ pub struct Wiring {
 }
 
 impl Suite {
-    /// Deploy every contract as `admin`, in dependency order, and wire them: consent and
-    /// provenance are audit-log writers.
+    /// Deploy every contract as `admin`, in dependency order, and wire them: consent,
+    /// provenance and claims are audit-log writers; claims is a relying contract of consent.
     pub fn deploy() -> Suite {
         Self::deploy_with(Wiring::default())
     }
@@ -50,9 +50,19 @@ impl Suite {
                 .tx::<()>(Contract::AuditLog, "add_writer", consent)
                 .expect("consent becomes a writer");
         }
+        let claims = chain.deploy(
+            Contract::Claims,
+            "new",
+            (registry, consent, provenance, audit),
+        );
+        for writer in [provenance, claims] {
+            chain
+                .tx::<()>(Contract::AuditLog, "add_writer", writer)
+                .expect("a contract becomes a writer");
+        }
         chain
-            .tx::<()>(Contract::AuditLog, "add_writer", provenance)
-            .expect("provenance becomes a writer");
+            .tx::<()>(Contract::Consent, "add_relying_contract", claims)
+            .expect("claims relies on consent");
         Suite { chain, patients: 0 }
     }
 

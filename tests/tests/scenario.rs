@@ -1,5 +1,6 @@
 //! The main job runs end to end and tells the story it claims.
 
+use carechain_tests::common::ClaimStatus;
 use carechain_tests::{scenario, Suite};
 
 #[test]
@@ -13,6 +14,13 @@ fn the_main_scenario_runs() {
     assert!(summary.counterfeit_caught);
     assert!(summary.duplicate_flagged);
     assert!(summary.shipping_stopped_by_recall);
+    assert_eq!(summary.claim_status, Some(ClaimStatus::PartiallyApproved));
+    // Lab line: allowed 1 000, deductible 200, 20 % of 800 = 160 co-insurance, plan pays 640.
+    assert_eq!(summary.settled_amount, 640);
+    assert_eq!(summary.provider_received, 640);
+    assert!(summary.duplicate_refused);
+    assert!(summary.recalled_drug_refused);
+    assert!(summary.no_consent_refused);
     // grant, write, read, revoke, read, emergency start, emergency read, emergency stop
     // (the researcher's denial names the patient too)
     assert_eq!(summary.patient_trail_len, 9);

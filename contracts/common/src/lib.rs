@@ -7,6 +7,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod audit;
+pub mod claims_types;
 pub mod consent_types;
 pub mod error;
 pub mod events;
@@ -23,6 +24,7 @@ pub mod xcall;
 pub mod verify;
 
 pub use audit::*;
+pub use claims_types::*;
 pub use consent_types::*;
 pub use error::{CallFailure, Callee, Error, Result};
 pub use governance::{ensure_nonzero, zero_account, Governance, Governed};

@@ -6,6 +6,7 @@ pub use crate::governance::{
 };
 
 pub mod audit;
+pub mod claims;
 pub mod consent;
 pub mod provenance;
 pub mod registry;
