@@ -21,11 +21,10 @@ mod claims {
     use carechain_common::events::claims::*;
     use carechain_common::{
         sha256, share_line, xcall, AuditAction, AuditOutcome, AuditRecord, AuditSink, AuditSubject,
-        Callee, Claim, ClaimId, ClaimLine, ClaimStatus, ConsentGate, CoverageSet, DenialReason,
-        Digest, Error, Escrow, Governance, Governed, IdentityView, LineDecision, LineResult,
-        PatientId, PatientIndex, Policy, PolicyId, PolicyTerms, ProvenanceView, Purpose, RecordId,
-        Result, Role, SubmitOutcome, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES,
-        MAX_POLICY_PERIOD,
+        Callee, Claim, ClaimId, ClaimLine, ClaimStatus, ConsentGate, DenialReason, Digest, Error,
+        Escrow, Governance, Governed, IdentityView, LineDecision, LineResult, PatientId,
+        PatientIndex, Policy, PolicyId, PolicyTerms, ProvenanceView, Purpose, RecordId, Result,
+        Role, SubmitOutcome, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES, MAX_POLICY_PERIOD,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
