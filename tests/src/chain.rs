@@ -300,6 +300,15 @@ impl Chain {
             .or_insert_with(|| Artifact::load(name))
     }
 
+    /// The whole chain state, to go back to with [`Chain::restore`].
+    pub fn snapshot(&mut self) -> ink_sandbox::Snapshot {
+        self.session.sandbox().take_snapshot()
+    }
+
+    pub fn restore(&mut self, snapshot: ink_sandbox::Snapshot) {
+        self.session.sandbox().restore_snapshot(snapshot);
+    }
+
     pub fn now(&mut self) -> u64 {
         self.session.sandbox().get_timestamp()
     }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod chain;
+pub mod fixture;
 pub mod scenario;
 pub mod suite;
 
