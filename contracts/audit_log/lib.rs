@@ -15,7 +15,8 @@ mod audit_log {
     use carechain_common::events::audit::{EntryAppended, WriterAdded, WriterRemoved};
     use carechain_common::{
         ensure_nonzero, page_range, sha256, AuditEntry, AuditRecord, AuditSink, Digest, Error,
-        Governance, Governed, PatientId, PatientIndex, Result,
+        Governance, GovernanceInfo, Governed, Page, PatientId, PatientIndex, Result,
+        MAX_AUDIT_BATCH,
     };
     use ink::prelude::vec::Vec;
     use ink::scale::Encode;
@@ -107,43 +108,27 @@ mod audit_log {
                 .collect()
         }
 
-        /// How many entries name `patient`.
-        #[ink(message)]
-        pub fn patient_entry_count(&self, patient: PatientId) -> u64 {
-            self.by_patient.count(patient)
-        }
-
-        /// The patient's entries (who touched my data), oldest first, from the patient's `from`-th.
+        /// The patient's entries (who touched my data), oldest first, from the patient's `from`-th,
+        /// with how many there are in all.
         #[ink(message)]
         pub fn patient_entries(
             &self,
             patient: PatientId,
             from: u64,
             limit: u32,
-        ) -> Vec<AuditEntry> {
+        ) -> Page<AuditEntry> {
             self.by_patient
-                .page(patient, from, limit)
-                .into_iter()
-                .filter_map(|seq| self.entries.get(seq))
-                .collect()
+                .page(patient, from, limit, |seq| self.entries.get(seq))
         }
-    }
 
-    impl AuditSink for AuditLog {
-        /// Writers only. Returns the new entry's sequence number.
-        #[ink(message)]
-        fn append(&mut self, record: AuditRecord) -> Result<u64> {
-            let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
-            if !self.writers.contains(caller) {
-                return Err(Error::NotWriter);
-            }
+        /// Chain one entry onto the head. The caller checked the writer.
+        fn push(&mut self, writer: AccountId, record: AuditRecord) -> Result<u64> {
             ensure_nonzero(&record.actor)?;
             let seq = self.count;
             let next = seq.checked_add(1).ok_or(Error::Overflow)?;
             let mut entry = AuditEntry {
                 seq,
-                writer: caller,
+                writer,
                 record,
                 block: self.env().block_number(),
                 recorded_at: self.env().block_timestamp(),
@@ -158,30 +143,59 @@ mod audit_log {
             self.count = next;
             self.head = entry.hash;
             self.env().emit_event(EntryAppended {
-                writer: caller,
+                writer,
                 seq,
                 hash: entry.hash,
             });
             Ok(seq)
         }
+
+        fn ensure_writer(&self, caller: &AccountId) -> Result<()> {
+            self.gov.ensure_not_paused()?;
+            if self.writers.contains(caller) {
+                Ok(())
+            } else {
+                Err(Error::NotWriter)
+            }
+        }
+    }
+
+    impl AuditSink for AuditLog {
+        /// Writers only. Returns the new entry's sequence number.
+        #[ink(message)]
+        fn append(&mut self, record: AuditRecord) -> Result<u64> {
+            let caller = self.env().caller();
+            self.ensure_writer(&caller)?;
+            self.push(caller, record)
+        }
+
+        /// Writers only. Entries are chained in order; returns the first sequence number.
+        #[ink(message)]
+        fn append_batch(&mut self, records: Vec<AuditRecord>) -> Result<u64> {
+            let caller = self.env().caller();
+            self.ensure_writer(&caller)?;
+            if records.is_empty() {
+                return Err(Error::Empty);
+            }
+            if records.len() > MAX_AUDIT_BATCH {
+                return Err(Error::TooMany);
+            }
+            let first = self.count;
+            for record in records {
+                self.push(caller, record)?;
+            }
+            Ok(first)
+        }
     }
 
     impl Governed for AuditLog {
         #[ink(message)]
-        fn admin(&self) -> AccountId {
-            self.gov.admin()
-        }
-        #[ink(message)]
-        fn pending_admin(&self) -> Option<AccountId> {
-            self.gov.pending_admin()
+        fn governance(&self) -> GovernanceInfo {
+            self.gov.info()
         }
         #[ink(message)]
         fn is_governor(&self, account: AccountId) -> bool {
             self.gov.is_governor(&account)
-        }
-        #[ink(message)]
-        fn paused(&self) -> bool {
-            self.gov.paused()
         }
         #[ink(message)]
         fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {
@@ -249,13 +263,14 @@ mod audit_log {
             assert_eq!(entries.len(), 6);
             assert_eq!(entry_hash(&entries[5]), log.head());
             assert_eq!(verify_chain(&entries, log.head(), log.count()), Ok(()));
-            let mine = log.patient_entries(p1, 0, 0);
+            let mine = log.patient_entries(p1, 0, 0).items;
             assert_eq!(
                 mine.iter().map(|e| e.seq).collect::<Vec<_>>(),
                 vec![0, 2, 4]
             );
-            assert_eq!(log.patient_entries(p1, 1, 1)[0].seq, 2);
-            assert!(log.patient_entries(p1, 3, 5).is_empty());
+            assert_eq!(log.patient_entries(p1, 1, 1).items[0].seq, 2);
+            assert!(log.patient_entries(p1, 3, 5).items.is_empty());
+            assert_eq!(log.patient_entries(p1, 3, 5).total, 3);
 
             let mut tampered = entries.clone();
             tampered[2].record.outcome = AuditOutcome::Success;

@@ -22,9 +22,10 @@ mod claims {
     use carechain_common::{
         sha256, share_line, xcall, AuditAction, AuditOutcome, AuditRecord, AuditSink, AuditSubject,
         Callee, Claim, ClaimId, ClaimLine, ClaimStatus, ConsentGate, DenialReason, Digest, Error,
-        Escrow, Governance, Governed, IdentityView, LineDecision, LineResult, PatientId,
-        PatientIndex, Policy, PolicyId, PolicyTerms, ProvenanceView, Purpose, RecordId, Result,
-        Role, SubmitOutcome, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES, MAX_POLICY_PERIOD,
+        Escrow, Governance, GovernanceInfo, Governed, IdentityView, LineDecision, LineResult, Page,
+        PatientId, PatientIndex, Policy, PolicyId, PolicyTerms, ProvenanceView, Purpose, RecordId,
+        Result, Role, SubmitOutcome, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES,
+        MAX_POLICY_PERIOD,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -477,19 +478,11 @@ mod claims {
             self.claim_count
         }
 
-        #[ink(message)]
-        pub fn patient_claim_count(&self, patient: PatientId) -> u64 {
-            self.patient_claims.count(patient)
-        }
-
         /// The patient's claims, oldest first.
         #[ink(message)]
-        pub fn patient_claims(&self, patient: PatientId, from: u64, limit: u32) -> Vec<Claim> {
+        pub fn patient_claims(&self, patient: PatientId, from: u64, limit: u32) -> Page<Claim> {
             self.patient_claims
-                .page(patient, from, limit)
-                .into_iter()
-                .filter_map(|id| self.claims.get(id))
-                .collect()
+                .page(patient, from, limit, |id| self.claims.get(id))
         }
 
         /// (registry, consent, provenance, audit log) this instance calls.
@@ -742,20 +735,12 @@ mod claims {
 
     impl Governed for Claims {
         #[ink(message)]
-        fn admin(&self) -> AccountId {
-            self.gov.admin()
-        }
-        #[ink(message)]
-        fn pending_admin(&self) -> Option<AccountId> {
-            self.gov.pending_admin()
+        fn governance(&self) -> GovernanceInfo {
+            self.gov.info()
         }
         #[ink(message)]
         fn is_governor(&self, account: AccountId) -> bool {
             self.gov.is_governor(&account)
-        }
-        #[ink(message)]
-        fn paused(&self) -> bool {
-            self.gov.paused()
         }
         #[ink(message)]
         fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {

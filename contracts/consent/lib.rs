@@ -17,13 +17,14 @@
 mod consent {
     use carechain_common::events::consent::*;
     use carechain_common::{
-        ensure_nonzero, evaluate, page_range, xcall, AccessBasis, AccessContext, AuditAction,
-        AuditOutcome, AuditRecord, AuditSink, AuditSubject, Callee, ConsentGate, DataCategory,
-        Decision, DenyReason, Digest, Effect, Emergency, EmergencyId, EmergencyReason,
-        EncryptedLocator, Error, Governance, Governed, Grant, GrantId, GrantScope, GrantSlot,
-        Grantee, IdentityView, PatientId, PatientIndex, Purpose, RecordAccess, RecordAnchor,
-        RecordId, RecordMeta, RecordWrite, Result, Role, DEFAULT_EMERGENCY_WINDOW,
-        MAX_EMERGENCY_WINDOW, MAX_GRANTS_PER_GRANTEE, MIN_EMERGENCY_WINDOW,
+        decide, ensure_nonzero, page_range, xcall, AccessBasis, AccessContext, AccessRequest,
+        AuditAction, AuditOutcome, AuditRecord, AuditSink, AuditSubject, Callee, ConsentGate,
+        DataCategory, Decision, DecisionInputs, DenyReason, Digest, Effect, Emergency, EmergencyId,
+        EmergencyReason, EncryptedLocator, Error, Governance, GovernanceInfo, Governed, Grant,
+        GrantId, GrantScope, GrantSlot, Grantee, IdentityView, Page, PatientId, PatientIndex,
+        Purpose, RecordAccess, RecordAnchor, RecordId, RecordMeta, RecordWrite, Result, Role,
+        DEFAULT_EMERGENCY_WINDOW, MAX_ACCESS_BATCH, MAX_EMERGENCY_WINDOW, MAX_GRANTS_PER_GRANTEE,
+        MIN_EMERGENCY_WINDOW,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -243,19 +244,11 @@ mod consent {
             self.grants.get(id)
         }
 
-        #[ink(message)]
-        pub fn patient_grant_count(&self, patient: PatientId) -> u64 {
-            self.patient_grants.count(patient)
-        }
-
         /// The patient's grants (revoked and expired included), oldest first.
         #[ink(message)]
-        pub fn patient_grants(&self, patient: PatientId, from: u64, limit: u32) -> Vec<Grant> {
+        pub fn patient_grants(&self, patient: PatientId, from: u64, limit: u32) -> Page<Grant> {
             self.patient_grants
-                .page(patient, from, limit)
-                .into_iter()
-                .filter_map(|id| self.grants.get(id))
-                .collect()
+                .page(patient, from, limit, |id| self.grants.get(id))
         }
 
         // ---------------------------------------------------------------- access decisions
@@ -282,6 +275,65 @@ mod consent {
                 purpose,
                 outcome,
             )
+        }
+
+        /// The caller asks for several categories and purposes of one patient at once (up to
+        /// `MAX_ACCESS_BATCH`, as an EHR opening a chart does). Each request is decided, logged as
+        /// its own audit entry and emitted, exactly as `check_access` would; the registry is read
+        /// once and the log is written in one call.
+        #[ink(message)]
+        pub fn check_access_batch(
+            &mut self,
+            patient: PatientId,
+            requests: Vec<AccessRequest>,
+        ) -> Result<Vec<Decision>> {
+            let caller = self.env().caller();
+            self.gov.ensure_not_paused()?;
+            if requests.is_empty() {
+                return Err(Error::Empty);
+            }
+            if requests.len() > MAX_ACCESS_BATCH {
+                return Err(Error::TooMany);
+            }
+            let context = self.context(patient, caller)?;
+            let inputs = self.inputs(patient, caller, &context);
+            let now = self.env().block_timestamp();
+            let records: Vec<AuditRecord> = requests
+                .iter()
+                .map(|r| AuditRecord {
+                    action: AuditAction::AccessCheck,
+                    actor: caller,
+                    patient: Some(patient),
+                    subject: AuditSubject::Category(r.category),
+                    purpose: Some(r.purpose),
+                    outcome: decide(&inputs, r.category, r.purpose, now),
+                })
+                .collect();
+            let first = xcall::fallible(
+                Callee::AuditLog,
+                self.audit
+                    .call_mut()
+                    .append_batch(records.clone())
+                    .try_invoke(),
+            )?;
+            let mut decisions = Vec::with_capacity(records.len());
+            let mut audit_seq = first;
+            for (record, request) in records.iter().zip(requests.iter()) {
+                self.env().emit_event(AccessDecided {
+                    patient,
+                    requester: caller,
+                    subject: record.subject,
+                    purpose: request.purpose,
+                    outcome: record.outcome,
+                    audit_seq,
+                });
+                decisions.push(Decision {
+                    outcome: record.outcome,
+                    audit_seq,
+                });
+                audit_seq = audit_seq.checked_add(1).ok_or(Error::Overflow)?;
+            }
+            Ok(decisions)
         }
 
         /// The caller asks for a record's locator. Granted: the locator comes back (and a gateway
@@ -360,24 +412,17 @@ mod consent {
             self.records.get(record).map(|a| a.meta)
         }
 
-        #[ink(message)]
-        pub fn patient_record_count(&self, patient: PatientId) -> u64 {
-            self.patient_records.count(patient)
-        }
-
+        /// The patient's record anchors (without locators), oldest first.
         #[ink(message)]
         pub fn patient_records(
             &self,
             patient: PatientId,
             from: u64,
             limit: u32,
-        ) -> Vec<RecordMeta> {
-            self.patient_records
-                .page(patient, from, limit)
-                .into_iter()
-                .filter_map(|id| self.records.get(id))
-                .map(|a| a.meta)
-                .collect()
+        ) -> Page<RecordMeta> {
+            self.patient_records.page(patient, from, limit, |id| {
+                self.records.get(id).map(|a| a.meta)
+            })
         }
 
         // ---------------------------------------------------------------- break-glass
@@ -486,22 +531,15 @@ mod consent {
             self.emergencies.get(id)
         }
 
-        /// Number of break-glass sessions ever opened (the regulators' review list).
+        /// Every break-glass session ever opened (the regulators' review list), oldest first.
         #[ink(message)]
-        pub fn emergency_count(&self) -> u64 {
-            self.emergency_count
-        }
-
-        #[ink(message)]
-        pub fn emergencies(&self, from: u64, limit: u32) -> Vec<Emergency> {
-            page_range(from, limit, self.emergency_count)
-                .filter_map(|id| self.emergencies.get(id))
-                .collect()
-        }
-
-        #[ink(message)]
-        pub fn patient_emergency_count(&self, patient: PatientId) -> u64 {
-            self.patient_emergencies.count(patient)
+        pub fn emergencies(&self, from: u64, limit: u32) -> Page<Emergency> {
+            Page {
+                total: self.emergency_count,
+                items: page_range(from, limit, self.emergency_count)
+                    .filter_map(|id| self.emergencies.get(id))
+                    .collect(),
+            }
         }
 
         /// The patient's review list of break-glass sessions.
@@ -511,12 +549,9 @@ mod consent {
             patient: PatientId,
             from: u64,
             limit: u32,
-        ) -> Vec<Emergency> {
+        ) -> Page<Emergency> {
             self.patient_emergencies
-                .page(patient, from, limit)
-                .into_iter()
-                .filter_map(|id| self.emergencies.get(id))
-                .collect()
+                .page(patient, from, limit, |id| self.emergencies.get(id))
         }
 
         #[ink(message)]
@@ -661,9 +696,40 @@ mod consent {
             Ok(Decision { outcome, audit_seq })
         }
 
-        /// The access rule. Patient side (controller, delegate) always; an open break-glass
-        /// session for emergency treatment; otherwise the requester needs a role eligible for
-        /// the purpose and a permit that covers the request with no deny covering it.
+        /// Read what the access rule needs about (patient, requester) once: the registry's
+        /// answer, the requester's open break-glass session, and the live grants that could apply.
+        fn inputs(
+            &self,
+            patient: PatientId,
+            requester: AccountId,
+            context: &AccessContext,
+        ) -> DecisionInputs {
+            let now = self.env().block_timestamp();
+            let patient_side = context.manager.is_some();
+            let mut inputs = DecisionInputs {
+                registration: context.registration,
+                patient_side,
+                emergency: None,
+                roles: context.roles,
+                slots: Vec::new(),
+            };
+            if context.registration.is_none() || patient_side {
+                return inputs;
+            }
+            if context.roles.contains(Role::Provider) {
+                inputs.emergency = self
+                    .open_session(patient, requester, now)
+                    .map(|session| (session.id, session.registration));
+            }
+            inputs.slots = self.slots.get((patient, requester)).unwrap_or_default();
+            inputs.slots.extend(
+                self.slots
+                    .get((patient, carechain_common::zero_account()))
+                    .unwrap_or_default(),
+            );
+            inputs
+        }
+
         fn decide(
             &self,
             patient: PatientId,
@@ -672,35 +738,8 @@ mod consent {
             purpose: Purpose,
             context: &AccessContext,
         ) -> AuditOutcome {
-            let Some(registration) = context.registration else {
-                return AuditOutcome::Denied(DenyReason::PatientNotActive);
-            };
-            if context.manager.is_some() {
-                return AuditOutcome::Granted(AccessBasis::PatientSide);
-            }
-            let now = self.env().block_timestamp();
-            if purpose == Purpose::EmergencyTreatment && context.roles.contains(Role::Provider) {
-                if let Some(session) = self.open_session(patient, requester, now) {
-                    if session.registration == registration {
-                        return AuditOutcome::Granted(AccessBasis::Emergency(session.id));
-                    }
-                }
-            }
-            if !purpose.eligible_roles().intersects(context.roles) {
-                return AuditOutcome::Denied(DenyReason::RoleNotEligible);
-            }
-            let own = self.slots.get((patient, requester)).unwrap_or_default();
-            let anyone = self
-                .slots
-                .get((patient, carechain_common::zero_account()))
-                .unwrap_or_default();
-            evaluate(
-                own.iter().chain(anyone.iter()),
-                registration,
-                category,
-                purpose,
-                now,
-            )
+            let inputs = self.inputs(patient, requester, context);
+            decide(&inputs, category, purpose, self.env().block_timestamp())
         }
 
         fn open_session(
@@ -896,20 +935,12 @@ mod consent {
 
     impl Governed for Consent {
         #[ink(message)]
-        fn admin(&self) -> AccountId {
-            self.gov.admin()
-        }
-        #[ink(message)]
-        fn pending_admin(&self) -> Option<AccountId> {
-            self.gov.pending_admin()
+        fn governance(&self) -> GovernanceInfo {
+            self.gov.info()
         }
         #[ink(message)]
         fn is_governor(&self, account: AccountId) -> bool {
             self.gov.is_governor(&account)
-        }
-        #[ink(message)]
-        fn paused(&self) -> bool {
-            self.gov.paused()
         }
         #[ink(message)]
         fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {

@@ -23,9 +23,9 @@ mod provenance {
     use carechain_common::{
         dispenser_roles, ensure_nonzero, page_range, trading_partner_roles, xcall, AuditAction,
         AuditOutcome, AuditRecord, AuditSink, AuditSubject, Batch, BatchId, BatchStatus, Callee,
-        Digest, DispenseOutcome, Error, Governance, Governed, Gtin, IdentityView, LotNumber,
-        ProvenanceView, QuarantineReason, RecallReason, Result, Role, RoleSet, SerialRecord,
-        SerialState, Transfer, TransferKind, TransferStatus, Verdict, Verification,
+        Digest, DispenseOutcome, Error, Governance, GovernanceInfo, Governed, Gtin, IdentityView,
+        LotNumber, ProvenanceView, QuarantineReason, RecallReason, Result, Role, RoleSet,
+        SerialRecord, SerialState, Transfer, TransferKind, TransferStatus, Verdict, Verification,
         MAX_SERIALS_PER_CALL,
     };
     use ink::codegen::TraitCallBuilder;
@@ -165,7 +165,7 @@ mod provenance {
                 document_hash,
                 TransferKind::Shipment,
                 Vec::new(),
-                trading_partner_roles(),
+                (trading_partner_roles(), trading_partner_roles()),
             )
         }
 
@@ -179,10 +179,6 @@ mod provenance {
             serials: Vec<u64>,
             document_hash: Digest,
         ) -> Result<u64> {
-            let caller = self.env().caller();
-            if !self.roles(caller)?.intersects(dispenser_roles()) {
-                return Err(Error::MissingRole);
-            }
             let record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             self.check_serials(&record, &serials)?;
             let quantity = u64::try_from(serials.len()).map_err(|_| Error::Overflow)?;
@@ -193,7 +189,10 @@ mod provenance {
                 document_hash,
                 TransferKind::Return,
                 serials,
-                RoleSet::of(&[Role::Distributor, Role::Manufacturer]),
+                (
+                    dispenser_roles(),
+                    RoleSet::of(&[Role::Distributor, Role::Manufacturer]),
+                ),
             )
         }
 
@@ -538,7 +537,7 @@ mod provenance {
             document_hash: Digest,
             kind: TransferKind,
             serials: Vec<u64>,
-            recipient_roles: RoleSet,
+            (sender_roles, recipient_roles): (RoleSet, RoleSet),
         ) -> Result<u64> {
             let caller = self.env().caller();
             self.gov.ensure_not_paused()?;
@@ -554,10 +553,14 @@ mod provenance {
             if to == caller {
                 return Err(Error::RecipientNotEligible);
             }
-            if !self.roles(caller)?.intersects(trading_partner_roles()) {
+            let (sender, recipient) = xcall::read(
+                Callee::Registry,
+                self.registry.call().roles_of_pair(caller, to).try_invoke(),
+            )?;
+            if !sender.intersects(sender_roles) {
                 return Err(Error::MissingRole);
             }
-            if !self.roles(to)?.intersects(recipient_roles) {
+            if !recipient.intersects(recipient_roles) {
                 return Err(Error::RecipientNotEligible);
             }
             let left = self
@@ -708,20 +711,12 @@ mod provenance {
 
     impl Governed for Provenance {
         #[ink(message)]
-        fn admin(&self) -> AccountId {
-            self.gov.admin()
-        }
-        #[ink(message)]
-        fn pending_admin(&self) -> Option<AccountId> {
-            self.gov.pending_admin()
+        fn governance(&self) -> GovernanceInfo {
+            self.gov.info()
         }
         #[ink(message)]
         fn is_governor(&self, account: AccountId) -> bool {
             self.gov.is_governor(&account)
-        }
-        #[ink(message)]
-        fn paused(&self) -> bool {
-            self.gov.paused()
         }
         #[ink(message)]
         fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {

@@ -18,9 +18,9 @@ mod registry {
     use carechain_common::events::registry::*;
     use carechain_common::{
         ensure_nonzero, AccessContext, ControlChange, Delegate, DelegateKind, Digest,
-        EncryptionKey, Error, Governance, Governed, IdentityView, ManagerKind, OrgStatus,
-        Organisation, Patient, PatientId, Recovery, Result, Role, RoleSet, DEFAULT_RECOVERY_DELAY,
-        MAX_DELEGATES, MAX_GUARDIANS, MAX_RECOVERY_DELAY,
+        EncryptionKey, Error, Governance, GovernanceInfo, Governed, IdentityView, ManagerKind,
+        OrgStatus, Organisation, Patient, PatientId, Recovery, Result, Role, RoleSet,
+        DEFAULT_RECOVERY_DELAY, MAX_DELEGATES, MAX_GUARDIANS, MAX_RECOVERY_DELAY,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
@@ -622,6 +622,11 @@ mod registry {
         }
 
         #[ink(message)]
+        fn roles_of_pair(&self, first: AccountId, second: AccountId) -> (RoleSet, RoleSet) {
+            (self.roles_of(first), self.roles_of(second))
+        }
+
+        #[ink(message)]
         fn has_role(&self, account: AccountId, role: Role) -> bool {
             self.roles_of(account).contains(role)
         }
@@ -659,20 +664,12 @@ mod registry {
 
     impl Governed for Registry {
         #[ink(message)]
-        fn admin(&self) -> AccountId {
-            self.gov.admin()
-        }
-        #[ink(message)]
-        fn pending_admin(&self) -> Option<AccountId> {
-            self.gov.pending_admin()
+        fn governance(&self) -> GovernanceInfo {
+            self.gov.info()
         }
         #[ink(message)]
         fn is_governor(&self, account: AccountId) -> bool {
             self.gov.is_governor(&account)
-        }
-        #[ink(message)]
-        fn paused(&self) -> bool {
-            self.gov.paused()
         }
         #[ink(message)]
         fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {

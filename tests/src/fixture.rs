@@ -503,14 +503,12 @@ fn governed(contract: Contract) -> Vec<Case> {
             &[Who::Admin, Who::Governor],
             Box::new(|_| enc(true)),
         ),
-        read(contract, "Governed::admin", Box::new(|_| enc(()))),
-        read(contract, "Governed::pending_admin", Box::new(|_| enc(()))),
+        read(contract, "Governed::governance", Box::new(|_| enc(()))),
         read(
             contract,
             "Governed::is_governor",
             Box::new(|f| enc(f.at(Who::Governor))),
         ),
-        read(contract, "Governed::paused", Box::new(|_| enc(()))),
     ]
 }
 
@@ -707,6 +705,17 @@ fn registry() -> Vec<Case> {
     ]
 }
 
+fn sample_record(f: &Fixture) -> AuditRecord {
+    AuditRecord {
+        action: AuditAction::AccessCheck,
+        actor: f.at(Who::Provider),
+        patient: Some(f.patient),
+        subject: AuditSubject::Category(LAB),
+        purpose: Some(Purpose::Treatment),
+        outcome: AuditOutcome::Granted(AccessBasis::Consent(0)),
+    }
+}
+
 fn audit_log() -> Vec<Case> {
     use Contract::AuditLog as A;
     vec![
@@ -726,23 +735,19 @@ fn audit_log() -> Vec<Case> {
             A,
             "AuditSink::append",
             &[Who::SuiteContract],
-            Box::new(|f| {
-                enc(AuditRecord {
-                    action: AuditAction::AccessCheck,
-                    actor: f.at(Who::Provider),
-                    patient: Some(f.patient),
-                    subject: AuditSubject::Category(LAB),
-                    purpose: Some(Purpose::Treatment),
-                    outcome: AuditOutcome::Granted(AccessBasis::Consent(0)),
-                })
-            }),
+            Box::new(|f| enc(sample_record(f))),
+        ),
+        write(
+            A,
+            "AuditSink::append_batch",
+            &[Who::SuiteContract],
+            Box::new(|f| enc(vec![sample_record(f); MAX_AUDIT_BATCH])),
         ),
         read(A, "is_writer", Box::new(|f| enc(f.at(Who::SuiteContract)))),
         read(A, "count", Box::new(|_| enc(()))),
         read(A, "head", Box::new(|_| enc(()))),
         read(A, "entry", Box::new(|_| enc(0u64))),
         read(A, "entries", Box::new(|_| enc((0u64, MAX_PAGE)))),
-        read(A, "patient_entry_count", Box::new(|f| enc(f.patient))),
         read(
             A,
             "patient_entries",
@@ -791,6 +796,19 @@ fn consent() -> Vec<Case> {
             Kind::Decision,
             &[Who::Provider, Who::Patient, Who::Delegate],
             Box::new(|f| enc((f.patient, LAB, Purpose::Treatment))),
+        ),
+        case(
+            C,
+            "check_access_batch",
+            Kind::Decision,
+            &[Who::Provider, Who::Patient, Who::Delegate],
+            Box::new(|f| {
+                let request = AccessRequest {
+                    category: LAB,
+                    purpose: Purpose::Treatment,
+                };
+                enc((f.patient, vec![request; MAX_ACCESS_BATCH]))
+            }),
         ),
         case(
             C,
@@ -877,23 +895,19 @@ fn consent() -> Vec<Case> {
             Box::new(|f| enc((f.patient, f.record, f.at(Who::Insurer), Purpose::Payment))),
         ),
         read(C, "grant", Box::new(|f| enc(f.grant))),
-        read(C, "patient_grant_count", Box::new(|f| enc(f.patient))),
         read(
             C,
             "patient_grants",
             Box::new(|f| enc((f.patient, 0u64, MAX_PAGE))),
         ),
         read(C, "record_meta", Box::new(|f| enc(f.record))),
-        read(C, "patient_record_count", Box::new(|f| enc(f.patient))),
         read(
             C,
             "patient_records",
             Box::new(|f| enc((f.patient, 0u64, MAX_PAGE))),
         ),
         read(C, "emergency", Box::new(|_| enc(0u64))),
-        read(C, "emergency_count", Box::new(|_| enc(()))),
         read(C, "emergencies", Box::new(|_| enc((0u64, MAX_PAGE)))),
-        read(C, "patient_emergency_count", Box::new(|f| enc(f.patient))),
         read(
             C,
             "patient_emergencies",
@@ -1098,7 +1112,6 @@ fn claims() -> Vec<Case> {
         read(CL, "escrow", Box::new(|f| enc(f.at(Who::Insurer)))),
         read(CL, "claim", Box::new(|f| enc(f.approved))),
         read(CL, "claim_count", Box::new(|_| enc(()))),
-        read(CL, "patient_claim_count", Box::new(|f| enc(f.patient))),
         read(
             CL,
             "patient_claims",

@@ -2,6 +2,7 @@
 //! off-chain audit tools, and the main scenario.
 
 pub mod audit;
+pub mod bench;
 pub mod chain;
 pub mod fixture;
 pub mod scenario;

@@ -208,8 +208,9 @@ pub fn run(suite: &mut Suite) -> Summary {
 
     section("Alice reviews who touched her data");
     s.verbose = false;
-    let trail_len = s.query::<u64>(AuditLog, "patient_entry_count", patient);
-    let trail = s.query::<Vec<AuditEntry>>(AuditLog, "patient_entries", (patient, 0u64, MAX_PAGE));
+    let trail = s.query::<Page<AuditEntry>>(AuditLog, "patient_entries", (patient, 0u64, MAX_PAGE));
+    let trail_len = trail.total;
+    let trail = trail.items;
     for entry in &trail {
         let r = &entry.record;
         note(&format!(
@@ -227,8 +228,9 @@ pub fn run(suite: &mut Suite) -> Summary {
         ));
     }
     summary.patient_trail_len = trail_len;
-    let reviews =
-        s.query::<Vec<Emergency>>(Consent, "patient_emergencies", (patient, 0u64, MAX_PAGE));
+    let reviews = s
+        .query::<Page<Emergency>>(Consent, "patient_emergencies", (patient, 0u64, MAX_PAGE))
+        .items;
     note(&format!(
         "break-glass review list: {} session(s), reason {:?}, closed by {}",
         reviews.len(),
@@ -564,7 +566,10 @@ fn insurance_claims(
 
     section("Alice reads her claims");
     s.verbose = false;
-    for c in s.query::<Vec<Claim>>(Claims, "patient_claims", (patient, 0u64, MAX_PAGE)) {
+    for c in s
+        .query::<Page<Claim>>(Claims, "patient_claims", (patient, 0u64, MAX_PAGE))
+        .items
+    {
         note(&format!(
             "claim {}: {:?}, billed {}, plan paid {}, patient share {}",
             c.id, c.status, c.billed, c.approved, c.patient_share

@@ -136,8 +136,9 @@ fn entries_page_and_chain_from_genesis() {
     assert_eq!(verify_deployed(&mut s), Ok(75));
 
     // The per-patient index pages one patient's entries without the other's.
-    assert_eq!(s.query::<u64>(A, "patient_entry_count", patients[1]), 37);
-    let second_page = s.query::<Vec<AuditEntry>>(A, "patient_entries", (patients[1], 32u64, 0u32));
+    let second_page = s.query::<Page<AuditEntry>>(A, "patient_entries", (patients[1], 32u64, 0u32));
+    assert_eq!(second_page.total, 37);
+    let second_page = second_page.items;
     assert_eq!(
         second_page.iter().map(|e| e.seq).collect::<Vec<_>>(),
         vec![65, 67, 69, 71, 73]
@@ -146,7 +147,8 @@ fn entries_page_and_chain_from_genesis() {
         .iter()
         .all(|e| e.record.patient == Some(patients[1])));
     assert_eq!(
-        s.query::<u64>(A, "patient_entry_count", PatientId([9; 32])),
+        s.query::<Page<AuditEntry>>(A, "patient_entries", (PatientId([9; 32]), 0u64, 0u32))
+            .total,
         0
     );
 
@@ -230,4 +232,40 @@ fn tampering_with_any_field_is_detected() {
             count: 12
         })
     );
+}
+
+#[test]
+fn batches_append_in_order_and_chain() {
+    let (mut s, writer, patients) = log_with(3);
+    let batch: Vec<AuditRecord> = (0..MAX_AUDIT_BATCH)
+        .map(|i| record(writer, Some(patients[i % 2]), AuditOutcome::Success))
+        .collect();
+    assert_eq!(
+        s.tx::<u64>(A, "AuditSink::append_batch", batch.clone()),
+        Ok(3)
+    );
+    assert_eq!(s.events::<EntryAppended>().len(), MAX_AUDIT_BATCH);
+    assert_eq!(s.query::<u64>(A, "count", ()), 3 + MAX_AUDIT_BATCH as u64);
+    assert_eq!(verify_deployed(&mut s), Ok(3 + MAX_AUDIT_BATCH as u64));
+    let total = s
+        .query::<Page<AuditEntry>>(A, "patient_entries", (patients[0], 0u64, 0u32))
+        .total;
+    assert_eq!(total, 2 + MAX_AUDIT_BATCH as u64 / 2);
+
+    s.assert_refused::<u64>(
+        A,
+        "AuditSink::append_batch",
+        Vec::<AuditRecord>::new(),
+        Error::Empty,
+    );
+    let mut too_many = batch.clone();
+    too_many.push(batch[0]);
+    s.assert_refused::<u64>(A, "AuditSink::append_batch", too_many, Error::TooMany);
+    // One bad record refuses the whole batch.
+    let mut bad = batch.clone();
+    bad[7].actor = AccountId::from([0u8; 32]);
+    s.assert_refused::<u64>(A, "AuditSink::append_batch", bad, Error::ZeroAccount);
+    let stranger = s.actor("stranger");
+    s.set_actor(stranger);
+    s.assert_refused::<u64>(A, "AuditSink::append_batch", batch, Error::NotWriter);
 }

@@ -77,8 +77,16 @@ fn every_state_changing_message_succeeds_if_and_only_if_the_caller_is_authorised
             let cell = match (case.kind, answer(&report)) {
                 (Kind::Decision, Ok(bytes)) => {
                     assert!(!report.reverted, "{what}: a decision must not revert");
-                    let decision = Decision::decode(&mut &bytes[..]).expect("a decision");
-                    assert_eq!(decision.is_granted(), authorised, "{what}: {decision:?}");
+                    // Single decisions lead their answer; a batch answers a list of them.
+                    let decisions = if case.message.ends_with("_batch") {
+                        Vec::<Decision>::decode(&mut &bytes[..]).expect("decisions")
+                    } else {
+                        vec![Decision::decode(&mut &bytes[..]).expect("a decision")]
+                    };
+                    assert!(!decisions.is_empty());
+                    for decision in &decisions {
+                        assert_eq!(decision.is_granted(), authorised, "{what}: {decision:?}");
+                    }
                     if authorised { "granted" } else { "denied" }.to_owned()
                 }
                 (Kind::Decision, Err(e)) => panic!("{what}: a decision answered {e:?}"),

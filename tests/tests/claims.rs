@@ -381,11 +381,10 @@ fn submission_needs_payment_consent_and_logs_the_disclosure() {
         ),
         Error::Downstream(Callee::Consent, CallFailure::Refused),
     );
-    assert_eq!(w.s.query::<u64>(CL, "patient_claim_count", patient), 1);
-    assert_eq!(
-        w.s.query::<Vec<Claim>>(CL, "patient_claims", (patient, 0u64, 0u32))[0].id,
-        id
-    );
+    let page =
+        w.s.query::<Page<Claim>>(CL, "patient_claims", (patient, 0u64, 0u32));
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].id, id);
 }
 
 #[test]

@@ -420,11 +420,13 @@ fn live_grants_per_grantee_are_bounded() {
     let fresh = scope(&mut w.s, &[LAB], &[TREAT], 30);
     w.grant(w.alice, Grantee::Account(w.hospital), fresh, Effect::Permit);
     assert_eq!(
-        w.s.query::<u64>(C, "patient_grant_count", w.patient),
+        w.s.query::<Page<Grant>>(C, "patient_grants", (w.patient, 0u64, 0u32))
+            .total,
         MAX_GRANTS_PER_GRANTEE as u64 + 1
     );
     let listed =
-        w.s.query::<Vec<Grant>>(C, "patient_grants", (w.patient, 2u64, 3u32));
+        w.s.query::<Page<Grant>>(C, "patient_grants", (w.patient, 2u64, 3u32))
+            .items;
     assert_eq!(
         listed.iter().map(|g| g.id).collect::<Vec<_>>(),
         vec![2, 3, 4]
@@ -480,7 +482,8 @@ fn change_and_revoke_grants() {
     w.s.assert_refused::<()>(C, "change_grant", (id, wider), Error::GrantRevoked);
     // Grant, change and revoke are all in the patient's trail.
     let trail =
-        w.s.query::<Vec<AuditEntry>>(Contract::AuditLog, "patient_entries", (patient, 0u64, 0u32));
+        w.s.query::<Page<AuditEntry>>(Contract::AuditLog, "patient_entries", (patient, 0u64, 0u32))
+            .items;
     let actions: Vec<AuditAction> = trail.iter().map(|e| e.record.action).collect();
     assert_eq!(
         actions,
@@ -603,7 +606,11 @@ fn records_are_anchored_read_and_amended_through_consent() {
         w.s.query::<Option<AuditEntry>>(Contract::AuditLog, "entry", refused.decision.audit_seq)
             .unwrap();
     assert_eq!(entry.record.subject, AuditSubject::Category(LAB));
-    assert_eq!(w.s.query::<u64>(C, "patient_record_count", w.patient), 0);
+    assert_eq!(
+        w.s.query::<Page<RecordMeta>>(C, "patient_records", (w.patient, 0u64, 0u32))
+            .total,
+        0
+    );
 
     let sc = scope(&mut w.s, &[LAB], &[TREAT], 30);
     let id = w.grant(w.alice, Grantee::Account(w.hospital), sc, Effect::Permit);
@@ -688,7 +695,8 @@ fn records_are_anchored_read_and_amended_through_consent() {
         Error::RecordNotFound,
     );
     let listed =
-        w.s.query::<Vec<RecordMeta>>(C, "patient_records", (w.patient, 0u64, 0u32));
+        w.s.query::<Page<RecordMeta>>(C, "patient_records", (w.patient, 0u64, 0u32))
+            .items;
     assert_eq!(
         listed.iter().map(|m| m.version).collect::<Vec<_>>(),
         vec![1, 2]
@@ -821,15 +829,22 @@ fn break_glass_is_recorded_not_prevented() {
 
     // Both sessions are in the review lists the patient and regulators read.
     let mine =
-        w.s.query::<Vec<Emergency>>(C, "patient_emergencies", (patient, 0u64, 0u32));
+        w.s.query::<Page<Emergency>>(C, "patient_emergencies", (patient, 0u64, 0u32))
+            .items;
     assert_eq!(
         mine.iter().map(|e| e.id).collect::<Vec<_>>(),
         vec![id, second]
     );
     assert_eq!(mine[1].closed_by, Some(w.alice));
-    assert_eq!(w.s.query::<u64>(C, "emergency_count", ()), 2);
     assert_eq!(
-        w.s.query::<Vec<Emergency>>(C, "emergencies", (1u64, 5u32))[0].id,
+        w.s.query::<Page<Emergency>>(C, "emergencies", (0u64, 0u32))
+            .total,
+        2
+    );
+    assert_eq!(
+        w.s.query::<Page<Emergency>>(C, "emergencies", (1u64, 5u32))
+            .items[0]
+            .id,
         second
     );
 }
@@ -1004,4 +1019,114 @@ fn paused_consent_refuses_writes_but_answers_reads() {
     w.s.set_actor(w.alice);
     w.s.assert_refused::<()>(C, "revoke_grant", id, Error::Paused);
     assert!(w.s.query::<Option<Grant>>(C, "grant", id).is_some());
+}
+
+#[test]
+fn batched_checks_decide_and_log_each_request() {
+    let mut w = world();
+    let sc = scope(&mut w.s, &[LAB, DataCategory::Imaging], &[TREAT], 30);
+    let id = w.grant(w.alice, Grantee::Account(w.hospital), sc, Effect::Permit);
+    let deny = scope(&mut w.s, &[DataCategory::Imaging], &[TREAT], 30);
+    let d = w.grant(w.alice, Grantee::Anyone, deny, Effect::Deny);
+    let request = |category, purpose| AccessRequest { category, purpose };
+    let requests = vec![
+        request(LAB, TREAT),
+        request(DataCategory::Imaging, TREAT),
+        request(DataCategory::Genomics, TREAT),
+        request(LAB, Purpose::Research),
+    ];
+    let patient = w.patient;
+    w.s.set_actor(w.hospital);
+    let before = w.s.query::<u64>(Contract::AuditLog, "count", ());
+    let decisions =
+        w.s.tx::<Vec<Decision>>(C, "check_access_batch", (patient, requests.clone()))
+            .unwrap();
+    let outcomes: Vec<AuditOutcome> = decisions.iter().map(|d| d.outcome).collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            granted(AccessBasis::Consent(id)),
+            denied(DenyReason::DeniedByPatient(d)),
+            denied(DenyReason::NoConsent),
+            denied(DenyReason::RoleNotEligible),
+        ]
+    );
+    // One audit entry and one event per request, in order, under consecutive numbers.
+    let seqs: Vec<u64> = decisions.iter().map(|d| d.audit_seq).collect();
+    assert_eq!(seqs, (before..before + 4).collect::<Vec<_>>());
+    assert_eq!(w.s.events::<AccessDecided>().len(), 4);
+    for (decision, request) in decisions.iter().zip(&requests) {
+        let entry =
+            w.s.query::<Option<AuditEntry>>(Contract::AuditLog, "entry", decision.audit_seq)
+                .unwrap();
+        assert_eq!(
+            (
+                entry.record.actor,
+                entry.record.outcome,
+                entry.record.subject,
+                entry.record.purpose
+            ),
+            (
+                w.hospital,
+                decision.outcome,
+                AuditSubject::Category(request.category),
+                Some(request.purpose)
+            )
+        );
+    }
+    // The batch answers exactly what single checks answer.
+    for (decision, request) in decisions.iter().zip(&requests) {
+        assert_eq!(
+            w.check(w.hospital, request.category, request.purpose),
+            decision.outcome
+        );
+    }
+    assert_eq!(
+        carechain_tests::audit::verify_deployed(&mut w.s).map(|n| n > 0),
+        Ok(true)
+    );
+
+    w.s.set_actor(w.hospital);
+    w.s.assert_refused::<Vec<Decision>>(
+        C,
+        "check_access_batch",
+        (patient, Vec::<AccessRequest>::new()),
+        Error::Empty,
+    );
+    w.s.assert_refused::<Vec<Decision>>(
+        C,
+        "check_access_batch",
+        (patient, vec![request(LAB, TREAT); MAX_ACCESS_BATCH + 1]),
+        Error::TooMany,
+    );
+    w.s.set_actor(w.carer);
+    let own =
+        w.s.tx::<Vec<Decision>>(
+            C,
+            "check_access_batch",
+            (patient, vec![request(DataCategory::MentalHealth, TREAT)]),
+        )
+        .unwrap();
+    assert_eq!(own[0].outcome, granted(AccessBasis::PatientSide));
+}
+
+#[test]
+fn batched_checks_refuse_when_the_audit_log_refuses() {
+    let mut w = world_with(Wiring {
+        skip_consent_writer: true,
+    });
+    let patient = w.patient;
+    w.s.set_actor(w.hospital);
+    w.s.assert_refused::<Vec<Decision>>(
+        C,
+        "check_access_batch",
+        (
+            patient,
+            vec![AccessRequest {
+                category: LAB,
+                purpose: TREAT,
+            }],
+        ),
+        Error::Downstream(Callee::AuditLog, CallFailure::Refused),
+    );
 }

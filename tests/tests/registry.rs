@@ -24,7 +24,11 @@ fn admin_moves_in_two_steps() {
     let admin = s.admin();
     let next = s.actor("next-admin");
     let stranger = s.actor("stranger");
-    assert_eq!(s.query::<AccountId>(R, "Governed::admin", ()), admin);
+    assert_eq!(
+        s.query::<GovernanceInfo>(R, "Governed::governance", ())
+            .admin,
+        admin
+    );
 
     s.set_actor(stranger);
     s.assert_refused::<()>(R, "Governed::propose_admin", stranger, Error::NotAdmin);
@@ -34,7 +38,8 @@ fn admin_moves_in_two_steps() {
     s.assert_refused::<()>(R, "Governed::propose_admin", zero(), Error::ZeroAccount);
     s.tx::<()>(R, "Governed::propose_admin", next).unwrap();
     assert_eq!(
-        s.query::<Option<AccountId>>(R, "Governed::pending_admin", ()),
+        s.query::<GovernanceInfo>(R, "Governed::governance", ())
+            .pending_admin,
         Some(next)
     );
 
@@ -45,9 +50,14 @@ fn admin_moves_in_two_steps() {
     let changed = s.events::<AdminChanged>();
     assert_eq!(changed.len(), 1);
     assert_eq!((changed[0].previous, changed[0].admin), (admin, next));
-    assert_eq!(s.query::<AccountId>(R, "Governed::admin", ()), next);
     assert_eq!(
-        s.query::<Option<AccountId>>(R, "Governed::pending_admin", ()),
+        s.query::<GovernanceInfo>(R, "Governed::governance", ())
+            .admin,
+        next
+    );
+    assert_eq!(
+        s.query::<GovernanceInfo>(R, "Governed::governance", ())
+            .pending_admin,
         None
     );
 
@@ -98,7 +108,10 @@ fn governors_register_and_pause() {
     s.assert_refused::<()>(R, "Governed::remove_governor", governor, Error::NotAdmin);
     s.tx::<()>(R, "Governed::set_paused", true).unwrap();
     assert!(s.events::<PauseChanged>()[0].paused);
-    assert!(s.query::<bool>(R, "Governed::paused", ()));
+    assert!(
+        s.query::<GovernanceInfo>(R, "Governed::governance", ())
+            .paused
+    );
 
     // Paused: writes refuse, reads work.
     let patient = s.actor("patient");

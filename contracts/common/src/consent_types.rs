@@ -13,6 +13,17 @@ use ink::primitives::AccountId;
 /// Most live grants one patient may have for one grantee (or for "anyone"). Checking access reads
 /// at most two such lists, so its cost does not depend on how many grants exist in total.
 pub const MAX_GRANTS_PER_GRANTEE: usize = 8;
+/// Most requests one batched access check may carry.
+pub const MAX_ACCESS_BATCH: usize = 16;
+
+/// One request of a batched access check.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
+#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
+pub struct AccessRequest {
+    pub category: DataCategory,
+    pub purpose: Purpose,
+}
+
 /// Shortest and longest break-glass window governance may set.
 pub const MIN_EMERGENCY_WINDOW: Timestamp = 3_600_000; // 1 hour
 pub const MAX_EMERGENCY_WINDOW: Timestamp = 259_200_000; // 72 hours
@@ -190,6 +201,50 @@ impl Emergency {
     }
 }
 
+/// Everything the access rule needs about a (patient, requester) pair, read once per call.
+#[derive(Clone, Debug, Default)]
+pub struct DecisionInputs {
+    /// The patient's current registration; `None` when the id is not registered.
+    pub registration: Option<u64>,
+    /// The requester is the patient's controller or an active delegate.
+    pub patient_side: bool,
+    /// The requester's open break-glass session for this patient, if any.
+    pub emergency: Option<(EmergencyId, u64)>,
+    /// The requester's roles (empty unless an active organisation).
+    pub roles: crate::vocab::RoleSet,
+    /// The live grants for the requester and for "anyone".
+    pub slots: ink::prelude::vec::Vec<GrantSlot>,
+}
+
+/// The access rule. Patient side (controller, delegate) always; an open break-glass session for
+/// emergency treatment (over any deny rule); otherwise a role eligible for the purpose and a
+/// permit that covers the request with no deny covering it ([`evaluate`]).
+pub fn decide(
+    basis: &DecisionInputs,
+    category: DataCategory,
+    purpose: Purpose,
+    now: Timestamp,
+) -> AuditOutcome {
+    let Some(registration) = basis.registration else {
+        return AuditOutcome::Denied(DenyReason::PatientNotActive);
+    };
+    if basis.patient_side {
+        return AuditOutcome::Granted(AccessBasis::PatientSide);
+    }
+    if purpose == Purpose::EmergencyTreatment && basis.roles.contains(crate::vocab::Role::Provider)
+    {
+        if let Some((id, session_registration)) = basis.emergency {
+            if session_registration == registration {
+                return AuditOutcome::Granted(AccessBasis::Emergency(id));
+            }
+        }
+    }
+    if !purpose.eligible_roles().intersects(basis.roles) {
+        return AuditOutcome::Denied(DenyReason::RoleNotEligible);
+    }
+    evaluate(&basis.slots, registration, category, purpose, now)
+}
+
 /// Decide from the live grants of the requester and of "anyone": a deny that covers category and
 /// purpose and is valid now wins; otherwise a covering permit valid now grants; otherwise the
 /// request is refused (naming a covering permit that is outside its window, if there is one).
@@ -262,6 +317,58 @@ mod tests {
         assert_eq!(
             evaluate(&slots, 1, LAB, TREAT, 50),
             AuditOutcome::Granted(AccessBasis::Consent(1))
+        );
+    }
+
+    #[test]
+    fn patient_side_emergency_and_roles() {
+        let provider = crate::vocab::RoleSet::of(&[crate::vocab::Role::Provider]);
+        let deny_all = GrantSlot {
+            id: 9,
+            registration: 1,
+            scope: GrantScope {
+                categories: CategorySet::of(&DataCategory::ALL),
+                purposes: PurposeSet::of(&Purpose::ALL),
+                valid_from: 0,
+                valid_until: u64::MAX,
+            },
+            effect: Effect::Deny,
+        };
+        let mut inputs = DecisionInputs {
+            registration: Some(1),
+            patient_side: false,
+            emergency: Some((4, 1)),
+            roles: provider,
+            slots: ink::prelude::vec![deny_all],
+        };
+        // Break-glass wins over deny, for emergency treatment only.
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::EmergencyTreatment, 5),
+            AuditOutcome::Granted(AccessBasis::Emergency(4))
+        );
+        assert_eq!(
+            decide(&inputs, LAB, TREAT, 5),
+            AuditOutcome::Denied(DenyReason::DeniedByPatient(9))
+        );
+        // A session of an earlier registration does not count.
+        inputs.emergency = Some((4, 0));
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::EmergencyTreatment, 5),
+            AuditOutcome::Denied(DenyReason::DeniedByPatient(9))
+        );
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::Research, 5),
+            AuditOutcome::Denied(DenyReason::RoleNotEligible)
+        );
+        inputs.patient_side = true;
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::Research, 5),
+            AuditOutcome::Granted(AccessBasis::PatientSide)
+        );
+        inputs.registration = None;
+        assert_eq!(
+            decide(&inputs, LAB, TREAT, 5),
+            AuditOutcome::Denied(DenyReason::PatientNotActive)
         );
     }
 

@@ -27,6 +27,15 @@ pub(crate) fn emit<E: ink::env::Event>(event: E) {
     ink::env::emit_event::<DefaultEnvironment, E>(event);
 }
 
+/// Who governs a contract, in one read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
+#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
+pub struct GovernanceInfo {
+    pub admin: AccountId,
+    pub pending_admin: Option<AccountId>,
+    pub paused: bool,
+}
+
 #[ink::storage_item]
 #[derive(Debug)]
 pub struct Governance {
@@ -46,21 +55,17 @@ impl Governance {
         }
     }
 
-    pub fn admin(&self) -> AccountId {
-        self.admin
-    }
-
-    pub fn pending_admin(&self) -> Option<AccountId> {
-        self.pending_admin
+    pub fn info(&self) -> GovernanceInfo {
+        GovernanceInfo {
+            admin: self.admin,
+            pending_admin: self.pending_admin,
+            paused: self.paused,
+        }
     }
 
     /// The admin counts as a governor.
     pub fn is_governor(&self, account: &AccountId) -> bool {
         *account == self.admin || self.governors.contains(account)
-    }
-
-    pub fn paused(&self) -> bool {
-        self.paused
     }
 
     pub fn ensure_admin(&self, caller: &AccountId) -> Result<()> {
@@ -156,14 +161,11 @@ impl Governance {
 /// (`Governed::...`) everywhere, so deploy scripts and dApps drive them uniformly.
 #[ink::trait_definition]
 pub trait Governed {
+    /// Admin, proposed admin and pause state.
     #[ink(message)]
-    fn admin(&self) -> AccountId;
-    #[ink(message)]
-    fn pending_admin(&self) -> Option<AccountId>;
+    fn governance(&self) -> GovernanceInfo;
     #[ink(message)]
     fn is_governor(&self, account: AccountId) -> bool;
-    #[ink(message)]
-    fn paused(&self) -> bool;
     /// Admin only: propose a new admin (step one of two).
     #[ink(message)]
     fn propose_admin(&mut self, proposed: AccountId) -> Result<()>;

@@ -170,6 +170,14 @@ pub fn page_len(requested: u32) -> u32 {
     }
 }
 
+/// One page of a list, with the list's total length.
+#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
+#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
+pub struct Page<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
 /// The sequence numbers of one page: `from..min(from + page_len(limit), total)`.
 pub fn page_range(from: u64, limit: u32, total: u64) -> core::ops::Range<u64> {
     let end = from.saturating_add(u64::from(page_len(limit))).min(total);

@@ -2,8 +2,7 @@
 //! and reads are paged, so no message ever walks a list a user can grow.
 
 use crate::error::{Error, Result};
-use crate::ids::{page_range, PatientId};
-use ink::prelude::vec::Vec;
+use crate::ids::{page_range, Page, PatientId};
 use ink::storage::traits::{AutoKey, StorageKey};
 use ink::storage::Mapping;
 
@@ -38,10 +37,21 @@ impl<KEY: StorageKey> PatientIndex<KEY> {
         Ok(())
     }
 
-    /// Ids of one page of the patient's list, oldest first.
-    pub fn page(&self, patient: PatientId, from: u64, limit: u32) -> Vec<u64> {
-        page_range(from, limit, self.count(patient))
-            .filter_map(|n| self.entries.get((patient, n)))
-            .collect()
+    /// One page of the patient's list, oldest first, each id turned into an item by `load`.
+    pub fn page<T>(
+        &self,
+        patient: PatientId,
+        from: u64,
+        limit: u32,
+        load: impl FnMut(u64) -> Option<T>,
+    ) -> Page<T> {
+        let total = self.count(patient);
+        Page {
+            total,
+            items: page_range(from, limit, total)
+                .filter_map(|n| self.entries.get((patient, n)))
+                .filter_map(load)
+                .collect(),
+        }
     }
 }

@@ -27,7 +27,7 @@ pub use audit::*;
 pub use claims_types::*;
 pub use consent_types::*;
 pub use error::{CallFailure, Callee, Error, Result};
-pub use governance::{ensure_nonzero, zero_account, Governance, Governed};
+pub use governance::{ensure_nonzero, zero_account, Governance, GovernanceInfo, Governed};
 pub use ids::*;
 pub use index::PatientIndex;
 pub use provenance_types::*;

@@ -8,6 +8,7 @@ use crate::audit::{AuditOutcome, AuditRecord};
 use crate::error::Result;
 use crate::ids::{BatchId, PatientId, RecordId, Timestamp};
 use crate::vocab::{Purpose, Role, RoleSet};
+use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
 /// How an account relates to a patient.
@@ -39,6 +40,10 @@ pub trait IdentityView {
     #[ink(message)]
     fn roles_of(&self, account: AccountId) -> RoleSet;
 
+    /// Roles of two accounts in one call (a sender and a recipient, say).
+    #[ink(message)]
+    fn roles_of_pair(&self, first: AccountId, second: AccountId) -> (RoleSet, RoleSet);
+
     /// Whether `account` is an active organisation holding `role`.
     #[ink(message)]
     fn has_role(&self, account: AccountId, role: Role) -> bool;
@@ -62,7 +67,14 @@ pub trait AuditSink {
     /// Append one entry; returns its sequence number. Only registered writers may append.
     #[ink(message)]
     fn append(&mut self, record: AuditRecord) -> Result<u64>;
+
+    /// Append up to `MAX_AUDIT_BATCH` entries in order; returns the first one's sequence number.
+    #[ink(message)]
+    fn append_batch(&mut self, records: Vec<AuditRecord>) -> Result<u64>;
 }
+
+/// Most entries one `append_batch` may carry.
+pub const MAX_AUDIT_BATCH: usize = 16;
 
 /// A consent decision, as returned to the requester.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
