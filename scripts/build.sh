@@ -2,7 +2,8 @@
 # Build every contract in release mode with cargo-contract into target/ink/<name>/
 # (<name>.contract, .wasm, .json). cargo-contract runs clippy first with
 # -D clippy::arithmetic_side_effects and the cast lints; any finding fails the build, and so does
-# this script. Usage: scripts/build.sh [contract ...]   (reference_token: the benchmarks' yardstick)
+# this script. Usage: scripts/build.sh [contract ...]
+# Test-only contracts: reference_token (the benchmarks' yardstick), faulty (fault-test double).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,10 @@ for name in "${CONTRACTS[@]}"; do
     printf '[build] %s\n' "$name"
     log=$(mktemp)
     manifest="contracts/${name}/Cargo.toml"
-    [ "$name" = reference_token ] && manifest="tests/reference-token/Cargo.toml"
+    case "$name" in
+        reference_token) manifest="tests/reference-token/Cargo.toml" ;;
+        faulty) manifest="tests/faulty/Cargo.toml" ;;
+    esac
     if ! cargo contract build --release --quiet --manifest-path "$manifest" >"$log" 2>&1; then
         cat "$log"
         rm -f "$log"

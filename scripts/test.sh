@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 bash scripts/build.sh
+bash scripts/build.sh faulty   # the failing callee of the cross-contract fault tests
 
 step() { printf '[test] %s\n' "$*"; }
 

@@ -66,6 +66,11 @@ impl Suite {
         Suite { chain, patients: 0 }
     }
 
+    /// A suite around a chain deployed by hand (for tests of unusual wiring).
+    pub fn from_chain(chain: Chain) -> Suite {
+        Suite { chain, patients: 0 }
+    }
+
     /// Run `f` as `actor`, then return to the previous actor.
     pub fn as_actor<T>(&mut self, actor: AccountId, f: impl FnOnce(&mut Chain) -> T) -> T {
         let previous = self.chain.set_actor(actor);
