@@ -202,12 +202,11 @@ fn claims_with(
     provenance: Option<Mode>,
 ) -> (Suite, AccountId, (PolicyId, PatientId, RecordId)) {
     let mut s = Suite::deploy();
-    let mut chain_addr = |c| s.address(c);
     let (registry, real_consent, real_provenance, audit) = (
-        chain_addr(Contract::Registry),
-        chain_addr(Contract::Consent),
-        chain_addr(Contract::Provenance),
-        chain_addr(Contract::AuditLog),
+        s.address(Contract::Registry),
+        s.address(Contract::Consent),
+        s.address(Contract::Provenance),
+        s.address(Contract::AuditLog),
     );
     let consent = consent.map(|m| faulty(&mut s, m)).unwrap_or(real_consent);
     let provenance = provenance
