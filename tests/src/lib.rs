@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bench;
 pub mod chain;
 pub mod fixture;
+pub mod privacy;
 pub mod scenario;
 pub mod suite;
 
