@@ -1,13 +1,14 @@
 //! Off-chain audit tools: read the whole log page by page, verify the hash chain with an
 //! independent SHA-256, and export entries as FHIR R4 `AuditEvent` resources.
 
-use crate::chain::{Chain, Contract};
+use crate::chain::Contract;
+use crate::ledger::Ledger;
 use carechain_common::verify::{verify_chain, ChainError};
 use carechain_common::{AuditEntry, AuditOutcome, AuditSubject, Digest, MAX_PAGE};
 use serde_json::{json, Value};
 
 /// Every entry of the log, read in pages of `MAX_PAGE`.
-pub fn fetch_all(chain: &mut Chain) -> Vec<AuditEntry> {
+pub fn fetch_all(chain: &mut impl Ledger) -> Vec<AuditEntry> {
     let count = chain.query::<u64>(Contract::AuditLog, "count", ());
     let mut entries = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     let mut from = 0u64;
@@ -25,7 +26,7 @@ pub fn fetch_all(chain: &mut Chain) -> Vec<AuditEntry> {
 
 /// Recompute the chain from genesis and compare with the contract's stored head and count.
 /// Returns the number of entries verified.
-pub fn verify_deployed(chain: &mut Chain) -> Result<u64, ChainError> {
+pub fn verify_deployed(chain: &mut impl Ledger) -> Result<u64, ChainError> {
     let entries = fetch_all(chain);
     let head = chain.query::<Digest>(Contract::AuditLog, "head", ());
     let count = chain.query::<u64>(Contract::AuditLog, "count", ());

@@ -5,6 +5,7 @@
 
 use crate::chain::{bundles_dir, Contract};
 use crate::fixture::{catalogue, service_line, Case, Fixture, Kind, Who, GTIN};
+use crate::ledger::Ledger;
 use crate::suite::digest;
 use carechain_common::*;
 use ink::primitives::AccountId;

@@ -6,7 +6,8 @@
 //! into them, so tests read like Rust, not like strings. Every call's weight, storage deposit,
 //! events and outcome are kept in a [`CallReport`].
 
-use carechain_common::Error;
+use crate::ledger::Ledger;
+use carechain_common::{Error, PatientId};
 use drink::frame_support::sp_runtime::{DispatchError, ModuleError};
 use drink::frame_support::storage::child::{self, ChildInfo, StateVersion};
 use drink::frame_support::{StorageHasher, Twox128, Twox64Concat};
@@ -193,6 +194,8 @@ pub struct Chain {
     names: HashMap<AccountId, String>,
     actor: AccountId,
     salt: u32,
+    /// Patient ids handed out so far (see `fresh_patient_id`).
+    patients: u32,
     /// The last call's report.
     pub last: Option<CallReport>,
     /// Print a transcript line per call.
@@ -235,6 +238,7 @@ impl Chain {
             names,
             actor: admin,
             salt: 0,
+            patients: 0,
             last: None,
             verbose: false,
         }
@@ -244,49 +248,9 @@ impl Chain {
         &mut self.session
     }
 
-    /// The account that instantiated the suite (funded at genesis).
-    pub fn admin(&self) -> AccountId {
-        from_sandbox(&MinimalSandbox::default_actor())
-    }
-
-    /// A funded account with a name for transcripts.
-    pub fn actor(&mut self, name: &str) -> AccountId {
-        let id = account(name);
-        if !self.names.contains_key(&id) {
-            self.session
-                .sandbox()
-                .mint_into(&to_sandbox(&id), ACTOR_FUNDS)
-                .expect("mint");
-            self.names.insert(id, name.to_owned());
-        }
-        id
-    }
-
-    pub fn name_of(&self, account: &AccountId) -> String {
-        self.names.get(account).cloned().unwrap_or_else(|| {
-            let bytes: &[u8; 32] = account.as_ref();
-            format!("0x{}..", hex::encode(&bytes[..4]))
-        })
-    }
-
     /// Give an account (a contract, say) a transcript name.
     pub fn name(&mut self, account: AccountId, name: &str) {
         self.names.insert(account, name.to_owned());
-    }
-
-    pub fn set_actor(&mut self, actor: AccountId) -> AccountId {
-        std::mem::replace(&mut self.actor, actor)
-    }
-
-    pub fn current_actor(&self) -> AccountId {
-        self.actor
-    }
-
-    pub fn address(&self, contract: Contract) -> AccountId {
-        *self
-            .addresses
-            .get(&contract)
-            .unwrap_or_else(|| panic!("{contract:?} is not deployed"))
     }
 
     pub fn set_address(&mut self, contract: Contract, address: AccountId) {
@@ -309,10 +273,6 @@ impl Chain {
         self.session.sandbox().restore_snapshot(snapshot);
     }
 
-    pub fn now(&mut self) -> u64 {
-        self.session.sandbox().get_timestamp()
-    }
-
     /// Move the clock forward (in a new block).
     pub fn advance(&mut self, ms: u64) {
         let now = self.now();
@@ -320,10 +280,6 @@ impl Chain {
         self.session
             .sandbox()
             .set_timestamp(now.checked_add(ms).expect("time overflow"));
-    }
-
-    pub fn balance(&mut self, account: &AccountId) -> u128 {
-        self.session.sandbox().free_balance(&to_sandbox(account))
     }
 
     /// Instantiate `bundle` with `constructor(args)` as the current actor.
@@ -455,63 +411,6 @@ impl Chain {
         report
     }
 
-    /// Call a suite contract and decode its declared return type `R`.
-    pub fn call<R: Decode + Debug>(
-        &mut self,
-        contract: Contract,
-        message: &str,
-        args: impl Encode,
-    ) -> Result<R, Failure> {
-        self.call_with_value(contract, message, args, 0)
-    }
-
-    pub fn call_with_value<R: Decode + Debug>(
-        &mut self,
-        contract: Contract,
-        message: &str,
-        args: impl Encode,
-        value: u128,
-    ) -> Result<R, Failure> {
-        let address = self.address(contract);
-        let report = self.call_at(address, contract.name(), message, args, value);
-        let decoded = decode_output::<R>(&report);
-        if self.verbose {
-            self.print_line(contract, &report, &decoded);
-        }
-        decoded
-    }
-
-    /// A state-changing message returning `Result<T, Error>`: the contract's answer. A trap or
-    /// `LangError` here is a harness failure and panics.
-    pub fn tx<T: Decode + Debug>(
-        &mut self,
-        contract: Contract,
-        message: &str,
-        args: impl Encode,
-    ) -> Result<T, Error> {
-        self.tx_with_value(contract, message, args, 0)
-    }
-
-    pub fn tx_with_value<T: Decode + Debug>(
-        &mut self,
-        contract: Contract,
-        message: &str,
-        args: impl Encode,
-        value: u128,
-    ) -> Result<T, Error> {
-        let answer = self
-            .call_with_value::<Result<T, Error>>(contract, message, args, value)
-            .unwrap_or_else(|f| panic!("{}.{message} failed: {f:?}", contract.name()));
-        let report = self.last.as_ref().expect("report");
-        assert_eq!(
-            report.reverted,
-            answer.is_err(),
-            "{}.{message}: an Err answer must revert and an Ok answer must not",
-            contract.name()
-        );
-        answer
-    }
-
     /// The current actor calls `message` and must get `expected`; afterwards no contract of the
     /// suite has changed storage and no event was emitted.
     pub fn assert_refused<T: Decode + Debug>(
@@ -548,46 +447,6 @@ impl Chain {
             "{}.{message}: a refused call changed storage",
             contract.name()
         );
-    }
-
-    /// A read, run as a dry run (nothing is committed).
-    pub fn query<R: Decode + Debug>(
-        &mut self,
-        contract: Contract,
-        message: &str,
-        args: impl Encode,
-    ) -> R {
-        let address = self.address(contract);
-        let selector = self.artifact(contract.name()).selector(message);
-        let mut data = selector.to_vec();
-        args.encode_to(&mut data);
-        let actor = to_sandbox(&self.actor);
-        let result = self.session.sandbox().dry_run(|sandbox| {
-            sandbox.call_contract(
-                to_sandbox(&address),
-                0,
-                data,
-                actor,
-                MinimalSandbox::default_gas_limit(),
-                None,
-                Determinism::Enforced,
-            )
-        });
-        let ret = result
-            .result
-            .unwrap_or_else(|e| panic!("{}.{message} trapped: {e:?}", contract.name()));
-        match <Result<R, ink::LangError>>::decode(&mut &ret.data[..]) {
-            Ok(Ok(value)) => value,
-            other => panic!("{}.{message}: unexpected answer {other:?}", contract.name()),
-        }
-    }
-
-    /// Events of type `E` in the last call, decoded.
-    pub fn events<E: ink::env::Event + Decode>(&self) -> Vec<E> {
-        let Some(report) = &self.last else {
-            return Vec::new();
-        };
-        report.events_of::<E>()
     }
 
     /// pallet-contracts' record of a contract (its storage trie id and usage).
@@ -629,33 +488,112 @@ impl Chain {
         let info = self.contract_info(&address);
         (info.storage_bytes, info.storage_items)
     }
+}
 
-    fn print_line<R: Debug>(
-        &self,
+impl Ledger for Chain {
+    /// The account that instantiated the suite (funded at genesis).
+    fn admin(&self) -> AccountId {
+        from_sandbox(&MinimalSandbox::default_actor())
+    }
+
+    /// A funded account with a name for transcripts.
+    fn actor(&mut self, name: &str) -> AccountId {
+        let id = account(name);
+        if !self.names.contains_key(&id) {
+            self.session
+                .sandbox()
+                .mint_into(&to_sandbox(&id), ACTOR_FUNDS)
+                .expect("mint");
+            self.names.insert(id, name.to_owned());
+        }
+        id
+    }
+
+    fn name_of(&self, account: &AccountId) -> String {
+        self.names.get(account).cloned().unwrap_or_else(|| {
+            let bytes: &[u8; 32] = account.as_ref();
+            format!("0x{}..", hex::encode(&bytes[..4]))
+        })
+    }
+
+    fn set_actor(&mut self, actor: AccountId) -> AccountId {
+        std::mem::replace(&mut self.actor, actor)
+    }
+
+    fn current_actor(&self) -> AccountId {
+        self.actor
+    }
+
+    fn address(&self, contract: Contract) -> AccountId {
+        *self
+            .addresses
+            .get(&contract)
+            .unwrap_or_else(|| panic!("{contract:?} is not deployed"))
+    }
+
+    fn now(&mut self) -> u64 {
+        self.session.sandbox().get_timestamp()
+    }
+
+    fn balance(&mut self, account: &AccountId) -> u128 {
+        self.session.sandbox().free_balance(&to_sandbox(account))
+    }
+
+    fn selector(&mut self, contract: Contract, message: &str) -> [u8; 4] {
+        self.artifact(contract.name()).selector(message)
+    }
+
+    fn submit(
+        &mut self,
         contract: Contract,
-        report: &CallReport,
-        decoded: &Result<R, Failure>,
-    ) {
-        let answer = match decoded {
-            Ok(value) => format!("{value:?}"),
-            Err(failure) => format!("FAILED {failure:?}"),
-        };
-        let answer = if answer.len() > 150 {
-            format!("{}…", &answer[..150])
-        } else {
-            answer
-        };
-        println!(
-            "  {:<12} → {}.{}  ⇒ {}\n  {:<12}   gas: ref_time {:>13}  proof {:>7}  deposit {:>+6}",
-            self.name_of(&report.actor),
-            contract.name(),
-            report.message,
-            answer,
-            "",
-            report.ref_time,
-            report.proof_size,
-            report.deposit,
-        );
+        message: &str,
+        input: Vec<u8>,
+        value: u128,
+    ) -> CallReport {
+        let address = self.address(contract);
+        self.call_raw(address, message, input, value)
+    }
+
+    fn read(
+        &mut self,
+        contract: Contract,
+        _message: &str,
+        input: Vec<u8>,
+    ) -> Result<Vec<u8>, Failure> {
+        let address = self.address(contract);
+        let actor = to_sandbox(&self.actor);
+        let result = self.session.sandbox().dry_run(|sandbox| {
+            sandbox.call_contract(
+                to_sandbox(&address),
+                0,
+                input,
+                actor,
+                MinimalSandbox::default_gas_limit(),
+                None,
+                Determinism::Enforced,
+            )
+        });
+        result
+            .result
+            .map(|ret| ret.data)
+            .map_err(|e| Failure::Trapped(dispatch_error_name(&e)))
+    }
+
+    fn fresh_patient_id(&mut self) -> PatientId {
+        self.patients = self.patients.checked_add(1).expect("patients");
+        crate::suite::pseudo_random_id(self.patients)
+    }
+
+    fn last(&self) -> Option<&CallReport> {
+        self.last.as_ref()
+    }
+
+    fn verbose(&self) -> bool {
+        self.verbose
+    }
+
+    fn set_verbose(&mut self, verbose: bool) {
+        self.verbose = verbose;
     }
 }
 
@@ -669,6 +607,13 @@ impl CallReport {
             .filter(|e| e.topics.first() == Some(&signature))
             .map(|e| E::decode(&mut &e.data[..]).expect("event decodes"))
             .collect()
+    }
+}
+
+impl CallReport {
+    /// The answer decoded as the message's declared return type.
+    pub fn decode<R: Decode>(&self) -> Result<R, Failure> {
+        decode_output(self)
     }
 }
 

@@ -6,6 +6,7 @@
 //! snapshot of the fixture, so cases do not disturb each other.
 
 use crate::chain::{CallReport, Chain, Contract};
+use crate::ledger::Ledger;
 use crate::suite::{credential, digest, key_for, Suite};
 use carechain_common::*;
 use ink::primitives::AccountId;

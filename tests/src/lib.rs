@@ -5,10 +5,12 @@ pub mod audit;
 pub mod bench;
 pub mod chain;
 pub mod fixture;
+pub mod ledger;
 pub mod privacy;
 pub mod scenario;
 pub mod suite;
 
 pub use carechain_common as common;
 pub use chain::{account, Artifact, CallReport, Chain, Contract, Failure, RawEvent};
+pub use ledger::Ledger;
 pub use suite::{credential, digest, key_for, Suite, Wiring};

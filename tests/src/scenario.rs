@@ -3,7 +3,8 @@
 
 use crate::audit;
 use crate::chain::Contract::{AuditLog, Claims, Consent, Provenance, Registry};
-use crate::suite::{digest, key_for, Suite};
+use crate::ledger::Ledger;
+use crate::suite::{digest, key_for};
 use carechain_common::*;
 use ink::primitives::AccountId;
 
@@ -40,10 +41,10 @@ fn ok<T: std::fmt::Debug>(answer: Result<T>, what: &str) -> T {
 }
 
 /// Run the whole scenario on `suite`. Panics if a step does not behave as the story says.
-pub fn run(suite: &mut Suite) -> Summary {
+pub fn run<L: Ledger>(suite: &mut L) -> Summary {
     let mut summary = Summary::default();
     let s = suite;
-    s.verbose = true;
+    s.set_verbose(true);
 
     section("Deployment");
     for c in [Registry, AuditLog, Consent, Provenance, Claims] {
@@ -84,7 +85,7 @@ pub fn run(suite: &mut Suite) -> Summary {
         s.actor("guardian-2"),
         s.actor("guardian-3"),
     ];
-    let patient = s.next_patient_id();
+    let patient = s.fresh_patient_id();
     note(&format!(
         "patient id 0x{} (32 random bytes, nothing about Alice)",
         hex::encode(patient.0)
@@ -207,7 +208,7 @@ pub fn run(suite: &mut Suite) -> Summary {
     );
 
     section("Alice reviews who touched her data");
-    s.verbose = false;
+    s.set_verbose(false);
     let trail = s.query::<Page<AuditEntry>>(AuditLog, "patient_entries", (patient, 0u64, MAX_PAGE));
     let trail_len = trail.total;
     let trail = trail.items;
@@ -255,14 +256,14 @@ pub fn run(suite: &mut Suite) -> Summary {
         hex::encode(head.0)
     ));
     summary.chain_verified = verified;
-    s.verbose = true;
+    s.set_verbose(true);
     summary
 }
 
 /// A batch moves from manufacturer to distributor to two pharmacies; one dispenses; a counterfeit
 /// is caught; the regulator recalls and shipping stops.
-fn drug_supply_chain(s: &mut Suite, summary: &mut Summary) -> DrugRef {
-    s.verbose = true;
+fn drug_supply_chain<L: Ledger>(s: &mut L, summary: &mut Summary) -> DrugRef {
+    s.set_verbose(true);
     section("Pharma: a manufacturer registers a batch");
     let admin = s.admin();
     let maker = s.actor("acme-pharma");
@@ -384,8 +385,8 @@ fn drug_supply_chain(s: &mut Suite, summary: &mut Summary) -> DrugRef {
 
 /// Insurer escrow, a consented claim partially approved and settled, a duplicate, a recalled drug
 /// and a claim without payment consent refused.
-fn insurance_claims(
-    s: &mut Suite,
+fn insurance_claims<L: Ledger>(
+    s: &mut L,
     summary: &mut Summary,
     patient: PatientId,
     hospital: AccountId,
@@ -565,7 +566,7 @@ fn insurance_claims(
     );
 
     section("Alice reads her claims");
-    s.verbose = false;
+    s.set_verbose(false);
     for c in s
         .query::<Page<Claim>>(Claims, "patient_claims", (patient, 0u64, MAX_PAGE))
         .items

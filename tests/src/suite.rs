@@ -1,6 +1,7 @@
 //! The whole suite deployed and wired on one in-process chain, with helpers to make actors.
 
 use crate::chain::{Chain, Contract};
+use crate::ledger::Ledger;
 use carechain_common::{Digest, EncryptionKey, PatientId, Role, RoleSet};
 use ink::primitives::AccountId;
 use sha2::Digest as _;
@@ -9,7 +10,6 @@ use std::ops::{Deref, DerefMut};
 /// The deployed suite. Derefs to its [`Chain`].
 pub struct Suite {
     pub chain: Chain,
-    patients: u32,
 }
 
 impl Deref for Suite {
@@ -63,12 +63,12 @@ impl Suite {
         chain
             .tx::<()>(Contract::Consent, "add_relying_contract", claims)
             .expect("claims relies on consent");
-        Suite { chain, patients: 0 }
+        Suite { chain }
     }
 
     /// A suite around a chain deployed by hand (for tests of unusual wiring).
     pub fn from_chain(chain: Chain) -> Suite {
-        Suite { chain, patients: 0 }
+        Suite { chain }
     }
 
     /// Run `f` as `actor`, then return to the previous actor.
@@ -97,23 +97,17 @@ impl Suite {
     /// A funded account registered as a patient's controller, with a fresh pseudonymous id.
     pub fn patient(&mut self, name: &str) -> (AccountId, PatientId) {
         let account = self.chain.actor(name);
-        let id = self.next_patient_id();
+        let id = self.chain.fresh_patient_id();
         self.as_actor(account, |chain| {
             chain.tx::<u64>(Contract::Registry, "register_patient", (id, key_for(name)))
         })
         .expect("patient registers");
         (account, id)
     }
-
-    /// A fresh pseudonymous id. Real clients draw 32 bytes from a CSPRNG; the harness derives
-    /// them from a counter so that runs are repeatable. Never from anything about the person.
-    pub fn next_patient_id(&mut self) -> PatientId {
-        self.patients = self.patients.checked_add(1).expect("patients");
-        pseudo_random_id(self.patients)
-    }
 }
 
-/// Repeatable stand-in for 32 random bytes.
+/// Repeatable stand-in for 32 random bytes (the in-process chain's patient ids). Real clients draw
+/// 32 bytes from a CSPRNG; never anything derived from the person.
 pub fn pseudo_random_id(n: u32) -> PatientId {
     let mut hasher = sha2::Sha256::new();
     hasher.update(b"carechain-harness-random");

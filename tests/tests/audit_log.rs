@@ -5,6 +5,7 @@ use carechain_tests::audit::{fetch_all, to_fhir, verify_deployed};
 use carechain_tests::common::events::audit::*;
 use carechain_tests::common::verify::{verify_chain, ChainError};
 use carechain_tests::common::*;
+use carechain_tests::Ledger;
 use carechain_tests::{Contract, Suite};
 use ink::primitives::AccountId;
 
@@ -127,13 +128,13 @@ fn entries_page_and_chain_from_genesis() {
         .is_empty());
     assert_eq!(s.query::<Option<AuditEntry>>(A, "entry", 75u64), None);
 
-    let all = fetch_all(&mut s);
+    let all = fetch_all(&mut s.chain);
     assert_eq!(all.len(), 75);
     for pair in all.windows(2) {
         assert_eq!(pair[1].prev_hash, pair[0].hash);
         assert!(pair[1].recorded_at >= pair[0].recorded_at);
     }
-    assert_eq!(verify_deployed(&mut s), Ok(75));
+    assert_eq!(verify_deployed(&mut s.chain), Ok(75));
 
     // The per-patient index pages one patient's entries without the other's.
     let second_page = s.query::<Page<AuditEntry>>(A, "patient_entries", (patients[1], 32u64, 0u32));
@@ -162,7 +163,7 @@ fn entries_page_and_chain_from_genesis() {
 #[test]
 fn tampering_with_any_field_is_detected() {
     let (mut s, _, _) = log_with(12);
-    let entries = fetch_all(&mut s);
+    let entries = fetch_all(&mut s.chain);
     let head = s.query::<Digest>(A, "head", ());
     let count = s.query::<u64>(A, "count", ());
     assert_eq!(verify_chain(&entries, head, count), Ok(()));
@@ -246,7 +247,10 @@ fn batches_append_in_order_and_chain() {
     );
     assert_eq!(s.events::<EntryAppended>().len(), MAX_AUDIT_BATCH);
     assert_eq!(s.query::<u64>(A, "count", ()), 3 + MAX_AUDIT_BATCH as u64);
-    assert_eq!(verify_deployed(&mut s), Ok(3 + MAX_AUDIT_BATCH as u64));
+    assert_eq!(
+        verify_deployed(&mut s.chain),
+        Ok(3 + MAX_AUDIT_BATCH as u64)
+    );
     let total = s
         .query::<Page<AuditEntry>>(A, "patient_entries", (patients[0], 0u64, 0u32))
         .total;

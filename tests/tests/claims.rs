@@ -4,6 +4,7 @@
 
 use carechain_tests::common::events::claims::*;
 use carechain_tests::common::*;
+use carechain_tests::Ledger;
 use carechain_tests::{digest, Contract, Suite};
 use ink::primitives::AccountId;
 
@@ -163,7 +164,7 @@ fn approve(allowed: Balance) -> LineDecision {
 fn insurers_create_policies_for_registered_patients() {
     let mut w = world();
     let good = terms(&mut w.s);
-    let unknown = w.s.next_patient_id();
+    let unknown = w.s.fresh_patient_id();
     let patient = w.patient;
     w.s.set_actor(w.clinic);
     w.s.assert_refused::<PolicyId>(CL, "create_policy", (patient, good), Error::MissingRole);

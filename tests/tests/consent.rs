@@ -4,6 +4,7 @@
 
 use carechain_tests::common::events::consent::*;
 use carechain_tests::common::*;
+use carechain_tests::Ledger;
 use carechain_tests::{digest, key_for, Contract, Suite, Wiring};
 use ink::primitives::AccountId;
 
@@ -280,7 +281,7 @@ fn deny_overrides_permit() {
 fn create_grant_refuses_bad_requests_and_changes_nothing() {
     let mut w = world();
     let good = scope(&mut w.s, &[LAB], &[TREAT], 30);
-    let unknown = w.s.next_patient_id();
+    let unknown = w.s.fresh_patient_id();
     let now = w.s.now();
     let (patient, hospital) = (w.patient, w.hospital);
     let s = &mut w.s;
@@ -550,7 +551,7 @@ fn suspended_organisations_and_unknown_patients_get_nothing() {
         granted(AccessBasis::Consent(id))
     );
 
-    let unknown = w.s.next_patient_id();
+    let unknown = w.s.fresh_patient_id();
     w.s.set_actor(w.hospital);
     let d =
         w.s.tx::<Decision>(C, "check_access", (unknown, LAB, TREAT))
@@ -758,7 +759,7 @@ fn break_glass_is_recorded_not_prevented() {
         Error::MissingRole,
     );
     w.s.set_actor(er);
-    let unknown = w.s.next_patient_id();
+    let unknown = w.s.fresh_patient_id();
     w.s.assert_refused::<EmergencyId>(
         C,
         "break_glass",
@@ -888,7 +889,7 @@ fn disclosures_are_for_relying_contracts_and_logged() {
     let sc = scope(&mut w.s, &[LAB], &[TREAT], 30);
     w.grant(w.alice, Grantee::Account(w.hospital), sc, Effect::Permit);
     let record = w.add_lab_record(w.hospital, b"report").record.unwrap();
-    let other = w.s.next_patient_id();
+    let other = w.s.fresh_patient_id();
     let (patient, admin) = (w.patient, w.s.admin());
 
     w.s.set_actor(relying);
@@ -1082,7 +1083,7 @@ fn batched_checks_decide_and_log_each_request() {
         );
     }
     assert_eq!(
-        carechain_tests::audit::verify_deployed(&mut w.s).map(|n| n > 0),
+        carechain_tests::audit::verify_deployed(&mut w.s.chain).map(|n| n > 0),
         Ok(true)
     );
 

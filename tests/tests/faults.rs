@@ -4,6 +4,7 @@
 //! The failing callee is `tests/faulty`, a test double implementing every trait of the suite.
 
 use carechain_tests::common::*;
+use carechain_tests::Ledger;
 use carechain_tests::{digest, Chain, Contract, Suite};
 use ink::primitives::AccountId;
 use scale::Encode;

@@ -15,6 +15,7 @@
 use carechain_tests::common::verify::ChainVerifier;
 use carechain_tests::common::*;
 use carechain_tests::fixture::{service_line, Fixture, Who};
+use carechain_tests::Ledger;
 use carechain_tests::{digest, Contract};
 use ink::primitives::AccountId;
 use proptest::prelude::*;

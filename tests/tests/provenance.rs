@@ -3,6 +3,7 @@
 
 use carechain_tests::common::events::provenance::*;
 use carechain_tests::common::*;
+use carechain_tests::Ledger;
 use carechain_tests::{digest, Contract, Suite, Wiring};
 use ink::primitives::AccountId;
 
@@ -527,7 +528,7 @@ fn quarantine_clear_and_recall() {
     w.assert_conserved(b);
 
     // Quarantine, clearance and recall are in the audit log.
-    let entries = carechain_tests::audit::fetch_all(&mut w.s);
+    let entries = carechain_tests::audit::fetch_all(&mut w.s.chain);
     let actions: Vec<AuditAction> = entries.iter().map(|e| e.record.action).collect();
     assert_eq!(
         actions,

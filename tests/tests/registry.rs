@@ -4,6 +4,7 @@
 use carechain_tests::common::events::registry::*;
 use carechain_tests::common::events::{AdminChanged, GovernorAdded, PauseChanged};
 use carechain_tests::common::*;
+use carechain_tests::Ledger;
 use carechain_tests::{credential, key_for, Contract, Suite};
 use ink::primitives::AccountId;
 
@@ -333,7 +334,7 @@ fn patients_register_with_random_ids() {
     let hospital = s.organisation("hospital", &[Role::Provider]);
     let alice = s.actor("alice");
     let bob = s.actor("bob");
-    let id = s.next_patient_id();
+    let id = s.fresh_patient_id();
 
     s.set_actor(alice);
     s.assert_refused::<u64>(
@@ -366,7 +367,7 @@ fn patients_register_with_random_ids() {
     );
 
     // One patient per account, one account per patient id, no organisation as controller.
-    let other = s.next_patient_id();
+    let other = s.fresh_patient_id();
     s.assert_refused::<u64>(
         R,
         "register_patient",
@@ -400,7 +401,7 @@ fn controller_rotates_key() {
     let mut s = Suite::deploy();
     let (alice, id) = s.patient("alice");
     let mallory = s.actor("mallory");
-    let unknown = s.next_patient_id();
+    let unknown = s.fresh_patient_id();
 
     s.set_actor(mallory);
     s.assert_refused::<()>(
@@ -517,7 +518,7 @@ fn accepting_needs_a_free_account() {
     s.tx::<()>(R, "propose_controller", (id, Some(carol)))
         .unwrap();
     // Carol registers a patient of her own before accepting.
-    let own = s.next_patient_id();
+    let own = s.fresh_patient_id();
     s.set_actor(carol);
     s.tx::<u64>(R, "register_patient", (own, key_for("carol")))
         .unwrap();
@@ -800,7 +801,7 @@ fn access_context_reports_registration_roles_and_relation() {
     let (alice, id) = s.patient("alice");
     let hospital = s.organisation("hospital", &[Role::Provider]);
     let stranger = s.actor("stranger");
-    let unknown = s.next_patient_id();
+    let unknown = s.fresh_patient_id();
     let ctx = |s: &mut Suite, p: PatientId, a: AccountId| {
         s.query::<AccessContext>(R, "IdentityView::access_context", (p, a))
     };

@@ -6,7 +6,7 @@ use carechain_tests::{scenario, Suite};
 #[test]
 fn the_main_scenario_runs() {
     let mut suite = Suite::deploy();
-    let summary = scenario::run(&mut suite);
+    let summary = scenario::run(&mut suite.chain);
     assert!(summary.hospital_read_granted);
     assert!(summary.researcher_denied);
     assert!(summary.denied_after_revoke);

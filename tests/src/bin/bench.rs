@@ -6,6 +6,7 @@
 
 use carechain_tests::bench::*;
 use carechain_tests::fixture::{Fixture, Kind};
+use carechain_tests::Ledger;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;

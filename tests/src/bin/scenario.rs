@@ -7,6 +7,6 @@ fn main() {
         "CareChain scenario on the in-process chain (drink: pallet-contracts runtime, no node)"
     );
     let mut suite = Suite::deploy();
-    let summary = scenario::run(&mut suite);
+    let summary = scenario::run(&mut suite.chain);
     println!("\n== Summary ==\n  {summary:?}");
 }
