@@ -40,16 +40,9 @@ install_node() {
         say "$("$bin" --version) present"
         return 0
     fi
-    missing=()
-    for pkg in protobuf-compiler clang libclang-dev curl; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        say "installing Debian packages: ${missing[*]}"
-        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-        $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
-    fi
+    # shellcheck source=scripts/lib.sh
+    . scripts/lib.sh
+    ensure_debian_packages protobuf-compiler clang libclang-dev curl
     rustup toolchain install "$NODE_TOOLCHAIN" --profile minimal \
         --component rust-src --target wasm32-unknown-unknown >/dev/null
     src_root=${CARECHAIN_NODE_SRC:-$HOME/.cache/carechain}

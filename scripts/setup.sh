@@ -12,16 +12,9 @@ CARGO_CONTRACT_VERSION=5.0.3
 say() { printf '[setup] %s\n' "$*"; }
 
 # Debian packages: a C/C++ toolchain (wasm-opt's C++ sources, ring), pkg-config.
-missing=()
-for pkg in build-essential pkg-config; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    say "installing Debian packages: ${missing[*]}"
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
-fi
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+ensure_debian_packages build-essential pkg-config
 
 # rustup itself (present on our machines; installed for a bare one).
 if ! command -v rustup >/dev/null 2>&1; then

@@ -329,10 +329,10 @@ impl Ledger for NodeLedger {
     }
 
     fn name_of(&self, account: &AccountId) -> String {
-        self.names.get(account).cloned().unwrap_or_else(|| {
-            let bytes: &[u8; 32] = account.as_ref();
-            format!("0x{}..", hex::encode(&bytes[..4]))
-        })
+        self.names
+            .get(account)
+            .cloned()
+            .unwrap_or_else(|| carechain_tests::chain::short_name(account))
     }
 
     fn selector(&mut self, contract: Contract, message: &str) -> [u8; 4] {

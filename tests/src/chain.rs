@@ -216,6 +216,12 @@ pub fn from_sandbox(account: &AccountId32) -> AccountId {
     AccountId::from(*AsRef::<[u8; 32]>::as_ref(account))
 }
 
+/// An account shown by its first bytes, for accounts without a name.
+pub fn short_name(account: &AccountId) -> String {
+    let bytes: &[u8; 32] = account.as_ref();
+    format!("0x{}..", hex::encode(&bytes[..4]))
+}
+
 /// A deterministic account for a name (SHA-256 of the name).
 pub fn account(name: &str) -> AccountId {
     use sha2::Digest as _;
@@ -510,10 +516,10 @@ impl Ledger for Chain {
     }
 
     fn name_of(&self, account: &AccountId) -> String {
-        self.names.get(account).cloned().unwrap_or_else(|| {
-            let bytes: &[u8; 32] = account.as_ref();
-            format!("0x{}..", hex::encode(&bytes[..4]))
-        })
+        self.names
+            .get(account)
+            .cloned()
+            .unwrap_or_else(|| short_name(account))
     }
 
     fn set_actor(&mut self, actor: AccountId) -> AccountId {

@@ -43,32 +43,13 @@ pub enum ServiceCategory {
     Rehabilitation,
 }
 
-impl ServiceCategory {
-    pub const fn bit(self) -> u16 {
-        1u16.wrapping_shl(self as u32)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
-pub struct CoverageSet(pub u16);
-
-impl CoverageSet {
-    const VALID: u16 = 0b0000_0011_1111_1111;
-
-    pub fn of(services: &[ServiceCategory]) -> CoverageSet {
-        CoverageSet(services.iter().fold(0u16, |acc, s| acc | s.bit()))
-    }
-    pub fn contains(self, service: ServiceCategory) -> bool {
-        self.0 & service.bit() != 0
-    }
-    pub fn is_valid(self) -> bool {
-        self.0 != 0 && self.0 & !Self::VALID == 0
-    }
-}
+crate::vocab::bit_set!(
+    /// The service categories a policy covers.
+    CoverageSet,
+    ServiceCategory,
+    u16,
+    10
+);
 
 /// Cost-sharing terms of a policy for its period.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]

@@ -1,6 +1,51 @@
 //! The suite's fixed vocabularies: organisation roles, data categories, purposes of use, and the sets
 //! (bitmasks) of each that grants and organisations carry.
 
+/// Declares `$set`, a set of `$item`s as a bitmask over `$repr` (bit `i` is variant number `i`
+/// of the `$count`-variant vocabulary), and `$item::bit`.
+macro_rules! bit_set {
+    ($(#[$meta:meta])* $set:ident, $item:ty, $repr:ty, $count:expr) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
+        #[cfg_attr(
+            feature = "std",
+            derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
+        )]
+        pub struct $set(pub $repr);
+
+        impl $item {
+            pub fn bit(self) -> $repr {
+                <$repr>::from(1u8).wrapping_shl(self as u32)
+            }
+        }
+
+        impl $set {
+            pub const EMPTY: $set = $set(0);
+            /// Every bit of the vocabulary.
+            pub const ALL_BITS: $repr = <$repr>::MAX.wrapping_shr(<$repr>::BITS.wrapping_sub($count));
+
+            pub fn of(items: &[$item]) -> $set {
+                $set(items.iter().fold(0, |acc, item| acc | item.bit()))
+            }
+            pub fn contains(self, item: $item) -> bool {
+                self.0 & item.bit() != 0
+            }
+            pub fn intersects(self, other: $set) -> bool {
+                self.0 & other.0 != 0
+            }
+            pub fn is_empty(self) -> bool {
+                self.0 == 0
+            }
+            /// Non-empty and no bit outside the vocabulary.
+            pub fn is_valid(self) -> bool {
+                self.0 != 0 && self.0 & !Self::ALL_BITS == 0
+            }
+        }
+    };
+}
+
+pub(crate) use bit_set;
+
 /// What an organisation is credentialed as. An organisation may hold several.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
 #[cfg_attr(
@@ -27,41 +72,15 @@ impl Role {
         Role::Researcher,
         Role::Regulator,
     ];
-
-    pub const fn bit(self) -> u8 {
-        1u8.wrapping_shl(self as u32)
-    }
 }
 
-/// A set of roles as a bitmask (bit `i` is `Role` number `i`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
-pub struct RoleSet(pub u8);
-
-impl RoleSet {
-    pub const EMPTY: RoleSet = RoleSet(0);
-    const VALID: u8 = 0b0111_1111;
-
-    pub fn of(roles: &[Role]) -> RoleSet {
-        RoleSet(roles.iter().fold(0u8, |acc, r| acc | r.bit()))
-    }
-    pub fn contains(self, role: Role) -> bool {
-        self.0 & role.bit() != 0
-    }
-    pub fn intersects(self, other: RoleSet) -> bool {
-        self.0 & other.0 != 0
-    }
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-    /// Non-empty and no bit outside the vocabulary.
-    pub fn is_valid(self) -> bool {
-        self.0 != 0 && self.0 & !Self::VALID == 0
-    }
-}
+bit_set!(
+    /// A set of roles (bit `i` is `Role` number `i`).
+    RoleSet,
+    Role,
+    u8,
+    7
+);
 
 /// Data categories of a patient's record (the consent vocabulary).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
@@ -100,10 +119,6 @@ impl DataCategory {
         DataCategory::Immunisations,
     ];
 
-    pub const fn bit(self) -> u16 {
-        1u16.wrapping_shl(self as u32)
-    }
-
     /// Code used in exports (FHIR AuditEvent.entity.securityLabel-style sensitivity tags where
     /// HL7 has one, otherwise a plain code).
     pub fn code(self) -> &'static str {
@@ -124,27 +139,13 @@ impl DataCategory {
     }
 }
 
-/// A set of data categories as a bitmask.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
-pub struct CategorySet(pub u16);
-
-impl CategorySet {
-    const VALID: u16 = 0b0000_1111_1111_1111;
-
-    pub fn of(categories: &[DataCategory]) -> CategorySet {
-        CategorySet(categories.iter().fold(0u16, |acc, c| acc | c.bit()))
-    }
-    pub fn contains(self, category: DataCategory) -> bool {
-        self.0 & category.bit() != 0
-    }
-    pub fn is_valid(self) -> bool {
-        self.0 != 0 && self.0 & !Self::VALID == 0
-    }
-}
+bit_set!(
+    /// A set of data categories.
+    CategorySet,
+    DataCategory,
+    u16,
+    12
+);
 
 /// Purpose of use, after HL7 v3 PurposeOfUse (the FHIR `purposeOfEvent` codes).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
@@ -170,10 +171,6 @@ impl Purpose {
         Purpose::PublicHealth,
         Purpose::EmergencyTreatment,
     ];
-
-    pub const fn bit(self) -> u8 {
-        1u8.wrapping_shl(self as u32)
-    }
 
     /// HL7 v3 ActReason code.
     pub fn code(self) -> &'static str {
@@ -201,26 +198,15 @@ impl Purpose {
     }
 }
 
-/// A set of purposes as a bitmask.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
-pub struct PurposeSet(pub u8);
+bit_set!(
+    /// A set of purposes of use.
+    PurposeSet,
+    Purpose,
+    u8,
+    6
+);
 
 impl PurposeSet {
-    const VALID: u8 = 0b0011_1111;
-
-    pub fn of(purposes: &[Purpose]) -> PurposeSet {
-        PurposeSet(purposes.iter().fold(0u8, |acc, p| acc | p.bit()))
-    }
-    pub fn contains(self, purpose: Purpose) -> bool {
-        self.0 & purpose.bit() != 0
-    }
-    pub fn is_valid(self) -> bool {
-        self.0 != 0 && self.0 & !Self::VALID == 0
-    }
     /// True when `roles` holds an eligible role for every purpose in the set.
     pub fn fits(self, roles: RoleSet) -> bool {
         Purpose::ALL
