@@ -2,7 +2,8 @@
 //! actor of the fixture (each role, a suspended organisation, an ordinary account, the patient's
 //! side, a stand-in suite contract). A call succeeds if and only if the caller is authorised;
 //! otherwise it returns a typed error and changes no storage, emits nothing and moves no funds.
-//! Access decisions answer everyone (the answer is logged) and grant only the authorised.
+//! Every successful call emits at least one event. Access decisions answer everyone (the answer
+//! is logged) and grant only the authorised.
 //!
 //! The table of outcomes is docs/authorisation-matrix.md; this test regenerates it and fails if
 //! the checked-in copy differs (set UPDATE_DOCS=1 to rewrite it).
@@ -93,6 +94,7 @@ fn every_state_changing_message_succeeds_if_and_only_if_the_caller_is_authorised
                 (_, Ok(_)) => {
                     assert!(authorised, "{what}: an unauthorised caller succeeded");
                     assert!(!report.reverted, "{what}");
+                    assert!(!report.events.is_empty(), "{what}: a state change emitted no event");
                     "ok".to_owned()
                 }
                 (_, Err(e)) => {
