@@ -94,7 +94,10 @@ fn every_state_changing_message_succeeds_if_and_only_if_the_caller_is_authorised
                 (_, Ok(_)) => {
                     assert!(authorised, "{what}: an unauthorised caller succeeded");
                     assert!(!report.reverted, "{what}");
-                    assert!(!report.events.is_empty(), "{what}: a state change emitted no event");
+                    assert!(
+                        !report.events.is_empty(),
+                        "{what}: a state change emitted no event"
+                    );
                     "ok".to_owned()
                 }
                 (_, Err(e)) => {
