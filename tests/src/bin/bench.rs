@@ -98,7 +98,7 @@ fn main() {
          messages and the types they carry: about 1 KiB per message here, less for small reads. \
          Events cost about 3 KiB in consent (measured by building it without them); each \
          cross-contract call site adds its call builder (~0.7 KiB). The four contracts over \
-         32 KiB carry 28–38 messages each, their governance (7) included; splitting a contract \
+         32 KiB carry 24–36 messages each, their governance (7) included; splitting a contract \
          to get under the target would add a cross-contract call, and with it a code load, to \
          the hot paths (see below), so we keep them whole."
     )
