@@ -241,8 +241,34 @@ impl NodeLedger {
         }
     }
 
-    /// Sign and submit `call` as `signer`, wait until it is in a block, and return its events.
+    /// Sign and submit `call` as `signer`, wait until its block is finalized, and return its
+    /// events. subxt reads nonces and state at the latest finalized block, so waiting for
+    /// finality is what makes the next read see this call's effects and the next nonce right.
+    /// A transaction signed with a nonce that a not-yet-finalized block already used (someone
+    /// else's transaction just before, e.g. scripts/deploy.sh) is "outdated": sign it again once
+    /// finality has caught up.
     fn sign_and_wait(
+        &self,
+        call: &subxt::tx::DynamicPayload,
+        signer: &Keypair,
+    ) -> Result<subxt::blocks::ExtrinsicEvents<PolkadotConfig>, String> {
+        const ATTEMPTS: u32 = 20;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.sign_and_wait_once(call, signer) {
+                Err(e)
+                    if attempt < ATTEMPTS
+                        && (e.contains("outdated") || e.contains("Priority is too low")) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn sign_and_wait_once(
         &self,
         call: &subxt::tx::DynamicPayload,
         signer: &Keypair,
@@ -256,7 +282,7 @@ impl NodeLedger {
                 .map_err(|e| e.to_string())?;
             while let Some(status) = progress.next().await {
                 match status.map_err(|e| e.to_string())? {
-                    TxStatus::InBestBlock(block) | TxStatus::InFinalizedBlock(block) => {
+                    TxStatus::InFinalizedBlock(block) => {
                         return block.wait_for_success().await.map_err(|e| e.to_string());
                     }
                     TxStatus::Error { message }
@@ -265,7 +291,7 @@ impl NodeLedger {
                     _ => {}
                 }
             }
-            Err("the transaction stream ended before inclusion".into())
+            Err("the transaction stream ended before finalization".into())
         })
     }
 

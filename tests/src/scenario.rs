@@ -289,7 +289,10 @@ fn drug_supply_chain<L: Ledger>(s: &mut L, summary: &mut Summary) -> DrugRef {
         );
     }
     let gtin = Gtin(10_614_141_000_415);
-    let lot = LotNumber(b"AMX-2026-001".to_vec());
+    // A lot number of this run's own, so the scenario can be played again on a chain that
+    // keeps its state (a node): GTIN + lot is unique on chain.
+    let tag = s.fresh_patient_id();
+    let lot = LotNumber(format!("AMX-{}", hex::encode(&tag.0[..4])).into_bytes());
     let expiry = s.now() + 540 * DAY_MS;
     s.set_actor(maker);
     let batch = ok(
