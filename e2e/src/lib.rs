@@ -203,13 +203,13 @@ impl NodeLedger {
 
     fn dry_run(
         &self,
-        contract: Contract,
+        address: AccountId,
         input: Vec<u8>,
         value: u128,
     ) -> Result<ContractResult, String> {
         let args = (
             to_subxt(&self.actor),
-            to_subxt(&self.manifest.addresses[&contract]),
+            to_subxt(&address),
             value,
             None::<Weight>,
             None::<u128>,
@@ -295,6 +295,94 @@ impl NodeLedger {
         })
     }
 
+    /// Call the contract at `address` (any contract, not only the suite's): dry-run it for the
+    /// answer, weight and deposit, and submit it when it would change state and not revert.
+    pub fn submit_to(
+        &mut self,
+        address: AccountId,
+        message: &str,
+        input: Vec<u8>,
+        value: u128,
+    ) -> CallReport {
+        let label = format!("{}.{message}", self.name_of(&address));
+        let mut report = CallReport {
+            contract: address,
+            message: message.to_owned(),
+            actor: self.actor,
+            value,
+            ref_time: 0,
+            proof_size: 0,
+            deposit: 0,
+            reverted: false,
+            output: Err(Failure::Trapped("not run".into())),
+            events: Vec::new(),
+        };
+        let dry = match self.dry_run(address, input.clone(), value) {
+            Ok(dry) => dry,
+            Err(e) => panic!("{label}: dry run failed: {e}"),
+        };
+        report.ref_time = dry.gas_consumed.ref_time;
+        report.proof_size = dry.gas_consumed.proof_size;
+        report.deposit = match dry.storage_deposit {
+            StorageDeposit::Charge(c) => i128::try_from(c).unwrap_or(i128::MAX),
+            StorageDeposit::Refund(r) => -i128::try_from(r).unwrap_or(i128::MAX),
+        };
+        match dry.result {
+            Err(e) => report.output = Err(Failure::Trapped(self.dispatch_error_name(&e))),
+            // A call that reverts changes nothing: its answer is known from the dry run.
+            Ok(ret) if ret.flags & 1 == 1 => {
+                report.reverted = true;
+                report.output = Ok(ret.data);
+            }
+            Ok(ret) => {
+                // Leave headroom over the dry run's estimate: state may move by a block.
+                let gas = Value::named_composite([
+                    (
+                        "ref_time",
+                        Value::u128(u128::from(dry.gas_required.ref_time) * 12 / 10),
+                    ),
+                    (
+                        "proof_size",
+                        Value::u128(u128::from(dry.gas_required.proof_size) * 12 / 10),
+                    ),
+                ]);
+                let call = subxt::dynamic::tx(
+                    "Contracts",
+                    "call",
+                    vec![
+                        Value::unnamed_variant("Id", [Value::from_bytes(to_subxt(&address).0)]),
+                        Value::u128(value),
+                        gas,
+                        Value::unnamed_variant("None", []),
+                        Value::from_bytes(input),
+                    ],
+                );
+                let signer = self.keys[&self.actor].clone();
+                let events = self
+                    .sign_and_wait(&call, &signer)
+                    .unwrap_or_else(|e| panic!("{label} as {}: {e}", self.name_of(&self.actor)));
+                for event in events.iter().flatten() {
+                    if event.pallet_name() == "Contracts"
+                        && event.variant_name() == "ContractEmitted"
+                    {
+                        if let Ok((emitter, data)) =
+                            <([u8; 32], Vec<u8>)>::decode(&mut event.field_bytes())
+                        {
+                            report.events.push(RawEvent {
+                                contract: AccountId::from(emitter),
+                                topics: event.topics().iter().map(|t| t.0).collect(),
+                                data,
+                            });
+                        }
+                    }
+                }
+                report.output = Ok(ret.data);
+            }
+        }
+        self.last = Some(report.clone());
+        report
+    }
+
     fn storage_value(&self, pallet: &str, entry: &str, keys: Vec<Value>) -> Option<Value<u32>> {
         self.runtime.block_on(async {
             let storage = self.api.storage().at_latest().await.ok()?;
@@ -376,86 +464,7 @@ impl Ledger for NodeLedger {
         value: u128,
     ) -> CallReport {
         let address = self.address(contract);
-        let mut report = CallReport {
-            contract: address,
-            message: message.to_owned(),
-            actor: self.actor,
-            value,
-            ref_time: 0,
-            proof_size: 0,
-            deposit: 0,
-            reverted: false,
-            output: Err(Failure::Trapped("not run".into())),
-            events: Vec::new(),
-        };
-        let dry = match self.dry_run(contract, input.clone(), value) {
-            Ok(dry) => dry,
-            Err(e) => panic!("{}.{message}: dry run failed: {e}", contract.name()),
-        };
-        report.ref_time = dry.gas_consumed.ref_time;
-        report.proof_size = dry.gas_consumed.proof_size;
-        report.deposit = match dry.storage_deposit {
-            StorageDeposit::Charge(c) => i128::try_from(c).unwrap_or(i128::MAX),
-            StorageDeposit::Refund(r) => -i128::try_from(r).unwrap_or(i128::MAX),
-        };
-        match dry.result {
-            Err(e) => report.output = Err(Failure::Trapped(self.dispatch_error_name(&e))),
-            // A call that reverts changes nothing: its answer is known from the dry run.
-            Ok(ret) if ret.flags & 1 == 1 => {
-                report.reverted = true;
-                report.output = Ok(ret.data);
-            }
-            Ok(ret) => {
-                // Leave headroom over the dry run's estimate: state may move by a block.
-                let gas = Value::named_composite([
-                    (
-                        "ref_time",
-                        Value::u128(u128::from(dry.gas_required.ref_time) * 12 / 10),
-                    ),
-                    (
-                        "proof_size",
-                        Value::u128(u128::from(dry.gas_required.proof_size) * 12 / 10),
-                    ),
-                ]);
-                let call = subxt::dynamic::tx(
-                    "Contracts",
-                    "call",
-                    vec![
-                        Value::unnamed_variant("Id", [Value::from_bytes(to_subxt(&address).0)]),
-                        Value::u128(value),
-                        gas,
-                        Value::unnamed_variant("None", []),
-                        Value::from_bytes(input),
-                    ],
-                );
-                let signer = self.keys[&self.actor].clone();
-                let events = self.sign_and_wait(&call, &signer).unwrap_or_else(|e| {
-                    panic!(
-                        "{}.{message} as {}: {e}",
-                        contract.name(),
-                        self.name_of(&self.actor)
-                    )
-                });
-                for event in events.iter().flatten() {
-                    if event.pallet_name() == "Contracts"
-                        && event.variant_name() == "ContractEmitted"
-                    {
-                        if let Ok((emitter, data)) =
-                            <([u8; 32], Vec<u8>)>::decode(&mut event.field_bytes())
-                        {
-                            report.events.push(RawEvent {
-                                contract: AccountId::from(emitter),
-                                topics: event.topics().iter().map(|t| t.0).collect(),
-                                data,
-                            });
-                        }
-                    }
-                }
-                report.output = Ok(ret.data);
-            }
-        }
-        self.last = Some(report.clone());
-        report
+        self.submit_to(address, message, input, value)
     }
 
     fn read(
@@ -465,7 +474,7 @@ impl Ledger for NodeLedger {
         input: Vec<u8>,
     ) -> Result<Vec<u8>, Failure> {
         let dry = self
-            .dry_run(contract, input, 0)
+            .dry_run(self.address(contract), input, 0)
             .unwrap_or_else(|e| panic!("{}.{message}: dry run failed: {e}", contract.name()));
         match dry.result {
             Ok(ret) => Ok(ret.data),
