@@ -14,9 +14,9 @@ step() { printf '[test] %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-# carechain-e2e needs a running node (scripts/e2e.sh); CI runs everything else.
-step "cargo clippy (workspace, all targets, warnings are errors)"
-cargo clippy --workspace --exclude carechain-e2e --all-targets --quiet -- -D warnings
+step "cargo clippy (workspace incl. the node client, all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+# carechain-e2e's tests need a running node (scripts/e2e.sh); CI runs everything else.
 step "cargo test (unit tests + drink integration tests)"
 cargo test --workspace --exclude carechain-e2e --quiet
