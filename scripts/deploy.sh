@@ -2,22 +2,30 @@
 # Deploy the whole suite to a node with cargo-contract, in dependency order, and wire it:
 #   registry, audit_log, consent(registry, audit_log), provenance(registry, audit_log),
 #   claims(registry, consent, provenance, audit_log); then consent, provenance and claims become
-#   audit-log writers and claims a relying contract of consent.
+#   audit-log writers, claims a relying contract of consent, and the organisations of --orgs are
+#   credentialed.
 # Writes deployments/<chain>-<genesis>.json (names, addresses, code hashes, metadata files) after
 # every step, so a failed deployment is recorded as partial. Refuses to deploy a second suite on
 # a chain that already has one recorded.
 #
-# Usage: scripts/deploy.sh [--url ws://127.0.0.1:9944] [--suri //Alice]
+# With --orgs FILE it then credentials the first organisations, one per line of FILE:
+#   <ss58 account> <roles, comma-separated> <credential: 0x + sha2-256 of the licence document>
+# roles: provider manufacturer distributor pharmacy insurer researcher regulator; `#` starts a
+# comment (see scripts/organisations.example). The file is checked before anything is deployed.
+#
+# Usage: scripts/deploy.sh [--url ws://127.0.0.1:9944] [--suri //Alice] [--orgs FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 URL=ws://127.0.0.1:9944
 SURI=//Alice
+ORGS=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --url) URL="$2"; shift 2 ;;
         --suri) SURI="$2"; shift 2 ;;
-        *) echo "usage: $0 [--url ws://127.0.0.1:9944] [--suri //Alice]" >&2; exit 2 ;;
+        --orgs) ORGS="$2"; shift 2 ;;
+        *) echo "usage: $0 [--url ws://127.0.0.1:9944] [--suri //Alice] [--orgs FILE]" >&2; exit 2 ;;
     esac
 done
 HTTP_URL=$(echo "$URL" | sed -e 's#^ws://#http://#' -e 's#^wss://#https://#')
@@ -29,6 +37,38 @@ rpc() {
         -d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"$1\",\"params\":${2:-[]}}" "$HTTP_URL"
 }
 json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# The organisations to credential, as cargo-contract arguments "account RoleSet(n) Digest(0x..)",
+# checked before anything is deployed.
+ORG_ARGS=""
+if [ -n "$ORGS" ]; then
+    [ -r "$ORGS" ] || fail "cannot read the organisations file $ORGS"
+    ORG_ARGS=$(python3 - "$ORGS" <<'EOF'
+import re, sys
+roles = ["provider", "manufacturer", "distributor", "pharmacy", "insurer", "researcher", "regulator"]
+path = sys.argv[1]
+for number, line in enumerate(open(path), 1):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    fields = line.split()
+    where = f"{path}:{number}"
+    if len(fields) != 3:
+        sys.exit(f"{where}: expected <account> <roles> <credential hash>, found {len(fields)} field(s)")
+    account, names, credential = fields
+    if not re.fullmatch(r"[1-9A-HJ-NP-Za-km-z]{46,48}", account):
+        sys.exit(f"{where}: {account} is not an SS58 account")
+    bits = 0
+    for name in names.lower().split(","):
+        if name not in roles:
+            sys.exit(f"{where}: unknown role {name!r} (one of {', '.join(roles)})")
+        bits |= 1 << roles.index(name)
+    if not re.fullmatch(r"0x[0-9a-fA-F]{64}", credential):
+        sys.exit(f"{where}: the credential must be 0x + 64 hex digits (sha2-256 of the licence document)")
+    print(f"{account} RoleSet({bits}) Digest({credential.lower()})")
+EOF
+) || fail "the organisations file $ORGS is not valid (nothing deployed)"
+fi
 
 chain=$(rpc system_chain | json_field 'd["result"]' 2>/dev/null) \
     || fail "no node answers at $URL (start one with scripts/node.sh start)"
@@ -136,6 +176,9 @@ call audit_log add_writer "$ADDR_consent"
 call audit_log add_writer "$ADDR_provenance"
 call audit_log add_writer "$ADDR_claims"
 call consent add_relying_contract "$ADDR_claims"
+while read -r account roles credential; do
+    [ -n "$account" ] && call registry register_organisation "$account" "$roles" "$credential"
+done <<<"$ORG_ARGS"
 
 python3 - "$MANIFEST" <<'EOF'
 import json, sys, time
