@@ -21,6 +21,7 @@ mod registry {
         EncryptionKey, Error, Governance, GovernanceInfo, Governed, IdentityView, ManagerKind,
         OrgStatus, Organisation, Patient, PatientId, Recovery, Result, Role, RoleSet,
         DEFAULT_RECOVERY_DELAY, MAX_DELEGATES, MAX_GUARDIANS, MAX_RECOVERY_DELAY,
+        MIN_RECOVERY_DELAY, RECOVERY_APPROVAL_WINDOW,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
@@ -372,8 +373,10 @@ mod registry {
         }
 
         /// Guardian: approve moving control of the patient to `new_controller`. The first
-        /// approval opens the recovery; once `threshold` guardians approved, the new controller
-        /// may complete it after the recovery delay.
+        /// approval opens the recovery; a guardian backs one candidate at a time; the first
+        /// candidate that `threshold` guardians back may complete after the recovery delay.
+        /// Approvals that have not reached the threshold `RECOVERY_APPROVAL_WINDOW` after the
+        /// first one lapse.
         #[ink(message)]
         pub fn approve_recovery(
             &mut self,
@@ -390,54 +393,59 @@ mod registry {
             self.ensure_free_for_control(&new_controller)?;
             let now = self.env().block_timestamp();
             let mut recovery = match self.recoveries.get(patient) {
-                Some(r) if r.new_controller != new_controller => {
-                    return Err(Error::RecoveryConflict)
+                Some(r)
+                    if r.chosen.is_some()
+                        || now < r.started_at.saturating_add(RECOVERY_APPROVAL_WINDOW) =>
+                {
+                    r
                 }
-                Some(r) => r,
-                None => Recovery {
-                    new_controller,
-                    approvals: 0,
-                    started_at: now,
-                    ready_at: None,
-                },
+                _ => Recovery::new(now),
             };
+            if let Some((chosen, _)) = recovery.chosen {
+                if chosen != new_controller {
+                    return Err(Error::RecoveryConflict);
+                }
+            }
             let bit = 1u8.wrapping_shl(u32::try_from(index).map_err(|_| Error::Overflow)?);
-            if recovery.approvals & bit != 0 {
-                return Err(Error::AlreadyApproved);
+            let approvals = recovery
+                .approve(bit, new_controller)
+                .ok_or(Error::AlreadyApproved)?;
+            if recovery.chosen.is_none() && approvals >= record.threshold {
+                let ready_at = now
+                    .checked_add(self.recovery_delay)
+                    .ok_or(Error::Overflow)?;
+                recovery.chosen = Some((new_controller, ready_at));
             }
-            recovery.approvals |= bit;
-            let approvals = recovery.approval_count();
-            if recovery.ready_at.is_none() && approvals >= record.threshold {
-                recovery.ready_at = Some(
-                    now.checked_add(self.recovery_delay)
-                        .ok_or(Error::Overflow)?,
-                );
-            }
+            let ready_at = recovery
+                .chosen
+                .filter(|(chosen, _)| *chosen == new_controller)
+                .map(|(_, at)| at);
             self.recoveries.insert(patient, &recovery);
             self.env().emit_event(RecoveryApproved {
                 patient,
                 guardian: caller,
                 new_controller,
                 approvals,
-                ready_at: recovery.ready_at,
+                ready_at,
             });
             Ok(approvals)
         }
 
-        /// The recovery's new controller takes control once the threshold was reached and the
-        /// delay has passed.
+        /// The recovery's chosen new controller takes control once the delay has passed.
         #[ink(message)]
         pub fn complete_recovery(&mut self, patient: PatientId) -> Result<()> {
             let caller = self.env().caller();
             self.gov.ensure_not_paused()?;
             let record = self.patients.get(patient).ok_or(Error::PatientNotFound)?;
             let recovery = self.recoveries.get(patient).ok_or(Error::NoRecovery)?;
-            if recovery.new_controller != caller {
-                return Err(Error::NotPendingAccount);
-            }
-            match recovery.ready_at {
-                Some(at) if self.env().block_timestamp() >= at => {}
-                _ => return Err(Error::RecoveryNotReady),
+            match recovery.chosen {
+                Some((chosen, at)) if chosen == caller => {
+                    if self.env().block_timestamp() < at {
+                        return Err(Error::RecoveryNotReady);
+                    }
+                }
+                None if recovery.approvals_for(&caller) > 0 => return Err(Error::RecoveryNotReady),
+                _ => return Err(Error::NotPendingAccount),
             }
             self.ensure_free_for_control(&caller)?;
             self.move_control(patient, record, caller, ControlChange::Recovery);
@@ -501,13 +509,13 @@ mod registry {
             self.recovery_delay
         }
 
-        /// Governance: set the recovery delay (at most 30 days).
+        /// Governance: set the recovery delay (1 to 30 days).
         #[ink(message)]
         pub fn set_recovery_delay(&mut self, delay: Timestamp) -> Result<()> {
             let caller = self.env().caller();
             self.gov.ensure_not_paused()?;
             self.gov.ensure_governor(&caller)?;
-            if delay > MAX_RECOVERY_DELAY {
+            if !(MIN_RECOVERY_DELAY..=MAX_RECOVERY_DELAY).contains(&delay) {
                 return Err(Error::InvalidWindow);
             }
             self.recovery_delay = delay;
@@ -648,7 +656,10 @@ mod registry {
             let manager = record.as_ref().and_then(|p| {
                 if p.controller == account {
                     Some(ManagerKind::Controller)
-                } else if p.active_delegate(&account, now) {
+                } else if p.active_delegate(&account, now) && !self.orgs.contains(account) {
+                    // An organisation never manages a patient's consent as a delegate, even
+                    // if it became one before it was credentialed: its powers come from its
+                    // roles, which suspension takes away.
                     Some(ManagerKind::Delegate)
                 } else {
                     None
@@ -721,15 +732,23 @@ mod registry {
                 reg.approve_recovery(pid(1), a.frank),
                 Err(Error::AlreadyApproved)
             );
+            // Another guardian backs a different candidate: a second candidate, not a block.
             set_caller::<Env>(a.django);
+            assert_eq!(reg.approve_recovery(pid(1), a.eve), Ok(1));
+            assert_eq!(reg.recovery(pid(1)).unwrap().candidates.len(), 2);
+            // ... and moves its vote: frank reaches the threshold and is chosen.
+            set_block_timestamp::<Env>(1_000);
+            assert_eq!(reg.approve_recovery(pid(1), a.frank), Ok(2));
+            let recovery = reg.recovery(pid(1)).unwrap();
+            assert_eq!(recovery.candidates, vec![(a.frank, 0b11)]);
+            let ready = recovery.chosen.unwrap().1;
+            assert_eq!(ready, 1_000 + DEFAULT_RECOVERY_DELAY);
+            // Once chosen, nobody re-opens it for someone else.
+            set_caller::<Env>(a.eve);
             assert_eq!(
                 reg.approve_recovery(pid(1), a.eve),
                 Err(Error::RecoveryConflict)
             );
-            set_block_timestamp::<Env>(1_000);
-            assert_eq!(reg.approve_recovery(pid(1), a.frank), Ok(2));
-            let ready = reg.recovery(pid(1)).unwrap().ready_at.unwrap();
-            assert_eq!(ready, 1_000 + DEFAULT_RECOVERY_DELAY);
             set_caller::<Env>(a.frank);
             assert_eq!(reg.complete_recovery(pid(1)), Err(Error::RecoveryNotReady));
             set_block_timestamp::<Env>(ready);
@@ -738,6 +757,30 @@ mod registry {
             assert_eq!(reg.patient_of(a.frank), Some(pid(1)));
             assert_eq!(reg.patient_of(a.bob), None);
             assert_eq!(reg.recovery(pid(1)), None);
+        }
+
+        #[ink::test]
+        fn undecided_recovery_approvals_lapse() {
+            let a = default_accounts::<Env>();
+            set_caller::<Env>(a.alice);
+            let mut reg = Registry::new();
+            set_caller::<Env>(a.bob);
+            reg.register_patient(pid(3), key(3)).unwrap();
+            reg.set_guardians(pid(3), vec![a.charlie, a.django, a.eve], 2)
+                .unwrap();
+            set_caller::<Env>(a.charlie);
+            assert_eq!(reg.approve_recovery(pid(3), a.frank), Ok(1));
+            set_caller::<Env>(a.django);
+            set_block_timestamp::<Env>(RECOVERY_APPROVAL_WINDOW - 1);
+            assert_eq!(reg.approve_recovery(pid(3), a.eve), Ok(1));
+            // Two weeks after the first approval, the old approvals no longer count.
+            set_caller::<Env>(a.eve);
+            set_block_timestamp::<Env>(RECOVERY_APPROVAL_WINDOW);
+            assert_eq!(reg.approve_recovery(pid(3), a.frank), Ok(1));
+            let recovery = reg.recovery(pid(3)).unwrap();
+            assert_eq!(recovery.started_at, RECOVERY_APPROVAL_WINDOW);
+            assert_eq!(recovery.candidates, vec![(a.frank, 0b100)]);
+            assert_eq!(recovery.chosen, None);
         }
 
         #[ink::test]

@@ -580,6 +580,25 @@ fn delegates_manage_and_expire() {
     assert_eq!(context.manager, Some(ManagerKind::Delegate));
     assert_eq!(context.registration, Some(1));
 
+    // A delegate later credentialed as an organisation stops managing the patient's consent:
+    // an organisation acts through its roles only, and suspension takes those away.
+    let admin = s.admin();
+    s.set_actor(admin);
+    s.tx::<()>(
+        R,
+        "register_organisation",
+        (
+            carer,
+            RoleSet::of(&[Role::Provider]),
+            credential("carer-clinic"),
+        ),
+    )
+    .unwrap();
+    let context = s.query::<AccessContext>(R, "IdentityView::access_context", (id, carer));
+    assert_eq!(context.manager, None);
+    assert!(!s.query::<bool>(R, "IdentityView::is_patient_manager", (id, carer)));
+    s.tx::<()>(R, "revoke_organisation", carer).unwrap();
+
     // A delegate cannot add delegates (no privilege escalation).
     s.set_actor(mum);
     s.assert_refused::<()>(
@@ -670,19 +689,30 @@ fn guardians_recover_control_after_the_delay() {
         (id, new_phone),
         Error::AlreadyApproved,
     );
+    // A guardian backing another account opens a second candidate; it cannot block the first.
     s.set_actor(g[1]);
-    s.assert_refused::<u8>(
-        R,
-        "approve_recovery",
-        (id, mallory),
-        Error::RecoveryConflict,
-    );
+    assert_eq!(s.tx::<u8>(R, "approve_recovery", (id, mallory)), Ok(1));
+    // It moves its vote: the new phone reaches the threshold and is chosen.
     assert_eq!(s.tx::<u8>(R, "approve_recovery", (id, new_phone)), Ok(2));
     let delay = s.query::<u64>(R, "recovery_delay", ());
     let ready_at = s.events::<RecoveryApproved>()[0]
         .ready_at
         .expect("threshold reached");
     assert_eq!(ready_at, s.now() + delay);
+    let recovery = s
+        .query::<Option<Recovery>>(R, "recovery", id)
+        .expect("recovery");
+    assert_eq!(recovery.candidates, vec![(new_phone, 0b11)]);
+    assert_eq!(recovery.chosen, Some((new_phone, ready_at)));
+    // Once chosen, no other candidate can be backed.
+    s.set_actor(g[2]);
+    s.assert_refused::<u8>(
+        R,
+        "approve_recovery",
+        (id, mallory),
+        Error::RecoveryConflict,
+    );
+    assert_eq!(s.tx::<u8>(R, "approve_recovery", (id, new_phone)), Ok(3));
 
     // Only the new controller completes, and only after the delay.
     s.set_actor(mallory);
@@ -743,6 +773,9 @@ fn recovery_delay_is_set_by_governance() {
     s.assert_refused::<()>(R, "set_recovery_delay", DAY_MS, Error::NotGovernor);
     s.set_actor(admin);
     s.assert_refused::<()>(R, "set_recovery_delay", 31 * DAY_MS, Error::InvalidWindow);
+    // Never below a day: the controller must have time to cancel a recovery it did not ask for.
+    s.assert_refused::<()>(R, "set_recovery_delay", 0u64, Error::InvalidWindow);
+    s.assert_refused::<()>(R, "set_recovery_delay", DAY_MS - 1, Error::InvalidWindow);
     s.tx::<()>(R, "set_recovery_delay", DAY_MS).unwrap();
     assert_eq!(s.events::<RecoveryDelayChanged>()[0].delay, DAY_MS);
     assert_eq!(s.query::<u64>(R, "recovery_delay", ()), DAY_MS);

@@ -14,6 +14,11 @@ pub const MAX_GUARDIANS: usize = 5;
 pub const MAX_RECOVERY_DELAY: Timestamp = 2_592_000_000; // 30 days
 /// Delay a fresh registry starts with.
 pub const DEFAULT_RECOVERY_DELAY: Timestamp = 172_800_000; // 2 days
+/// The shortest recovery delay governance may set: the controller always has a day to notice
+/// and cancel a recovery it did not ask for.
+pub const MIN_RECOVERY_DELAY: Timestamp = 86_400_000; // 1 day
+/// Approvals that have not reached the threshold this long after the first one lapse.
+pub const RECOVERY_APPROVAL_WINDOW: Timestamp = 1_209_600_000; // 14 days
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
 #[cfg_attr(
@@ -119,24 +124,68 @@ impl Patient {
 }
 
 /// A social recovery under way.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
+///
+/// Guardians vote for a new controller; each guardian backs one candidate at a time (approving
+/// another moves its vote), so one guardian cannot hold a recovery hostage by opening it for an
+/// account of its own. The first candidate to reach the threshold is chosen and may complete
+/// after the recovery delay. Approvals that do not reach the threshold within
+/// `RECOVERY_APPROVAL_WINDOW` of the first one lapse: the next approval starts afresh.
+#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
 #[cfg_attr(
     feature = "std",
     derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
 )]
 pub struct Recovery {
-    pub new_controller: AccountId,
-    /// Bit `i` set when guardian `i` (by position in `Patient::guardians`) approved.
-    pub approvals: u8,
+    /// Candidates with the guardians backing each (bit `i` = guardian `i` by position in
+    /// `Patient::guardians`). The bit sets are disjoint and non-empty, so there are at most
+    /// `MAX_GUARDIANS` candidates.
+    pub candidates: Vec<(AccountId, u8)>,
     pub started_at: Timestamp,
-    /// Set once the threshold is reached: the new controller may complete from then on.
-    pub ready_at: Option<Timestamp>,
+    /// The candidate that reached the threshold, and from when it may complete.
+    pub chosen: Option<(AccountId, Timestamp)>,
 }
 
+// Guardian approvals are bits of a u8.
+const _: () = assert!(MAX_GUARDIANS <= 8);
+
 impl Recovery {
-    pub fn approval_count(&self) -> u8 {
-        // count_ones of a u8 is at most 8, so the cast cannot truncate.
-        u8::try_from(self.approvals.count_ones()).unwrap_or(u8::MAX)
+    pub fn new(started_at: Timestamp) -> Recovery {
+        Recovery {
+            candidates: Vec::new(),
+            started_at,
+            chosen: None,
+        }
+    }
+
+    /// How many guardians back `candidate`.
+    pub fn approvals_for(&self, candidate: &AccountId) -> u8 {
+        self.candidates
+            .iter()
+            .find(|(c, _)| c == candidate)
+            // count_ones of a u8 is at most 8, so the conversion cannot fail.
+            .map(|(_, bits)| u8::try_from(bits.count_ones()).unwrap_or(u8::MAX))
+            .unwrap_or(0)
+    }
+
+    /// The guardian with bit `bit` backs `candidate` (withdrawing its approval of any other).
+    /// `None` when it backs `candidate` already; else the candidate's approval count.
+    pub fn approve(&mut self, bit: u8, candidate: AccountId) -> Option<u8> {
+        if self
+            .candidates
+            .iter()
+            .any(|(c, bits)| *c == candidate && bits & bit != 0)
+        {
+            return None;
+        }
+        for entry in self.candidates.iter_mut() {
+            entry.1 &= !bit;
+        }
+        self.candidates.retain(|(_, bits)| *bits != 0);
+        match self.candidates.iter_mut().find(|(c, _)| *c == candidate) {
+            Some(entry) => entry.1 |= bit,
+            None => self.candidates.push((candidate, bit)),
+        }
+        Some(self.approvals_for(&candidate))
     }
 }
 
