@@ -8,9 +8,11 @@
 //!   optionally a dispensed drug) backed by a record anchor. Consent must permit the insurer the
 //!   payment purpose for that record (asked of consent, which logs the disclosure, granted or
 //!   denied); drug lines on recalled, quarantined, counterfeit or undispensed packs are refused;
-//!   exact duplicates (patient, provider, service, amount) are refused.
+//!   exact duplicates (patient, provider, service, amount) are refused, and so is a pack already
+//!   billed on a standing claim.
 //! - The policy's insurer adjudicates per line (deductible, co-insurance and the annual limit are
-//!   computed here with checked arithmetic), pends, or denies; the provider may appeal once.
+//!   computed here with checked arithmetic), pends, or denies; the provider may appeal once (a
+//!   replacement does not renew the appeal).
 //! - Settlement pays the approved amount from that insurer's escrow to the provider, exactly once.
 //!
 //! Calls: registry (roles, patient registration), consent (`ConsentGate`), provenance
@@ -236,7 +238,7 @@ mod claims {
             if !Self::withdrawable(old.status) {
                 return Err(Error::InvalidClaimState);
             }
-            let outcome = self.submit(old.policy, old.patient, record, lines, Some(original))?;
+            let outcome = self.submit(old.policy, old.patient, record, lines, Some(&old))?;
             if let SubmitOutcome::Submitted(new) = outcome {
                 self.release(&mut old)?;
                 old.status = ClaimStatus::Replaced;
@@ -525,9 +527,19 @@ mod claims {
             )
         }
 
-        /// Exact-duplicate key of a line (X12 reason 18): patient, provider, service, amount.
-        fn duplicate_key(patient: &PatientId, provider: &AccountId, line: &ClaimLine) -> Digest {
-            sha256(&(patient, provider, line.service_ref, line.billed).encode())
+        /// The keys a line holds while its claim stands: its exact-duplicate key (X12 reason
+        /// 18: patient, provider, service, amount) and, for a drug line, the dispensed pack
+        /// (batch and serial): a pack is billed once, whoever bills it.
+        fn line_keys(
+            patient: &PatientId,
+            provider: &AccountId,
+            line: &ClaimLine,
+        ) -> impl Iterator<Item = Digest> {
+            let exact = sha256(&(patient, provider, line.service_ref, line.billed).encode());
+            let pack = line
+                .drug
+                .map(|drug| sha256(&(b"dispensed-pack", drug.batch, drug.serial).encode()));
+            core::iter::once(exact).chain(pack)
         }
 
         fn submit(
@@ -536,8 +548,9 @@ mod claims {
             patient: PatientId,
             record: RecordId,
             lines: Vec<ClaimLine>,
-            replaces: Option<ClaimId>,
+            original: Option<&Claim>,
         ) -> Result<SubmitOutcome> {
+            let replaces = original.map(|claim| claim.id);
             let caller = self.env().caller();
             self.gov.ensure_not_paused()?;
             let policy = self.policies.get(policy_id).ok_or(Error::PolicyNotFound)?;
@@ -556,7 +569,7 @@ mod claims {
                 return Err(Error::TooMany);
             }
             let mut billed: Balance = 0;
-            let mut keys = Vec::with_capacity(lines.len());
+            let mut keys = Vec::with_capacity(lines.len().saturating_mul(2));
             for line in &lines {
                 if line.billed == 0 {
                     return Err(Error::ZeroAmount);
@@ -568,15 +581,16 @@ mod claims {
                     return Err(Error::NotCovered);
                 }
                 billed = billed.checked_add(line.billed).ok_or(Error::Overflow)?;
-                let key = Self::duplicate_key(&patient, &caller, line);
-                let taken = self
-                    .duplicates
-                    .get(key)
-                    .is_some_and(|owner| Some(owner) != replaces);
-                if taken || keys.contains(&key) {
-                    return Err(Error::DuplicateClaim);
+                for key in Self::line_keys(&patient, &caller, line) {
+                    let taken = self
+                        .duplicates
+                        .get(key)
+                        .is_some_and(|owner| Some(owner) != replaces);
+                    if taken || keys.contains(&key) {
+                        return Err(Error::DuplicateClaim);
+                    }
+                    keys.push(key);
                 }
-                keys.push(key);
             }
             self.ensure_role(caller, Role::Provider)?;
             for drug in lines.iter().filter_map(|l| l.drug) {
@@ -625,7 +639,8 @@ mod claims {
                 patient_share: 0,
                 deductible_applied: 0,
                 pend_reason: None,
-                appealed: false,
+                // A replacement continues its original: the one appeal is not renewed.
+                appealed: original.is_some_and(|claim| claim.appealed),
                 replaces,
                 replaced_by: None,
                 settled_at: None,
@@ -688,9 +703,10 @@ mod claims {
         fn release(&mut self, claim: &mut Claim) -> Result<()> {
             self.release_commitment(claim)?;
             for line in &claim.lines {
-                let key = Self::duplicate_key(&claim.patient, &claim.provider, line);
-                if self.duplicates.get(key) == Some(claim.id) {
-                    self.duplicates.remove(key);
+                for key in Self::line_keys(&claim.patient, &claim.provider, line) {
+                    if self.duplicates.get(key) == Some(claim.id) {
+                        self.duplicates.remove(key);
+                    }
                 }
             }
             Ok(())

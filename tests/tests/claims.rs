@@ -565,6 +565,32 @@ fn drug_lines_are_checked_against_provenance() {
             serial: 1
         })
     );
+
+    // A pack is billed once: another service code or amount does not make it billable again,
+    // nor does another provider.
+    for (who, l) in [
+        (w.clinic, drug_line(good, 1, "again")),
+        (
+            w.clinic,
+            ClaimLine {
+                billed: 41,
+                ..drug_line(good, 1, "ok")
+            },
+        ),
+        (w.other_clinic, drug_line(good, 1, "elsewhere")),
+    ] {
+        w.s.set_actor(who);
+        let before = w.s.storage_roots();
+        let answer =
+            w.s.tx::<SubmitOutcome>(CL, "submit_claim", (policy, patient, record, vec![l]));
+        assert_eq!(answer, Err(Error::DuplicateClaim));
+        assert_eq!(w.s.storage_roots(), before);
+    }
+    // Once the claim that billed it is voided, the pack may be billed again.
+    w.s.set_actor(w.clinic);
+    w.s.tx::<()>(CL, "void_claim", id).unwrap();
+    let again = w.submitted(vec![drug_line(good, 1, "again")]);
+    assert_eq!(w.claim(again).status, ClaimStatus::Submitted);
 }
 
 #[test]
@@ -736,6 +762,33 @@ fn denial_pend_appeal_once() {
     .unwrap();
     w.s.set_actor(w.clinic);
     w.s.assert_refused::<()>(CL, "appeal", second, Error::AppealUsed);
+
+    // Replacing the claim does not renew its appeal.
+    let outcome =
+        w.s.tx::<SubmitOutcome>(
+            CL,
+            "replace_claim",
+            (
+                second,
+                w.record,
+                vec![
+                    line(ServiceCategory::Laboratory, "a", 100),
+                    line(ServiceCategory::Laboratory, "b", 100),
+                ],
+            ),
+        )
+        .unwrap();
+    let SubmitOutcome::Submitted(replacement) = outcome else {
+        panic!("replacement refused: {outcome:?}");
+    };
+    assert!(w.claim(replacement).appealed);
+    w.adjudicate(
+        replacement,
+        vec![approve(100), LineDecision::Deny(DenialReason::NonCovered)],
+    )
+    .unwrap();
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused::<()>(CL, "appeal", replacement, Error::AppealUsed);
 }
 
 #[test]
