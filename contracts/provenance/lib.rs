@@ -127,6 +127,7 @@ mod provenance {
                     quantity,
                     coa_hash,
                     status: BatchStatus::Active,
+                    regulatory_hold: false,
                     recall_reason: None,
                     registered_at: now,
                     in_transit: 0,
@@ -330,7 +331,9 @@ mod provenance {
             self.gov.ensure_not_paused()?;
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             let holder = self.holding(batch, caller) > 0;
-            if !holder && !self.is_authority(&record, caller)? {
+            let regulator = self.roles(caller)?.contains(Role::Regulator);
+            // Holding is protective: the manufacturer may hold its batch even while suspended.
+            if !holder && !regulator && caller != record.manufacturer {
                 return Err(Error::NotParty);
             }
             match record.status {
@@ -339,6 +342,7 @@ mod provenance {
                 BatchStatus::Recalled => return Err(Error::BatchRecalled),
             }
             record.status = BatchStatus::Quarantined;
+            record.regulatory_hold = regulator;
             self.batches.insert(batch, &record);
             self.log(
                 caller,
@@ -353,19 +357,25 @@ mod provenance {
             Ok(())
         }
 
-        /// The manufacturer or a regulator: lift a quarantine.
+        /// A regulator, or the manufacturer while it holds its role: lift a quarantine. A hold
+        /// a regulator placed only a regulator lifts.
         #[ink(message)]
         pub fn clear_quarantine(&mut self, batch: BatchId) -> Result<()> {
             let caller = self.env().caller();
             self.gov.ensure_not_paused()?;
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
-            if !self.is_authority(&record, caller)? {
+            let roles = self.roles(caller)?;
+            let regulator = roles.contains(Role::Regulator);
+            let manufacturer = caller == record.manufacturer && roles.contains(Role::Manufacturer);
+            let may_clear = regulator || (manufacturer && !record.regulatory_hold);
+            if !may_clear {
                 return Err(Error::NotParty);
             }
             if record.status != BatchStatus::Quarantined {
                 return Err(Error::NotQuarantined);
             }
             record.status = BatchStatus::Active;
+            record.regulatory_hold = false;
             self.batches.insert(batch, &record);
             self.log(caller, AuditAction::BatchClear, AuditSubject::Batch(batch))?;
             self.env().emit_event(BatchStatusChanged {

@@ -999,10 +999,16 @@ fn provenance() -> Vec<Case> {
             Box::new(|f| enc(f.batch)),
         )
         .prepared(|f| {
-            let (regulator, batch) = (f.at(Who::Regulator), f.batch);
-            f.suite.set_actor(regulator);
+            // The manufacturer's own hold: either it or a regulator lifts it (a regulator's
+            // hold only a regulator lifts: tests/tests/provenance.rs).
+            let (maker, batch) = (f.at(Who::Manufacturer), f.batch);
+            f.suite.set_actor(maker);
             f.suite
-                .tx::<()>(P, "quarantine", (batch, QuarantineReason::RegulatoryHold))
+                .tx::<()>(
+                    P,
+                    "quarantine",
+                    (batch, QuarantineReason::QualityInvestigation),
+                )
                 .unwrap();
         }),
         write(

@@ -477,6 +477,33 @@ fn quarantine_clear_and_recall() {
     );
     w.s.assert_refused::<()>(P, "clear_quarantine", b, Error::NotQuarantined);
 
+    // A regulator's hold is lifted by a regulator only, not by the manufacturer.
+    w.s.set_actor(w.regulator);
+    w.s.tx::<()>(P, "quarantine", (b, QuarantineReason::RegulatoryHold))
+        .unwrap();
+    assert!(w.record(b).regulatory_hold);
+    w.s.set_actor(w.maker);
+    w.s.assert_refused::<()>(P, "clear_quarantine", b, Error::NotParty);
+    w.s.set_actor(w.regulator);
+    w.s.tx::<()>(P, "clear_quarantine", b).unwrap();
+    assert!(!w.record(b).regulatory_hold);
+
+    // A suspended manufacturer may still hold its batch (protective), but not lift a hold.
+    let admin = w.s.admin();
+    w.s.set_actor(admin);
+    w.s.tx::<()>(Contract::Registry, "suspend_organisation", w.maker)
+        .unwrap();
+    w.s.set_actor(w.maker);
+    w.s.tx::<()>(P, "quarantine", (b, QuarantineReason::QualityInvestigation))
+        .unwrap();
+    assert!(!w.record(b).regulatory_hold);
+    w.s.assert_refused::<()>(P, "clear_quarantine", b, Error::NotParty);
+    w.s.set_actor(admin);
+    w.s.tx::<()>(Contract::Registry, "reinstate_organisation", w.maker)
+        .unwrap();
+    w.s.set_actor(w.maker);
+    w.s.tx::<()>(P, "clear_quarantine", b).unwrap();
+
     // The regulator recalls: every holder at once, for good.
     for who in [w.pharmacy, w.distributor, w.stranger] {
         w.s.set_actor(who);
@@ -532,11 +559,11 @@ fn quarantine_clear_and_recall() {
     let actions: Vec<AuditAction> = entries.iter().map(|e| e.record.action).collect();
     assert_eq!(
         actions,
-        vec![
-            AuditAction::BatchQuarantine,
-            AuditAction::BatchClear,
-            AuditAction::BatchRecall
+        [
+            [AuditAction::BatchQuarantine, AuditAction::BatchClear].repeat(3),
+            vec![AuditAction::BatchRecall]
         ]
+        .concat()
     );
 }
 

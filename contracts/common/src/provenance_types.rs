@@ -74,6 +74,8 @@ pub struct Batch {
     /// SHA-256 of the certificate of analysis.
     pub coa_hash: Digest,
     pub status: BatchStatus,
+    /// Set while the batch is quarantined by a regulator: only a regulator lifts such a hold.
+    pub regulatory_hold: bool,
     pub recall_reason: Option<RecallReason>,
     pub registered_at: Timestamp,
     /// Packs shipped and not yet accepted, rejected or cancelled.
