@@ -173,7 +173,7 @@ mod consent {
             let mut grant = self.live_grant(id)?;
             let now = self.env().block_timestamp();
             Self::validate_scope(&scope, now)?;
-            self.manager_context(grant.patient, caller)?;
+            self.ensure_grant_manager(&grant, caller)?;
             if let (Grantee::Account(account), Effect::Permit) = (grant.grantee, grant.effect) {
                 let roles = xcall::read(
                     Callee::Registry,
@@ -214,7 +214,7 @@ mod consent {
             let caller = self.env().caller();
             self.gov.ensure_not_paused()?;
             let mut grant = self.live_grant(id)?;
-            self.manager_context(grant.patient, caller)?;
+            self.ensure_grant_manager(&grant, caller)?;
             let key = Self::slot_key(&grant);
             let mut live = self.slots.get(key).unwrap_or_default();
             live.retain(|s| s.id != id);
@@ -641,6 +641,16 @@ mod consent {
                 return Err(Error::NotPatientManager);
             }
             Ok(registration)
+        }
+
+        /// The caller manages the patient of `grant`, and `grant` belongs to the patient's current
+        /// registration: a later holder of a re-registered id cannot touch an earlier one's
+        /// grants (to it they do not exist).
+        fn ensure_grant_manager(&self, grant: &Grant, caller: AccountId) -> Result<()> {
+            if self.manager_context(grant.patient, caller)? != grant.registration {
+                return Err(Error::GrantNotFound);
+            }
+            Ok(())
         }
 
         fn log(&mut self, record: AuditRecord) -> Result<u64> {

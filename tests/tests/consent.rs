@@ -563,7 +563,7 @@ fn suspended_organisations_and_unknown_patients_get_nothing() {
 fn grants_do_not_survive_deregistration() {
     let mut w = world();
     let sc = scope(&mut w.s, &[LAB], &[TREAT], 30);
-    w.grant(w.alice, Grantee::Account(w.hospital), sc, Effect::Permit);
+    let old = w.grant(w.alice, Grantee::Account(w.hospital), sc, Effect::Permit);
     let write = w.add_lab_record(w.hospital, b"report");
     let record = write.record.unwrap();
     w.s.set_actor(w.alice);
@@ -592,6 +592,10 @@ fn grants_do_not_survive_deregistration() {
             .unwrap();
     assert_eq!(read.decision.outcome, denied(DenyReason::PatientNotActive));
     assert_eq!(read.locator, None);
+    // Nor can the newcomer rewrite the earlier registration's history: to it they do not exist.
+    w.s.set_actor(newcomer);
+    w.s.assert_refused::<()>(C, "change_grant", (old, sc), Error::GrantNotFound);
+    w.s.assert_refused::<()>(C, "revoke_grant", old, Error::GrantNotFound);
 }
 
 #[test]
