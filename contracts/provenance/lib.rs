@@ -328,7 +328,7 @@ mod provenance {
         #[ink(message)]
         pub fn quarantine(&mut self, batch: BatchId, reason: QuarantineReason) -> Result<()> {
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
+            // Works while paused, like recall: a pause never keeps unsafe stock moving.
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             let holder = self.holding(batch, caller) > 0;
             let regulator = self.roles(caller)?.contains(Role::Regulator);
@@ -391,7 +391,7 @@ mod provenance {
         #[ink(message)]
         pub fn recall(&mut self, batch: BatchId, reason: RecallReason) -> Result<()> {
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
+            // Works while paused, like quarantine: a pause never keeps unsafe stock moving.
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             if !self.is_authority(&record, caller)? {
                 return Err(Error::NotParty);

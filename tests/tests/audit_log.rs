@@ -103,6 +103,11 @@ fn only_registered_writers_append() {
     s.tx::<()>(A, "Governed::set_paused", true).unwrap();
     s.set_actor(writer);
     s.assert_refused::<u64>(A, "AuditSink::append", rec, Error::Paused);
+    // A writer can be removed while paused (a compromised one, in an incident); adding waits.
+    s.set_actor(admin);
+    s.tx::<()>(A, "remove_writer", writer).unwrap();
+    assert!(!s.query::<bool>(A, "is_writer", writer));
+    s.assert_refused::<()>(A, "add_writer", writer, Error::Paused);
 }
 
 #[test]

@@ -1021,9 +1021,37 @@ fn paused_consent_refuses_writes_but_answers_reads() {
     let patient = w.patient;
     w.s.set_actor(w.hospital);
     w.s.assert_refused::<Decision>(C, "check_access", (patient, LAB, TREAT), Error::Paused);
+    // Paused or not, a patient withdraws consent and an emergency session can be closed.
     w.s.set_actor(w.alice);
-    w.s.assert_refused::<()>(C, "revoke_grant", id, Error::Paused);
-    assert!(w.s.query::<Option<Grant>>(C, "grant", id).is_some());
+    w.s.tx::<()>(C, "revoke_grant", id).unwrap();
+    assert_eq!(w.s.events::<GrantRevoked>()[0].id, id);
+    assert!(w
+        .s
+        .query::<Option<Grant>>(C, "grant", id)
+        .is_some_and(|g| g.revoked_at.is_some()));
+    w.s.set_actor(admin);
+    w.s.tx::<()>(C, "Governed::set_paused", false).unwrap();
+    w.s.set_actor(w.er);
+    let session =
+        w.s.tx::<EmergencyId>(
+            C,
+            "break_glass",
+            (patient, EmergencyReason::PatientUnconscious),
+        )
+        .unwrap();
+    w.s.set_actor(admin);
+    w.s.tx::<()>(C, "Governed::set_paused", true).unwrap();
+    w.s.set_actor(w.er);
+    w.s.tx::<()>(C, "close_emergency", session).unwrap();
+    assert_eq!(w.s.events::<EmergencyClosed>()[0].id, session);
+    // What grants access stays refused.
+    w.s.set_actor(w.er);
+    w.s.assert_refused::<EmergencyId>(
+        C,
+        "break_glass",
+        (patient, EmergencyReason::PatientUnconscious),
+        Error::Paused,
+    );
 }
 
 #[test]

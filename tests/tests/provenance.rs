@@ -708,6 +708,12 @@ fn paused_provenance_refuses_changes_but_verifies() {
         (b, w.distributor, 1u64, digest(b"d")),
         Error::Paused,
     );
-    w.s.assert_refused::<()>(P, "recall", (b, RecallReason::SafetyIssue), Error::Paused);
     assert_eq!(w.verify(1000).verdict, Verdict::Authentic);
+    // Paused or not, unsafe stock can be held and recalled.
+    w.s.tx::<()>(P, "quarantine", (b, QuarantineReason::SuspectProduct))
+        .unwrap();
+    w.s.assert_refused::<()>(P, "clear_quarantine", b, Error::Paused);
+    w.s.tx::<()>(P, "recall", (b, RecallReason::SafetyIssue))
+        .unwrap();
+    assert_eq!(w.record(b).status, BatchStatus::Recalled);
 }

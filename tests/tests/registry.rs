@@ -125,8 +125,15 @@ fn governors_register_and_pause() {
     );
     assert!(s.query::<bool>(R, "IdentityView::has_role", (clinic, Role::Provider)));
 
+    // A pause never stops a restriction: governance suspends while paused, but gives roles
+    // back only after the unpause.
     s.set_actor(governor);
+    s.tx::<()>(R, "suspend_organisation", clinic).unwrap();
+    assert!(!s.query::<bool>(R, "IdentityView::has_role", (clinic, Role::Provider)));
+    s.assert_refused::<()>(R, "reinstate_organisation", clinic, Error::Paused);
+
     s.tx::<()>(R, "Governed::set_paused", false).unwrap();
+    s.tx::<()>(R, "reinstate_organisation", clinic).unwrap();
     s.set_actor(admin);
     s.tx::<()>(R, "Governed::remove_governor", governor)
         .unwrap();
