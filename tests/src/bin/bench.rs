@@ -145,7 +145,8 @@ fn main() {
          every call into a contract; a hot path pays it once per contract call. The rest is the work \
          itself (storage reads and writes priced at RocksDB weights, cross-contract call base, events, \
          hashing). pallet-contracts 38 (the node of `scripts/node.sh`) charges {CODE_LOAD_PS_PER_BYTE_V38} per byte; the last \
-         column re-prices only that part (an estimate, not a measurement).\n\n\
+         column re-prices only that part (an estimate; measured on that node, `scripts/bench.sh --url`, \
+         an audited check costs about 3.6e9: docs/benchmarks-node.md).\n\n\
          | hot message | contract calls | code loaded (bytes) | code-load share | ref_time without code load | estimated at 700/byte |\n|---|---|---:|---:|---:|---:|"
     )
     .unwrap();
