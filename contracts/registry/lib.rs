@@ -476,7 +476,13 @@ mod registry {
             let record = self.controlled(patient)?;
             self.patients.remove(patient);
             self.controller_of.remove(record.controller);
-            self.recoveries.remove(patient);
+            if self.recoveries.contains(patient) {
+                self.recoveries.remove(patient);
+                self.env().emit_event(RecoveryCancelled {
+                    patient,
+                    by: record.controller,
+                });
+            }
             self.env().emit_event(PatientDeregistered {
                 patient,
                 registration: record.registration,

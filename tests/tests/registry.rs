@@ -817,6 +817,7 @@ fn deregistration_erases_every_patient_entry_and_refunds() {
     assert!(refund > 0, "the caller gets the storage deposit back");
     assert_eq!(s.balance(&alice), before + refund as u128);
     assert_eq!(s.events::<PatientDeregistered>()[0].registration, 2);
+    assert_eq!(s.events::<RecoveryCancelled>()[0].by, alice);
     assert_eq!(s.query::<Option<Patient>>(R, "patient", id), None);
     assert_eq!(s.query::<Option<PatientId>>(R, "patient_of", alice), None);
     assert_eq!(s.query::<Option<Recovery>>(R, "recovery", id), None);
