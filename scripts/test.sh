@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 bash scripts/build.sh
-bash scripts/build.sh faulty   # the failing callee of the cross-contract fault tests
+bash scripts/build.sh faulty reference_token   # test doubles: the failing callee and relay, the yardstick token
 
 step() { printf '[test] %s\n' "$*"; }
 

@@ -1,22 +1,29 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
-//! The suite's one audit log: append-only and hash-chained.
+//! The suite's one audit log: append-only and hash-chained, with a lean append path (every
+//! audited access decision pays for it).
 //!
-//! - Only writers registered by governance (the suite's contracts) may append; anyone may read.
+//! - Only writers registered by governance — contracts of the suite, never plain accounts — may
+//!   append; anyone may read, from storage.
 //! - Entry `n` stores the hash of entry `n-1` and its own hash: SHA-256 over the SCALE encoding of
 //!   its fields and that previous hash (`carechain_common::EntryPreimage`). The contract keeps the
 //!   head hash and the count, so anyone can recompute the chain from genesis and compare.
-//! - Appending is O(1): one entry, one per-patient index slot, two counters.
+//! - Each append (one entry, or a batch of up to `MAX_AUDIT_BATCH`) is stored as one storage item
+//!   under its first sequence number; each patient's newest entry and count are kept, and every
+//!   entry names the previous entry of its patient, so "who touched my data" pages backwards.
+//!   Appending is O(1) in what is stored.
 //! - There is no delete, no terminate and no code upgrade: records must outlive retention rules
 //!   (HIPAA §164.316, DSCSA: six years).
+//!
+//! Reads (count, head, entries, a patient's trail) are served from contract storage by the
+//! clients (`carechain-client`), typed by this contract's storage layout.
 
 #[ink::contract]
 mod audit_log {
-    use carechain_common::events::audit::{EntryAppended, WriterAdded, WriterRemoved};
+    use carechain_common::events::audit::{Appended, WriterAdded, WriterRemoved};
     use carechain_common::{
-        ensure_nonzero, page_range, sha256, AuditEntry, AuditRecord, AuditSink, Digest, Error,
-        Governance, GovernanceInfo, Governed, Page, PatientId, PatientIndex, Result,
-        MAX_AUDIT_BATCH,
+        ensure_nonzero, sha256, AuditEntry, AuditRecord, AuditSink, Digest, Error, GovAction,
+        Governance, Governed, PatientId, Pause, Result, MAX_AUDIT_BATCH, MAX_WRITERS,
     };
     use ink::prelude::vec::Vec;
     use ink::scale::Encode;
@@ -25,12 +32,13 @@ mod audit_log {
     #[ink(storage)]
     pub struct AuditLog {
         gov: Governance,
-        writers: Mapping<AccountId, ()>,
-        entries: Mapping<u64, AuditEntry>,
+        writers: Vec<AccountId>,
         count: u64,
         head: Digest,
-        /// Sequence numbers of each patient's entries.
-        by_patient: PatientIndex,
+        /// The entries of each append, under the sequence number of its first entry.
+        chunks: Mapping<u64, Vec<AuditEntry>>,
+        /// Each patient's newest entry and how many entries name the patient.
+        patients: Mapping<PatientId, (u64, u64)>,
     }
 
     // A constructor reads the caller; a `Default` impl would hide that.
@@ -41,122 +49,115 @@ mod audit_log {
         pub fn new() -> Self {
             Self {
                 gov: Governance::new(Self::env().caller()),
-                writers: Mapping::default(),
-                entries: Mapping::default(),
+                writers: Vec::new(),
                 count: 0,
                 head: Digest::ZERO,
-                by_patient: PatientIndex::default(),
+                chunks: Mapping::default(),
+                patients: Mapping::default(),
             }
         }
 
-        /// Governance: let `writer` (a contract of the suite) append.
+        /// Governance: let `writer`, a contract of the suite, append.
         #[ink(message)]
         pub fn add_writer(&mut self, writer: AccountId) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             self.gov.ensure_governor(&caller)?;
             ensure_nonzero(&writer)?;
-            if self.writers.contains(writer) {
-                return Err(Error::AlreadyWriter);
+            if self.writers.contains(&writer) {
+                return Err(Error::WriterExists);
             }
-            self.writers.insert(writer, &());
+            if !self.env().is_contract(&writer) {
+                return Err(Error::NotAContract);
+            }
+            if self.writers.len() >= MAX_WRITERS {
+                return Err(Error::TooMany);
+            }
+            self.writers.push(writer);
             self.env().emit_event(WriterAdded { writer, by: caller });
             Ok(())
         }
 
-        /// Governance: stop `writer` from appending. Its entries stay.
+        /// Governance: stop `writer` from appending. Its entries stay. A restriction: works while
+        /// paused.
         #[ink(message)]
         pub fn remove_writer(&mut self, writer: AccountId) -> Result<()> {
+            self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
-            // Works while paused: removing a compromised writer is what an incident needs.
             self.gov.ensure_governor(&caller)?;
-            if !self.writers.contains(writer) {
-                return Err(Error::WriterNotFound);
-            }
-            self.writers.remove(writer);
+            let position = self
+                .writers
+                .iter()
+                .position(|w| *w == writer)
+                .ok_or(Error::WriterNotFound)?;
+            self.writers.swap_remove(position);
             self.env().emit_event(WriterRemoved { writer, by: caller });
             Ok(())
         }
 
-        #[ink(message)]
-        pub fn is_writer(&self, account: AccountId) -> bool {
-            self.writers.contains(account)
-        }
-
-        /// Number of entries.
-        #[ink(message)]
-        pub fn count(&self) -> u64 {
-            self.count
-        }
-
-        /// Hash of the newest entry (all zeros while empty).
-        #[ink(message)]
-        pub fn head(&self) -> Digest {
-            self.head
-        }
-
-        #[ink(message)]
-        pub fn entry(&self, seq: u64) -> Option<AuditEntry> {
-            self.entries.get(seq)
-        }
-
-        /// Entries `from, from+1, ...`, at most `limit` (clamped to `MAX_PAGE`).
-        #[ink(message)]
-        pub fn entries(&self, from: u64, limit: u32) -> Vec<AuditEntry> {
-            page_range(from, limit, self.count)
-                .filter_map(|seq| self.entries.get(seq))
-                .collect()
-        }
-
-        /// The patient's entries (who touched my data), oldest first, from the patient's `from`-th,
-        /// with how many there are in all.
-        #[ink(message)]
-        pub fn patient_entries(
-            &self,
-            patient: PatientId,
-            from: u64,
-            limit: u32,
-        ) -> Page<AuditEntry> {
-            self.by_patient
-                .page(patient, from, limit, |seq| self.entries.get(seq))
-        }
-
-        /// Chain one entry onto the head. The caller checked the writer.
-        fn push(&mut self, writer: AccountId, record: AuditRecord) -> Result<u64> {
-            ensure_nonzero(&record.actor)?;
-            let seq = self.count;
-            let next = seq.checked_add(1).ok_or(Error::Overflow)?;
-            let mut entry = AuditEntry {
-                seq,
-                writer,
-                record,
-                block: self.env().block_number(),
-                recorded_at: self.env().block_timestamp(),
-                prev_hash: self.head,
-                hash: Digest::ZERO,
-            };
-            entry.hash = sha256(&entry.preimage().encode());
-            if let Some(patient) = record.patient {
-                self.by_patient.push(patient, seq)?;
-            }
-            self.entries.insert(seq, &entry);
-            self.count = next;
-            self.head = entry.hash;
-            self.env().emit_event(EntryAppended {
-                writer,
-                seq,
-                hash: entry.hash,
-            });
-            Ok(seq)
-        }
-
         fn ensure_writer(&self, caller: &AccountId) -> Result<()> {
-            self.gov.ensure_not_paused()?;
             if self.writers.contains(caller) {
                 Ok(())
             } else {
                 Err(Error::NotWriter)
             }
+        }
+
+        /// Chain `records` onto the head as one stored chunk; returns the first sequence number.
+        fn push(&mut self, writer: AccountId, records: Vec<AuditRecord>) -> Result<u64> {
+            let first = self.count;
+            let block = self.env().block_number();
+            let recorded_at = self.env().block_timestamp();
+            // Patients touched by this append: (id, newest entry, count), written once each.
+            let mut touched: Vec<(PatientId, u64, u64)> = Vec::new();
+            let mut entries = Vec::with_capacity(records.len());
+            let mut seq = first;
+            for record in &records {
+                ensure_nonzero(&record.actor)?;
+                let patient_prev = match record.patient {
+                    None => None,
+                    Some(patient) => {
+                        if !touched.iter().any(|(p, _, _)| *p == patient) {
+                            let (last, n) = self.patients.get(patient).unwrap_or((0, 0));
+                            touched.push((patient, last, n));
+                        }
+                        let entry = touched
+                            .iter_mut()
+                            .find(|(p, _, _)| *p == patient)
+                            .ok_or(Error::Overflow)?;
+                        let previous = (entry.2 > 0).then_some(entry.1);
+                        entry.1 = seq;
+                        entry.2 = entry.2.checked_add(1).ok_or(Error::Overflow)?;
+                        previous
+                    }
+                };
+                let mut entry = AuditEntry {
+                    seq,
+                    writer,
+                    record: *record,
+                    block,
+                    recorded_at,
+                    patient_prev,
+                    prev_hash: self.head,
+                    hash: Digest::ZERO,
+                };
+                entry.hash = sha256(&entry.preimage().encode());
+                self.head = entry.hash;
+                entries.push(entry);
+                seq = seq.checked_add(1).ok_or(Error::Overflow)?;
+            }
+            for (patient, last, n) in touched {
+                self.patients.insert(patient, &(last, n));
+            }
+            self.chunks.insert(first, &entries);
+            self.count = seq;
+            self.env().emit_event(Appended {
+                writer,
+                first,
+                records,
+                head: self.head,
+            });
+            Ok(first)
         }
     }
 
@@ -164,14 +165,17 @@ mod audit_log {
         /// Writers only. Returns the new entry's sequence number.
         #[ink(message)]
         fn append(&mut self, record: AuditRecord) -> Result<u64> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.ensure_writer(&caller)?;
-            self.push(caller, record)
+            self.push(caller, ink::prelude::vec![record])
         }
 
-        /// Writers only. Entries are chained in order; returns the first sequence number.
+        /// Writers only. Entries are chained in order and stored together; returns the first
+        /// sequence number.
         #[ink(message)]
         fn append_batch(&mut self, records: Vec<AuditRecord>) -> Result<u64> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.ensure_writer(&caller)?;
             if records.is_empty() {
@@ -180,49 +184,21 @@ mod audit_log {
             if records.len() > MAX_AUDIT_BATCH {
                 return Err(Error::TooMany);
             }
-            let first = self.count;
-            for record in records {
-                self.push(caller, record)?;
-            }
-            Ok(first)
+            self.push(caller, records)
         }
     }
 
     impl Governed for AuditLog {
         #[ink(message)]
-        fn governance(&self) -> GovernanceInfo {
-            self.gov.info()
-        }
-        #[ink(message)]
-        fn is_governor(&self, account: AccountId) -> bool {
-            self.gov.is_governor(&account)
-        }
-        #[ink(message)]
-        fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {
-            self.gov.propose_admin(self.env().caller(), proposed)
-        }
-        #[ink(message)]
-        fn accept_admin(&mut self) -> Result<()> {
-            self.gov.accept_admin(self.env().caller())
-        }
-        #[ink(message)]
-        fn add_governor(&mut self, account: AccountId) -> Result<()> {
-            self.gov.add_governor(self.env().caller(), account)
-        }
-        #[ink(message)]
-        fn remove_governor(&mut self, account: AccountId) -> Result<()> {
-            self.gov.remove_governor(self.env().caller(), account)
-        }
-        #[ink(message)]
-        fn set_paused(&mut self, paused: bool) -> Result<()> {
-            self.gov.set_paused(self.env().caller(), paused)
+        fn govern(&mut self, action: GovAction) -> Result<()> {
+            self.gov.govern(self.env().caller(), action)
         }
     }
 
     #[cfg(test)]
     mod tests {
         use super::*;
-        use carechain_common::verify::{entry_hash, verify_chain, ChainError};
+        use carechain_common::verify::{verify_chain, ChainError};
         use carechain_common::{
             AccessBasis, AuditAction, AuditOutcome, AuditSubject, DataCategory, Purpose,
         };
@@ -237,45 +213,45 @@ mod audit_log {
                 subject: AuditSubject::Category(DataCategory::Laboratory),
                 purpose: Some(Purpose::Treatment),
                 outcome: AuditOutcome::Granted(AccessBasis::Consent(1)),
+                initiator: None,
             }
         }
 
-        /// The host function and the `sha2` crate agree, entries chain, and the per-patient index
-        /// pages through one patient's entries only.
+        /// The host function and the `sha2` crate agree, entries chain across single and batched
+        /// appends, and each patient's entries link backwards.
         #[ink::test]
-        fn chain_recomputes_off_chain() {
+        fn chain_recomputes_off_chain_and_patients_link_back() {
             let a = default_accounts::<Env>();
             set_caller::<Env>(a.alice);
             let mut log = AuditLog::new();
-            log.add_writer(a.bob).unwrap();
+            // The off-chain test environment has no contracts: register the writer directly.
+            log.writers.push(a.bob);
             set_caller::<Env>(a.bob);
             let p1 = PatientId([1; 32]);
             let p2 = PatientId([2; 32]);
-            for i in 0..5u8 {
-                let patient = if i % 2 == 0 { p1 } else { p2 };
-                assert_eq!(
-                    log.append(record(a.charlie, Some(patient))),
-                    Ok(u64::from(i))
-                );
-            }
-            assert_eq!(log.append(record(a.charlie, None)), Ok(5));
-            let entries = log.entries(0, 0);
-            assert_eq!(entries.len(), 6);
-            assert_eq!(entry_hash(&entries[5]), log.head());
-            assert_eq!(verify_chain(&entries, log.head(), log.count()), Ok(()));
-            let mine = log.patient_entries(p1, 0, 0).items;
+            assert_eq!(log.append(record(a.charlie, Some(p1))), Ok(0));
             assert_eq!(
-                mine.iter().map(|e| e.seq).collect::<Vec<_>>(),
-                vec![0, 2, 4]
+                log.append_batch(vec![
+                    record(a.charlie, Some(p2)),
+                    record(a.charlie, Some(p1)),
+                    record(a.charlie, None),
+                    record(a.charlie, Some(p1)),
+                ]),
+                Ok(1)
             );
-            assert_eq!(log.patient_entries(p1, 1, 1).items[0].seq, 2);
-            assert!(log.patient_entries(p1, 3, 5).items.is_empty());
-            assert_eq!(log.patient_entries(p1, 3, 5).total, 3);
+            let mut entries = log.chunks.get(0).unwrap();
+            entries.extend(log.chunks.get(1).unwrap());
+            assert_eq!(entries.len(), 5);
+            assert_eq!(verify_chain(&entries, log.head, log.count), Ok(()));
+            assert_eq!(log.patients.get(p1), Some((4, 3)));
+            assert_eq!(log.patients.get(p2), Some((1, 1)));
+            let links: Vec<Option<u64>> = entries.iter().map(|e| e.patient_prev).collect();
+            assert_eq!(links, vec![None, None, Some(0), None, Some(2)]);
 
             let mut tampered = entries.clone();
             tampered[2].record.outcome = AuditOutcome::Success;
             assert_eq!(
-                verify_chain(&tampered, log.head(), log.count()),
+                verify_chain(&tampered, log.head, log.count),
                 Err(ChainError::BadHash { seq: 2 })
             );
         }
@@ -287,7 +263,7 @@ mod audit_log {
             let mut log = AuditLog::new();
             set_caller::<Env>(a.bob);
             assert_eq!(log.append(record(a.charlie, None)), Err(Error::NotWriter));
-            assert_eq!(log.count(), 0);
+            assert_eq!(log.count, 0);
         }
     }
 }

@@ -2,32 +2,36 @@
 
 //! Insurance claims settled on chain.
 //!
-//! - Insurers create policies (coverage, period, annual limit, deductible, co-insurance) and hold
-//!   native tokens in escrow here; only what is not committed to approved claims can be withdrawn.
+//! - Insurers create policies (coverage, period, annual limit, deductible, co-insurance) for a
+//!   patient's current registration and hold native tokens in escrow here; only what is not
+//!   committed to approved claims can be withdrawn.
 //! - Providers submit claims (lines of service category, keyed service hash, billed amount,
-//!   optionally a dispensed drug) backed by a record anchor. Consent must permit the insurer the
-//!   payment purpose for that record (asked of consent, which logs the disclosure, granted or
-//!   denied); drug lines on recalled, quarantined, counterfeit or undispensed packs are refused;
-//!   exact duplicates (patient, provider, service, amount) are refused, and so is a pack already
-//!   billed on a standing claim.
-//! - The policy's insurer adjudicates per line (deductible, co-insurance and the annual limit are
-//!   computed here with checked arithmetic), pends, or denies; the provider may appeal once (a
-//!   replacement does not renew the appeal).
-//! - Settlement pays the approved amount from that insurer's escrow to the provider, exactly once.
+//!   optionally a dispensed pack) backed by a record anchor they authored. The access contract
+//!   must permit the insurer the payment purpose for that record (it logs the disclosure naming
+//!   both, granted or denied); a drug line must bill a pack the claimant dispensed, of a batch not
+//!   recalled or quarantined; exact duplicates (patient, provider, service, amount) are refused,
+//!   and so is a pack already billed on a standing claim. After these checks only what later
+//!   rules need is stored: no service category, no batch or serial.
+//! - The policy's insurer, holding its role, adjudicates per line (deductible, co-insurance and the
+//!   annual limit computed here with checked arithmetic), pends, or denies; the provider may
+//!   appeal once, and may withdraw an appeal left undecided past `APPEAL_DEADLINE`.
+//! - Settlement pays the approved amount from that insurer's escrow to the provider, exactly once,
+//!   and only while both still hold their roles.
 //!
-//! Calls: registry (roles, patient registration), consent (`ConsentGate`), provenance
-//! (`ProvenanceView`) and audit log (`AuditSink`). None of them calls back.
+//! Calls: access (`lookup`, `authorize_disclosure`), provenance (`verify_serial`) and the audit
+//! log. None of them calls back.
 
 #[ink::contract]
 mod claims {
     use carechain_common::events::claims::*;
     use carechain_common::{
-        sha256, share_line, xcall, AuditAction, AuditOutcome, AuditRecord, AuditSink, AuditSubject,
-        Callee, Claim, ClaimId, ClaimLine, ClaimStatus, ConsentGate, DenialReason, Digest, Error,
-        Escrow, Governance, GovernanceInfo, Governed, IdentityView, LineDecision, LineResult, Page,
-        PatientId, PatientIndex, Policy, PolicyId, PolicyTerms, ProvenanceView, Purpose, RecordId,
-        Result, Role, SubmitOutcome, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES,
-        MAX_POLICY_PERIOD,
+        next_id, pack_key, sha256, xcall, zero_account, AccessGate, AccessRef, AuditAction,
+        AuditOutcome, AuditRecord, AuditRef, AuditSink, AuditSubject, Callee, Claim, ClaimId,
+        ClaimLine, ClaimStatus, DenialReason, Digest, Error, Escrow, GovAction, Governance,
+        Governed, LineDecision, LineResult, PatientId, PatientIndex, Pause, Policy, PolicyId,
+        PolicyTerms, ProvenanceRef, ProvenanceView, Purpose, RecordId, Result, Role, RoleSet,
+        StoredLine, SubmitOutcome, Verdict, APPEAL_DEADLINE, BASIS_POINTS, FILING_GRACE,
+        MAX_CLAIM_LINES, MAX_POLICY_PERIOD,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -37,10 +41,9 @@ mod claims {
     #[ink(storage)]
     pub struct Claims {
         gov: Governance,
-        registry: ink::contract_ref!(IdentityView),
-        consent: ink::contract_ref!(ConsentGate),
-        provenance: ink::contract_ref!(ProvenanceView),
-        audit: ink::contract_ref!(AuditSink),
+        access: AccessRef,
+        provenance: ProvenanceRef,
+        audit: AuditRef,
         policies: Mapping<PolicyId, Policy>,
         policy_count: u64,
         escrows: Mapping<AccountId, Escrow>,
@@ -52,18 +55,12 @@ mod claims {
     }
 
     impl Claims {
-        /// The instantiating account becomes admin.
+        /// The instantiating account becomes admin; the other contracts are the suite's (fixed).
         #[ink(constructor)]
-        pub fn new(
-            registry: AccountId,
-            consent: AccountId,
-            provenance: AccountId,
-            audit_log: AccountId,
-        ) -> Self {
+        pub fn new(access: AccountId, provenance: AccountId, audit_log: AccountId) -> Self {
             Self {
                 gov: Governance::new(Self::env().caller()),
-                registry: registry.into(),
-                consent: consent.into(),
+                access: access.into(),
                 provenance: provenance.into(),
                 audit: audit_log.into(),
                 policies: Mapping::default(),
@@ -78,15 +75,15 @@ mod claims {
 
         // ---------------------------------------------------------------- policies and escrow
 
-        /// Insurer: create a policy for a registered patient.
+        /// Insurer: create a policy for a registered patient (its current registration).
         #[ink(message)]
         pub fn create_policy(
             &mut self,
             patient: PatientId,
             terms: PolicyTerms,
         ) -> Result<PolicyId> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             if !terms.coverage.is_valid() {
                 return Err(Error::InvalidSet);
             }
@@ -103,25 +100,23 @@ mod claims {
             {
                 return Err(Error::InvalidPolicy);
             }
-            self.ensure_role(caller, Role::Insurer)?;
-            let registered = xcall::read(
-                Callee::Registry,
-                self.registry
+            let facts = xcall::read(
+                Callee::Access,
+                self.access
                     .call()
-                    .patient_registration(patient)
+                    .lookup(Some(patient), caller, zero_account())
                     .try_invoke(),
             )?;
-            if registered.is_none() {
-                return Err(Error::PatientNotFound);
-            }
-            let id = self.policy_count;
-            self.policy_count = id.checked_add(1).ok_or(Error::Overflow)?;
+            Self::ensure_role(facts.first.roles, Role::Insurer)?;
+            let registration = facts.registration.ok_or(Error::PatientNotFound)?;
+            let id = next_id(&mut self.policy_count)?;
             self.policies.insert(
                 id,
                 &Policy {
                     id,
                     insurer: caller,
                     patient,
+                    registration,
                     terms,
                     plan_used: 0,
                     deductible_met: 0,
@@ -139,8 +134,8 @@ mod claims {
         /// The policy's insurer: accept no new claims on it.
         #[ink(message)]
         pub fn close_policy(&mut self, policy: PolicyId) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.policies.get(policy).ok_or(Error::PolicyNotFound)?;
             if record.insurer != caller {
                 return Err(Error::NotParty);
@@ -157,13 +152,13 @@ mod claims {
         /// Insurer: add the transferred value to the caller's escrow.
         #[ink(message, payable)]
         pub fn deposit(&mut self) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let amount = self.env().transferred_value();
             if amount == 0 {
                 return Err(Error::ZeroAmount);
             }
-            self.ensure_role(caller, Role::Insurer)?;
+            Self::ensure_role(self.roles(caller, zero_account())?.0, Role::Insurer)?;
             let mut escrow = self.escrows.get(caller).unwrap_or_default();
             escrow.balance = escrow.balance.checked_add(amount).ok_or(Error::Overflow)?;
             self.escrows.insert(caller, &escrow);
@@ -178,8 +173,8 @@ mod claims {
         /// Escrow owner: take back what no approved claim is waiting for.
         #[ink(message)]
         pub fn withdraw(&mut self, amount: Balance) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             if amount == 0 {
                 return Err(Error::ZeroAmount);
             }
@@ -196,19 +191,10 @@ mod claims {
                 .map_err(|_| Error::TransferFailed)
         }
 
-        #[ink(message)]
-        pub fn policy(&self, policy: PolicyId) -> Option<Policy> {
-            self.policies.get(policy)
-        }
-
-        #[ink(message)]
-        pub fn escrow(&self, insurer: AccountId) -> Escrow {
-            self.escrows.get(insurer).unwrap_or_default()
-        }
-
         // ---------------------------------------------------------------- claims
 
-        /// Provider: submit a claim on `policy` for `patient`, backed by `record`.
+        /// Provider: submit a claim on `policy` for `patient`, backed by `record` (which it
+        /// authored).
         #[ink(message)]
         pub fn submit_claim(
             &mut self,
@@ -217,6 +203,7 @@ mod claims {
             record: RecordId,
             lines: Vec<ClaimLine>,
         ) -> Result<SubmitOutcome> {
+            self.gov.enter(Pause::Stops)?;
             self.submit(policy, patient, record, lines, None)
         }
 
@@ -230,12 +217,13 @@ mod claims {
             record: RecordId,
             lines: Vec<ClaimLine>,
         ) -> Result<SubmitOutcome> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut old = self.claims.get(original).ok_or(Error::ClaimNotFound)?;
             if old.provider != caller {
                 return Err(Error::NotParty);
             }
-            if !Self::withdrawable(old.status) {
+            if !self.withdrawable(&old) {
                 return Err(Error::InvalidClaimState);
             }
             let outcome = self.submit(old.policy, old.patient, record, lines, Some(&old))?;
@@ -250,16 +238,17 @@ mod claims {
             Ok(outcome)
         }
 
-        /// Provider: withdraw a claim not yet settled.
+        /// Provider: withdraw a claim not yet settled (an appeal only once it is undecided past
+        /// `APPEAL_DEADLINE`).
         #[ink(message)]
         pub fn void_claim(&mut self, claim: ClaimId) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
             if record.provider != caller {
                 return Err(Error::NotParty);
             }
-            if !Self::withdrawable(record.status) {
+            if !self.withdrawable(&record) {
                 return Err(Error::InvalidClaimState);
             }
             self.release(&mut record)?;
@@ -270,16 +259,17 @@ mod claims {
             Ok(())
         }
 
-        /// The policy's insurer: decide each line. Deductible, co-insurance and the annual limit
-        /// are applied in line order; the plan's share is committed in the insurer's escrow.
+        /// The policy's insurer, holding its role: decide each line. Deductible, co-insurance and
+        /// the annual limit are applied in line order; the plan's share is committed in the
+        /// insurer's escrow.
         #[ink(message)]
         pub fn adjudicate(
             &mut self,
             claim: ClaimId,
             decisions: Vec<LineDecision>,
         ) -> Result<ClaimStatus> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.insurer_claim(claim, caller)?;
             if !matches!(
                 record.status,
@@ -311,7 +301,7 @@ mod claims {
                         if allowed == line.billed {
                             full_lines = full_lines.saturating_add(1);
                         }
-                        let r = share_line(
+                        let r = cost::share_line(
                             allowed,
                             deductible_left,
                             limit_left,
@@ -335,7 +325,7 @@ mod claims {
                     .checked_add(result.plan_pays)
                     .ok_or(Error::Overflow)?;
                 share = share
-                    .checked_add(result.patient_share()?)
+                    .checked_add(cost::patient_share(&result)?)
                     .ok_or(Error::Overflow)?;
                 deductible = deductible
                     .checked_add(result.deductible)
@@ -379,11 +369,11 @@ mod claims {
             Ok(status)
         }
 
-        /// The policy's insurer: ask for more information before deciding.
+        /// The policy's insurer, holding its role: ask for more information before deciding.
         #[ink(message)]
         pub fn pend(&mut self, claim: ClaimId, reason: DenialReason) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.insurer_claim(claim, caller)?;
             if !matches!(
                 record.status,
@@ -402,8 +392,8 @@ mod claims {
         /// released until the insurer decides again.
         #[ink(message)]
         pub fn appeal(&mut self, claim: ClaimId) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
             if record.provider != caller {
                 return Err(Error::NotParty);
@@ -419,6 +409,7 @@ mod claims {
             }
             self.release_commitment(&mut record)?;
             record.appealed = true;
+            record.appealed_at = Some(self.now());
             record.status = ClaimStatus::Appealed;
             self.claims.insert(claim, &record);
             self.emit_status(&record, caller);
@@ -426,11 +417,11 @@ mod claims {
         }
 
         /// Insurer or provider: pay the approved amount from the insurer's escrow to the
-        /// provider. Once.
+        /// provider, once, while the provider still holds its role and the insurer its own.
         #[ink(message)]
         pub fn settle(&mut self, claim: ClaimId) -> Result<Balance> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
             if caller != record.insurer && caller != record.provider {
                 return Err(Error::NotParty);
@@ -441,6 +432,9 @@ mod claims {
             ) {
                 return Err(Error::InvalidClaimState);
             }
+            let (provider, insurer) = self.roles(record.provider, record.insurer)?;
+            Self::ensure_role(provider, Role::Provider)?;
+            Self::ensure_role(insurer, Role::Insurer)?;
             let amount = record.approved;
             let mut escrow = self.escrows.get(record.insurer).unwrap_or_default();
             escrow.balance = escrow
@@ -470,76 +464,54 @@ mod claims {
             Ok(amount)
         }
 
-        #[ink(message)]
-        pub fn claim(&self, claim: ClaimId) -> Option<Claim> {
-            self.claims.get(claim)
-        }
-
-        #[ink(message)]
-        pub fn claim_count(&self) -> u64 {
-            self.claim_count
-        }
-
-        /// The patient's claims, oldest first.
-        #[ink(message)]
-        pub fn patient_claims(&self, patient: PatientId, from: u64, limit: u32) -> Page<Claim> {
-            self.patient_claims
-                .page(patient, from, limit, |id| self.claims.get(id))
-        }
-
-        /// (registry, consent, provenance, audit log) this instance calls.
-        #[ink(message)]
-        pub fn dependencies(&self) -> (AccountId, AccountId, AccountId, AccountId) {
-            (
-                *self.registry.as_ref(),
-                *self.consent.as_ref(),
-                *self.provenance.as_ref(),
-                *self.audit.as_ref(),
-            )
-        }
-
         // ---------------------------------------------------------------- internals
 
         fn now(&self) -> Timestamp {
             self.env().block_timestamp()
         }
 
-        fn ensure_role(&self, account: AccountId, role: Role) -> Result<()> {
-            let held = xcall::read(
-                Callee::Registry,
-                self.registry.call().has_role(account, role).try_invoke(),
+        fn roles(&self, first: AccountId, second: AccountId) -> Result<(RoleSet, RoleSet)> {
+            let facts = xcall::read(
+                Callee::Access,
+                self.access.call().lookup(None, first, second).try_invoke(),
             )?;
-            if held {
+            Ok((facts.first.roles, facts.second.roles))
+        }
+
+        fn ensure_role(held: RoleSet, role: Role) -> Result<()> {
+            if held.contains(role) {
                 Ok(())
             } else {
-                Err(Error::MissingRole)
+                Err(Error::MissingRole(RoleSet::of(&[role])))
             }
         }
 
-        fn withdrawable(status: ClaimStatus) -> bool {
-            matches!(
-                status,
+        /// Submitted, pended, approved, partially approved or denied; appealed only after the
+        /// insurer left the appeal undecided past `APPEAL_DEADLINE`.
+        fn withdrawable(&self, claim: &Claim) -> bool {
+            match claim.status {
                 ClaimStatus::Submitted
-                    | ClaimStatus::Pended
-                    | ClaimStatus::Approved
-                    | ClaimStatus::PartiallyApproved
-                    | ClaimStatus::Denied
-            )
+                | ClaimStatus::Pended
+                | ClaimStatus::Approved
+                | ClaimStatus::PartiallyApproved
+                | ClaimStatus::Denied => true,
+                ClaimStatus::Appealed => claim
+                    .appealed_at
+                    .is_some_and(|at| self.now() >= at.saturating_add(APPEAL_DEADLINE)),
+                _ => false,
+            }
         }
 
         /// The keys a line holds while its claim stands: its exact-duplicate key (X12 reason
-        /// 18: patient, provider, service, amount) and, for a drug line, the dispensed pack
-        /// (batch and serial): a pack is billed once, whoever bills it.
+        /// 18: patient, provider, service, amount) and, for a drug line, the pack's key: a pack
+        /// is billed once.
         fn line_keys(
             patient: &PatientId,
             provider: &AccountId,
-            line: &ClaimLine,
+            line: &StoredLine,
         ) -> impl Iterator<Item = Digest> {
             let exact = sha256(&(patient, provider, line.service_ref, line.billed).encode());
-            let pack = line
-                .drug
-                .map(|drug| sha256(&(b"dispensed-pack", drug.batch, drug.serial).encode()));
-            core::iter::once(exact).chain(pack)
+            core::iter::once(exact).chain(line.pack)
         }
 
         fn submit(
@@ -552,7 +524,6 @@ mod claims {
         ) -> Result<SubmitOutcome> {
             let replaces = original.map(|claim| claim.id);
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let policy = self.policies.get(policy_id).ok_or(Error::PolicyNotFound)?;
             if policy.patient != patient {
                 return Err(Error::InvalidPolicy);
@@ -569,19 +540,25 @@ mod claims {
                 return Err(Error::TooMany);
             }
             let mut billed: Balance = 0;
+            let mut stored = Vec::with_capacity(lines.len());
             let mut keys = Vec::with_capacity(lines.len().saturating_mul(2));
             for line in &lines {
                 if line.billed == 0 {
                     return Err(Error::ZeroAmount);
                 }
                 if line.service_ref.is_zero() {
-                    return Err(Error::InvalidContentHash);
+                    return Err(Error::InvalidDigest);
                 }
                 if !policy.terms.coverage.contains(line.service) {
                     return Err(Error::NotCovered);
                 }
                 billed = billed.checked_add(line.billed).ok_or(Error::Overflow)?;
-                for key in Self::line_keys(&patient, &caller, line) {
+                let kept = StoredLine {
+                    service_ref: line.service_ref,
+                    billed: line.billed,
+                    pack: line.drug.map(|drug| pack_key(drug.batch, drug.serial)),
+                };
+                for key in Self::line_keys(&patient, &caller, &kept) {
                     let taken = self
                         .duplicates
                         .get(key)
@@ -591,8 +568,8 @@ mod claims {
                     }
                     keys.push(key);
                 }
+                stored.push(kept);
             }
-            self.ensure_role(caller, Role::Provider)?;
             for drug in lines.iter().filter_map(|l| l.drug) {
                 let verification = xcall::read(
                     Callee::Provenance,
@@ -601,24 +578,30 @@ mod claims {
                         .verify_serial(drug.batch, drug.serial)
                         .try_invoke(),
                 )?;
-                if !verification.payable() {
+                if verification.verdict != Verdict::Dispensed {
                     return Err(Error::DrugRefused);
                 }
+                if verification.dispensed_by != Some(caller) {
+                    return Err(Error::NotAuthor);
+                }
             }
-            let decision = xcall::fallible(
-                Callee::Consent,
-                self.consent
+            let disclosure = xcall::fallible(
+                Callee::Access,
+                self.access
                     .call_mut()
-                    .authorize_disclosure(patient, record, policy.insurer, Purpose::Payment)
+                    .authorize_disclosure(patient, record, caller, policy.insurer, Purpose::Payment)
                     .try_invoke(),
             )?;
-            if !decision.is_granted() {
+            Self::ensure_role(disclosure.claimant_roles, Role::Provider)?;
+            if disclosure.registration != Some(policy.registration) {
+                return Err(Error::PolicyNotActive);
+            }
+            if !disclosure.decision.is_granted() {
                 return Ok(SubmitOutcome::ConsentDenied {
-                    audit_seq: decision.audit_seq,
+                    audit_seq: disclosure.decision.audit_seq,
                 });
             }
-            let id = self.claim_count;
-            self.claim_count = id.checked_add(1).ok_or(Error::Overflow)?;
+            let id = next_id(&mut self.claim_count)?;
             for key in &keys {
                 self.duplicates.insert(key, &id);
             }
@@ -629,11 +612,11 @@ mod claims {
                 provider: caller,
                 insurer: policy.insurer,
                 record,
-                lines,
+                lines: stored,
                 billed,
                 status: ClaimStatus::Submitted,
                 submitted_at: now,
-                disclosure_seq: decision.audit_seq,
+                disclosure_seq: disclosure.decision.audit_seq,
                 results: Vec::new(),
                 approved: 0,
                 patient_share: 0,
@@ -641,6 +624,7 @@ mod claims {
                 pend_reason: None,
                 // A replacement continues its original: the one appeal is not renewed.
                 appealed: original.is_some_and(|claim| claim.appealed),
+                appealed_at: None,
                 replaces,
                 replaced_by: None,
                 settled_at: None,
@@ -659,11 +643,13 @@ mod claims {
             Ok(SubmitOutcome::Submitted(id))
         }
 
+        /// The claim, when the caller is its insurer and still holds the insurer role.
         fn insurer_claim(&self, claim: ClaimId, caller: AccountId) -> Result<Claim> {
             let record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
             if record.insurer != caller {
                 return Err(Error::NotParty);
             }
+            Self::ensure_role(self.roles(caller, zero_account())?.0, Role::Insurer)?;
             Ok(record)
         }
 
@@ -724,6 +710,7 @@ mod claims {
                         subject: AuditSubject::Claim(claim.id),
                         purpose: Some(Purpose::Payment),
                         outcome: AuditOutcome::Success,
+                        initiator: None,
                     })
                     .try_invoke(),
             )
@@ -751,32 +738,91 @@ mod claims {
 
     impl Governed for Claims {
         #[ink(message)]
-        fn governance(&self) -> GovernanceInfo {
-            self.gov.info()
+        fn govern(&mut self, action: GovAction) -> Result<()> {
+            self.gov.govern(self.env().caller(), action)
         }
-        #[ink(message)]
-        fn is_governor(&self, account: AccountId) -> bool {
-            self.gov.is_governor(&account)
+    }
+
+    /// Cost sharing, with checked arithmetic: an overflow is an error, never a wrap.
+    mod cost {
+        use carechain_common::{Balance, Error, LineResult, Result, BASIS_POINTS};
+
+        /// Cost sharing for one approved line, given what is left of the deductible and of the
+        /// limit: deductible first, then co-insurance (rounded down, in the patient's favour),
+        /// then the limit caps what the plan pays (the rest is the patient's).
+        pub fn share_line(
+            allowed: Balance,
+            deductible_left: Balance,
+            limit_left: Balance,
+            coinsurance_bps: u16,
+        ) -> Result<LineResult> {
+            let deductible = allowed.min(deductible_left);
+            let after_deductible = allowed.checked_sub(deductible).ok_or(Error::Overflow)?;
+            let coinsurance = after_deductible
+                .checked_mul(Balance::from(coinsurance_bps))
+                .ok_or(Error::Overflow)?
+                .checked_div(Balance::from(BASIS_POINTS))
+                .ok_or(Error::Overflow)?;
+            let plan_share = after_deductible
+                .checked_sub(coinsurance)
+                .ok_or(Error::Overflow)?;
+            let plan_pays = plan_share.min(limit_left);
+            let over_limit = plan_share.checked_sub(plan_pays).ok_or(Error::Overflow)?;
+            Ok(LineResult {
+                allowed,
+                deductible,
+                coinsurance,
+                over_limit,
+                plan_pays,
+                denied: None,
+            })
         }
-        #[ink(message)]
-        fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {
-            self.gov.propose_admin(self.env().caller(), proposed)
+
+        /// What the patient owes for a line: deductible, co-insurance and what the limit left
+        /// uncovered.
+        pub fn patient_share(line: &LineResult) -> Result<Balance> {
+            line.deductible
+                .checked_add(line.coinsurance)
+                .and_then(|s| s.checked_add(line.over_limit))
+                .ok_or(Error::Overflow)
         }
-        #[ink(message)]
-        fn accept_admin(&mut self) -> Result<()> {
-            self.gov.accept_admin(self.env().caller())
-        }
-        #[ink(message)]
-        fn add_governor(&mut self, account: AccountId) -> Result<()> {
-            self.gov.add_governor(self.env().caller(), account)
-        }
-        #[ink(message)]
-        fn remove_governor(&mut self, account: AccountId) -> Result<()> {
-            self.gov.remove_governor(self.env().caller(), account)
-        }
-        #[ink(message)]
-        fn set_paused(&mut self, paused: bool) -> Result<()> {
-            self.gov.set_paused(self.env().caller(), paused)
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+
+            #[test]
+            fn deductible_then_coinsurance_then_limit() {
+                // 1000 allowed, 300 deductible left, 20 % co-insurance, plenty of limit.
+                let r = share_line(1000, 300, 1_000_000, 2000).unwrap();
+                assert_eq!(
+                    (r.deductible, r.coinsurance, r.plan_pays, r.over_limit),
+                    (300, 140, 560, 0)
+                );
+                assert_eq!(patient_share(&r).unwrap() + r.plan_pays, 1000);
+                // The limit caps what the plan pays; the rest is the patient's.
+                let r = share_line(1000, 0, 500, 2000).unwrap();
+                assert_eq!(
+                    (r.plan_pays, r.over_limit, patient_share(&r).unwrap()),
+                    (500, 300, 500)
+                );
+                // Zero allowed, full deductible, 100 % co-insurance.
+                assert_eq!(share_line(0, 10, 10, 2000).unwrap().plan_pays, 0);
+                assert_eq!(share_line(50, 100, 10, 0).unwrap().deductible, 50);
+                assert_eq!(share_line(50, 0, 100, 10_000).unwrap().plan_pays, 0);
+                // Co-insurance rounds down (in the patient's favour, by less than one unit);
+                // nothing is lost.
+                let r = share_line(3, 0, 100, 3333).unwrap();
+                assert_eq!(r.coinsurance + r.plan_pays, 3);
+            }
+
+            #[test]
+            fn overflow_is_an_error() {
+                assert_eq!(share_line(u128::MAX, 0, u128::MAX, 2), Err(Error::Overflow));
+                let r = share_line(u128::MAX, 0, u128::MAX, 0).unwrap();
+                assert_eq!(r.plan_pays, u128::MAX);
+                assert_eq!(patient_share(&r).unwrap(), 0);
+            }
         }
     }
 }

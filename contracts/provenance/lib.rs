@@ -2,31 +2,35 @@
 
 //! Drug batch provenance in the spirit of DSCSA and MediLedger/PharmaLedger.
 //!
-//! - Manufacturers register batches (GTIN-14, lot, expiry, serial range, quantity, hash of the
-//!   certificate of analysis).
+//! - A GTIN belongs to the manufacturer that first registers a batch of it (or that governance
+//!   assigns it to); only its owner registers lots under it. Batches carry GTIN-14, lot, expiry,
+//!   serial range, quantity and the hash of the certificate of analysis.
 //! - Stock is held per (batch, holder); it moves by two-step transfers (ship, then the recipient
 //!   accepts or rejects; the sender may cancel while pending). Every transfer's transaction
-//!   information stays in a per-batch history (O(1) append, paged reads).
-//! - Anyone verifies a pack by GTIN, lot and serial. A serial outside the range is counterfeit; a
-//!   serial dispensed or destroyed twice is flagged suspect (and logged).
-//! - Batches are quarantined (by a holder, the manufacturer or a regulator) and cleared (by the
-//!   manufacturer or a regulator), or recalled (manufacturer or regulator; final, for every holder
-//!   at once). Expiry follows from time. Shipping, accepting and dispensing refuse quarantined,
-//!   recalled and expired stock; destruction accepts it.
+//!   information stays in a per-batch history (O(1) append; read from storage).
+//! - Anyone verifies a pack by GTIN, lot and serial and gets one verdict (see `Verdict`). A holder
+//!   that finds a second pack with a serial that left the supply chain flags it suspect: the pack
+//!   leaves its stock and the first record is kept.
+//! - Batches are quarantined (by an active holder, the manufacturer or a regulator; a regulator's
+//!   quarantine is a hold only a regulator lifts, also over an earlier quarantine) and cleared, or
+//!   recalled (manufacturer or regulator; final). Expiry follows from time. Shipping, accepting
+//!   and dispensing refuse quarantined, recalled and expired stock; destruction accepts it. Serials
+//!   listed in a pending saleable return are reserved until it settles.
 //!
-//! Calls: registry (`IdentityView::roles_of`) and audit log (`AuditSink::append`, for quarantine,
-//! clearance, recall and suspect serials).
+//! Quarantine, recall and suspect flags are restrictions: they work while paused, and their audit
+//! entries are queued when the log does not take them (`flush_audit`). Calls: access (roles),
+//! audit log.
 
 #[ink::contract]
 mod provenance {
     use carechain_common::events::provenance::*;
     use carechain_common::{
-        dispenser_roles, ensure_nonzero, page_range, trading_partner_roles, xcall, AuditAction,
-        AuditOutcome, AuditRecord, AuditSink, AuditSubject, Batch, BatchId, BatchStatus, Callee,
-        Digest, DispenseOutcome, Error, Governance, GovernanceInfo, Governed, Gtin, IdentityView,
-        LotNumber, ProvenanceView, QuarantineReason, RecallReason, Result, Role, RoleSet,
-        SerialRecord, SerialState, Transfer, TransferKind, TransferStatus, Verdict, Verification,
-        MAX_SERIALS_PER_CALL,
+        dispenser_roles, ensure_nonzero, next_id, trading_partner_roles, xcall, zero_account,
+        AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSink,
+        AuditSubject, Batch, BatchId, BatchStatus, Callee, DeferredAudit, Digest, DispenseOutcome,
+        Error, GovAction, Governance, Governed, Gtin, LotNumber, Pause, ProvenanceView,
+        QuarantineReason, RecallReason, Result, Role, RoleSet, SerialRecord, SerialState, Transfer,
+        TransferKind, TransferStatus, Verdict, Verification, MAX_SERIALS_PER_CALL,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -35,26 +39,32 @@ mod provenance {
     #[ink(storage)]
     pub struct Provenance {
         gov: Governance,
-        registry: ink::contract_ref!(IdentityView),
-        audit: ink::contract_ref!(AuditSink),
+        access: AccessRef,
+        audit: AuditRef,
+        deferred: DeferredAudit,
+        /// The manufacturer each GTIN belongs to.
+        gtins: Mapping<Gtin, AccountId>,
         batches: Mapping<BatchId, Batch>,
         batch_count: u64,
         by_gtin_lot: Mapping<(Gtin, LotNumber), BatchId>,
         holdings: Mapping<(BatchId, AccountId), u64>,
         /// (batch, n) -> the batch's n-th transfer.
         transfers: Mapping<(BatchId, u64), Transfer>,
-        /// Serials that left the supply chain or were flagged; absent = in the supply chain.
+        /// Serials that left the supply chain, are being returned or were flagged; absent = in
+        /// the supply chain.
         serials: Mapping<(BatchId, u64), SerialRecord>,
     }
 
     impl Provenance {
-        /// The instantiating account becomes admin.
+        /// The instantiating account becomes admin; `access` and `audit_log` are the suite's.
         #[ink(constructor)]
-        pub fn new(registry: AccountId, audit_log: AccountId) -> Self {
+        pub fn new(access: AccountId, audit_log: AccountId) -> Self {
             Self {
                 gov: Governance::new(Self::env().caller()),
-                registry: registry.into(),
+                access: access.into(),
                 audit: audit_log.into(),
+                deferred: DeferredAudit::default(),
+                gtins: Mapping::default(),
                 batches: Mapping::default(),
                 batch_count: 0,
                 by_gtin_lot: Mapping::default(),
@@ -64,7 +74,28 @@ mod provenance {
             }
         }
 
-        /// Manufacturer: register a batch; the caller holds all of it.
+        /// Governance: assign a GTIN to a manufacturer (settling a dispute, or before its first
+        /// batch). Its later batches are that manufacturer's alone.
+        #[ink(message)]
+        pub fn assign_gtin(&mut self, gtin: Gtin, manufacturer: AccountId) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
+            let caller = self.env().caller();
+            self.gov.ensure_governor(&caller)?;
+            if !gtin.is_valid() {
+                return Err(Error::InvalidGtin);
+            }
+            ensure_nonzero(&manufacturer)?;
+            self.gtins.insert(gtin, &manufacturer);
+            self.env().emit_event(GtinAssigned {
+                gtin,
+                manufacturer,
+                by: caller,
+            });
+            Ok(())
+        }
+
+        /// Manufacturer owning the GTIN (or the first to use it): register a batch; the caller
+        /// holds all of it.
         #[ink(message)]
         #[allow(clippy::too_many_arguments)]
         pub fn register_batch(
@@ -77,8 +108,8 @@ mod provenance {
             quantity: u64,
             coa_hash: Digest,
         ) -> Result<BatchId> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let now = self.env().block_timestamp();
             if !gtin.is_valid() {
                 return Err(Error::InvalidGtin);
@@ -87,16 +118,13 @@ mod provenance {
                 return Err(Error::InvalidLot);
             }
             if coa_hash.is_zero() {
-                return Err(Error::InvalidContentHash);
+                return Err(Error::InvalidDigest);
             }
             if expiry <= now {
                 return Err(Error::ExpiryInPast);
             }
             if quantity == 0 {
                 return Err(Error::ZeroAmount);
-            }
-            if serial_first > serial_last {
-                return Err(Error::InvalidSerialRange);
             }
             let count = serial_last
                 .checked_sub(serial_first)
@@ -105,15 +133,24 @@ mod provenance {
             if count != quantity {
                 return Err(Error::QuantityMismatch);
             }
-            if !self.roles(caller)?.contains(Role::Manufacturer) {
-                return Err(Error::MissingRole);
+            Self::ensure_roles(self.roles(caller)?, RoleSet::of(&[Role::Manufacturer]))?;
+            match self.gtins.get(gtin) {
+                Some(owner) if owner != caller => return Err(Error::GtinTaken),
+                Some(_) => {}
+                None => {
+                    self.gtins.insert(gtin, &caller);
+                    self.env().emit_event(GtinAssigned {
+                        gtin,
+                        manufacturer: caller,
+                        by: caller,
+                    });
+                }
             }
             let key = (gtin, lot.clone());
             if self.by_gtin_lot.contains(&key) {
                 return Err(Error::BatchExists);
             }
-            let id = self.batch_count;
-            self.batch_count = id.checked_add(1).ok_or(Error::Overflow)?;
+            let id = next_id(&mut self.batch_count)?;
             self.batches.insert(
                 id,
                 &Batch {
@@ -133,6 +170,7 @@ mod provenance {
                     in_transit: 0,
                     dispensed: 0,
                     destroyed: 0,
+                    set_aside: 0,
                     transfer_count: 0,
                 },
             );
@@ -159,19 +197,19 @@ mod provenance {
             quantity: u64,
             document_hash: Digest,
         ) -> Result<u64> {
+            self.gov.enter(Pause::Stops)?;
             self.send(
                 batch,
                 to,
                 quantity,
                 document_hash,
-                TransferKind::Shipment,
                 Vec::new(),
                 (trading_partner_roles(), trading_partner_roles()),
             )
         }
 
-        /// Dispenser: return saleable packs (listed by serial) to a distributor or manufacturer;
-        /// the recipient's acceptance verifies each serial again.
+        /// Dispenser: return saleable packs (listed by serial) to a distributor or manufacturer.
+        /// The serials are reserved until the return settles; acceptance checks them again.
         #[ink(message)]
         pub fn return_packs(
             &mut self,
@@ -180,39 +218,43 @@ mod provenance {
             serials: Vec<u64>,
             document_hash: Digest,
         ) -> Result<u64> {
+            self.gov.enter(Pause::Stops)?;
             let record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
-            self.check_serials(&record, &serials)?;
+            self.check_serials(&record, &serials, |_| false)?;
             let quantity = u64::try_from(serials.len()).map_err(|_| Error::Overflow)?;
-            self.send(
+            let index = self.send(
                 batch,
                 to,
                 quantity,
                 document_hash,
-                TransferKind::Return,
-                serials,
+                serials.clone(),
                 (
                     dispenser_roles(),
                     RoleSet::of(&[Role::Distributor, Role::Manufacturer]),
                 ),
-            )
+            )?;
+            self.mark(batch, &serials, Some(SerialState::Returning));
+            Ok(index)
         }
 
         /// Recipient: take a pending transfer into stock. Refused for quarantined, recalled or
         /// expired batches (reject instead), and for returns whose serials no longer verify.
         #[ink(message)]
         pub fn accept(&mut self, batch: BatchId, index: u64) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let (mut record, mut transfer) = self.pending(batch, index)?;
             if transfer.to != caller {
                 return Err(Error::NotParty);
             }
             self.ensure_movable(&record)?;
-            if !self.roles(caller)?.intersects(trading_partner_roles()) {
-                return Err(Error::MissingRole);
-            }
+            Self::ensure_roles(self.roles(caller)?, trading_partner_roles())?;
             if transfer.kind == TransferKind::Return {
-                self.check_serials(&record, &transfer.serials)?;
+                // Still reserved for this return (not flagged since): back into the supply chain.
+                self.check_serials(&record, &transfer.serials, |r| {
+                    r.state == SerialState::Returning && r.suspect.is_none()
+                })?;
+                self.mark(batch, &transfer.serials, None);
             }
             self.add_holding(batch, &caller, transfer.quantity)?;
             self.settle(&mut record, &mut transfer, TransferStatus::Accepted, caller)
@@ -221,48 +263,49 @@ mod provenance {
         /// Recipient: refuse a pending transfer; the packs go back to the sender.
         #[ink(message)]
         pub fn reject(&mut self, batch: BatchId, index: u64) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             self.unwind(batch, index, TransferStatus::Rejected)
         }
 
         /// Sender: withdraw a pending transfer; the packs come back.
         #[ink(message)]
         pub fn cancel(&mut self, batch: BatchId, index: u64) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             self.unwind(batch, index, TransferStatus::Cancelled)
         }
 
         /// Dispenser holding the batch: dispense one pack to a patient. A serial that already
-        /// left the supply chain is flagged suspect instead (and logged); nothing is dispensed.
+        /// left the supply chain means the pack in hand is a second one: it is flagged suspect
+        /// and set aside from the caller's stock (the first record is kept); nothing is
+        /// dispensed.
         #[ink(message)]
         pub fn dispense(&mut self, batch: BatchId, serial: u64) -> Result<DispenseOutcome> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             self.ensure_movable(&record)?;
             if !record.in_range(serial) {
                 return Err(Error::SerialOutOfRange);
             }
-            if !self.roles(caller)?.intersects(dispenser_roles()) {
-                return Err(Error::MissingRole);
-            }
-            let held = self.holding(batch, caller);
-            if held == 0 {
-                return Err(Error::InsufficientStock);
-            }
+            Self::ensure_roles(self.roles(caller)?, dispenser_roles())?;
+            let left = self
+                .holding(batch, caller)
+                .checked_sub(1)
+                .ok_or(Error::InsufficientStock)?;
+            self.set_holding(batch, &caller, left);
             let now = self.env().block_timestamp();
-            if self.serials.contains((batch, serial)) {
-                self.serials.insert(
-                    (batch, serial),
-                    &SerialRecord {
-                        state: SerialState::Suspect,
-                        by: caller,
-                        at: now,
-                    },
-                );
-                self.log(
+            if let Some(mut first) = self.serials.get((batch, serial)) {
+                if first.suspect.is_none() {
+                    first.suspect = Some((caller, now));
+                    self.serials.insert((batch, serial), &first);
+                }
+                record.set_aside = record.set_aside.checked_add(1).ok_or(Error::Overflow)?;
+                self.batches.insert(batch, &record);
+                self.log_restriction(
                     caller,
                     AuditAction::SerialSuspect,
                     AuditSubject::Serial(batch, serial),
-                )?;
+                );
                 self.env().emit_event(SerialFlaggedSuspect {
                     batch,
                     serial,
@@ -276,9 +319,9 @@ mod provenance {
                     state: SerialState::Dispensed,
                     by: caller,
                     at: now,
+                    suspect: None,
                 },
             );
-            self.set_holding(batch, &caller, held.checked_sub(1).ok_or(Error::Overflow)?);
             record.dispensed = record.dispensed.checked_add(1).ok_or(Error::Overflow)?;
             self.batches.insert(batch, &record);
             self.env().emit_event(SerialDispensed {
@@ -292,27 +335,17 @@ mod provenance {
         /// Holder: destroy packs (expired, damaged, recalled stock included).
         #[ink(message)]
         pub fn destroy(&mut self, batch: BatchId, serials: Vec<u64>) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
-            self.check_serials(&record, &serials)?;
-            if !self.roles(caller)?.intersects(trading_partner_roles()) {
-                return Err(Error::MissingRole);
-            }
+            self.check_serials(&record, &serials, |_| false)?;
+            Self::ensure_roles(self.roles(caller)?, trading_partner_roles())?;
             let count = u64::try_from(serials.len()).map_err(|_| Error::Overflow)?;
-            let held = self.holding(batch, caller);
-            let left = held.checked_sub(count).ok_or(Error::InsufficientStock)?;
-            let now = self.env().block_timestamp();
-            for serial in &serials {
-                self.serials.insert(
-                    (batch, *serial),
-                    &SerialRecord {
-                        state: SerialState::Destroyed,
-                        by: caller,
-                        at: now,
-                    },
-                );
-            }
+            let left = self
+                .holding(batch, caller)
+                .checked_sub(count)
+                .ok_or(Error::InsufficientStock)?;
+            self.mark(batch, &serials, Some(SerialState::Destroyed));
             self.set_holding(batch, &caller, left);
             record.destroyed = record.destroyed.checked_add(count).ok_or(Error::Overflow)?;
             self.batches.insert(batch, &record);
@@ -324,34 +357,40 @@ mod provenance {
             Ok(())
         }
 
-        /// A holder, the manufacturer or a regulator: hold an active batch everywhere.
+        /// An active holder, the manufacturer (holding its role) or a regulator: hold a batch
+        /// everywhere. A regulator's quarantine is a regulatory hold, also over a quarantine
+        /// someone else placed. A restriction: works while paused.
         #[ink(message)]
         pub fn quarantine(&mut self, batch: BatchId, reason: QuarantineReason) -> Result<()> {
+            self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
-            // Works while paused, like recall: a pause never keeps unsafe stock moving.
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
-            let holder = self.holding(batch, caller) > 0;
-            let regulator = self.roles(caller)?.contains(Role::Regulator);
-            // Holding is protective: the manufacturer may hold its batch even while suspended.
-            if !holder && !regulator && caller != record.manufacturer {
+            let roles = self.roles(caller)?;
+            let regulator = roles.contains(Role::Regulator);
+            let holder =
+                self.holding(batch, caller) > 0 && roles.intersects(trading_partner_roles());
+            let maker = caller == record.manufacturer && roles.contains(Role::Manufacturer);
+            if !holder && !regulator && !maker {
                 return Err(Error::NotParty);
             }
             match record.status {
                 BatchStatus::Active => {}
+                BatchStatus::Quarantined if regulator && !record.regulatory_hold => {}
                 BatchStatus::Quarantined => return Err(Error::BatchQuarantined),
                 BatchStatus::Recalled => return Err(Error::BatchRecalled),
             }
             record.status = BatchStatus::Quarantined;
             record.regulatory_hold = regulator;
             self.batches.insert(batch, &record);
-            self.log(
+            self.log_restriction(
                 caller,
                 AuditAction::BatchQuarantine,
                 AuditSubject::Batch(batch),
-            )?;
+            );
             self.env().emit_event(BatchQuarantined {
                 batch,
                 reason,
+                regulatory_hold: regulator,
                 by: caller,
             });
             Ok(())
@@ -361,14 +400,13 @@ mod provenance {
         /// a regulator placed only a regulator lifts.
         #[ink(message)]
         pub fn clear_quarantine(&mut self, batch: BatchId) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             let roles = self.roles(caller)?;
             let regulator = roles.contains(Role::Regulator);
             let manufacturer = caller == record.manufacturer && roles.contains(Role::Manufacturer);
-            let may_clear = regulator || (manufacturer && !record.regulatory_hold);
-            if !may_clear {
+            if !(regulator || (manufacturer && !record.regulatory_hold)) {
                 return Err(Error::NotParty);
             }
             if record.status != BatchStatus::Quarantined {
@@ -377,7 +415,17 @@ mod provenance {
             record.status = BatchStatus::Active;
             record.regulatory_hold = false;
             self.batches.insert(batch, &record);
-            self.log(caller, AuditAction::BatchClear, AuditSubject::Batch(batch))?;
+            xcall::fallible(
+                Callee::AuditLog,
+                self.audit
+                    .call_mut()
+                    .append(Self::entry(
+                        caller,
+                        AuditAction::BatchClear,
+                        AuditSubject::Batch(batch),
+                    ))
+                    .try_invoke(),
+            )?;
             self.env().emit_event(BatchStatusChanged {
                 batch,
                 status: BatchStatus::Active,
@@ -387,13 +435,14 @@ mod provenance {
             Ok(())
         }
 
-        /// The manufacturer or a regulator: recall a batch, for every holder at once. Final.
+        /// The manufacturer (even while suspended: protective) or a regulator: recall a batch,
+        /// for every holder at once. Final. A restriction: works while paused.
         #[ink(message)]
         pub fn recall(&mut self, batch: BatchId, reason: RecallReason) -> Result<()> {
+            self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
-            // Works while paused, like quarantine: a pause never keeps unsafe stock moving.
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
-            if !self.is_authority(&record, caller)? {
+            if caller != record.manufacturer && !self.roles(caller)?.contains(Role::Regulator) {
                 return Err(Error::NotParty);
             }
             if record.status == BatchStatus::Recalled {
@@ -402,7 +451,7 @@ mod provenance {
             record.status = BatchStatus::Recalled;
             record.recall_reason = Some(reason);
             self.batches.insert(batch, &record);
-            self.log(caller, AuditAction::BatchRecall, AuditSubject::Batch(batch))?;
+            self.log_restriction(caller, AuditAction::BatchRecall, AuditSubject::Batch(batch));
             self.env().emit_event(BatchStatusChanged {
                 batch,
                 status: BatchStatus::Recalled,
@@ -412,95 +461,78 @@ mod provenance {
             Ok(())
         }
 
-        /// Anyone: verify a pack by GTIN, lot and serial.
+        /// Anyone: verify a pack by GTIN, lot and serial (the GS1 element string of its 2D
+        /// barcode). One verdict, most serious finding first.
         #[ink(message)]
         pub fn verify(&self, gtin: Gtin, lot: LotNumber, serial: u64) -> Verification {
-            let batch = self
+            if !self.gtins.contains(gtin) {
+                return Verification::unknown(Verdict::UnknownProduct);
+            }
+            match self
                 .by_gtin_lot
                 .get((gtin, lot))
-                .and_then(|id| self.batches.get(id));
-            self.verification(batch, serial)
+                .and_then(|id| self.batches.get(id))
+            {
+                Some(batch) => self.verification(&batch, serial),
+                None => Verification::unknown(Verdict::UnknownLot),
+            }
         }
 
+        /// Anyone: send up to `MAX_AUDIT_BATCH` queued restriction entries to the audit log.
+        /// Works while paused.
         #[ink(message)]
-        pub fn batch(&self, batch: BatchId) -> Option<Batch> {
-            self.batches.get(batch)
-        }
-
-        #[ink(message)]
-        pub fn batch_id(&self, gtin: Gtin, lot: LotNumber) -> Option<BatchId> {
-            self.by_gtin_lot.get((gtin, lot))
-        }
-
-        #[ink(message)]
-        pub fn batch_count(&self) -> u64 {
-            self.batch_count
-        }
-
-        #[ink(message)]
-        pub fn holding(&self, batch: BatchId, holder: AccountId) -> u64 {
-            self.holdings.get((batch, holder)).unwrap_or(0)
-        }
-
-        #[ink(message)]
-        pub fn transfer(&self, batch: BatchId, index: u64) -> Option<Transfer> {
-            self.transfers.get((batch, index))
-        }
-
-        /// The batch's transfer history, oldest first.
-        #[ink(message)]
-        pub fn transfers(&self, batch: BatchId, from: u64, limit: u32) -> Vec<Transfer> {
-            let count = self.batches.get(batch).map_or(0, |b| b.transfer_count);
-            page_range(from, limit, count)
-                .filter_map(|n| self.transfers.get((batch, n)))
-                .collect()
-        }
-
-        #[ink(message)]
-        pub fn serial(&self, batch: BatchId, serial: u64) -> Option<SerialRecord> {
-            self.serials.get((batch, serial))
-        }
-
-        /// (registry, audit log) this instance calls.
-        #[ink(message)]
-        pub fn dependencies(&self) -> (AccountId, AccountId) {
-            (*self.registry.as_ref(), *self.audit.as_ref())
+        pub fn flush_audit(&mut self) -> Result<u64> {
+            self.gov.enter(Pause::Never)?;
+            self.deferred.flush(&mut self.audit)
         }
 
         // ---------------------------------------------------------------- internals
 
-        fn roles(&self, account: AccountId) -> Result<RoleSet> {
-            xcall::read(
-                Callee::Registry,
-                self.registry.call().roles_of(account).try_invoke(),
-            )
+        fn holding(&self, batch: BatchId, holder: AccountId) -> u64 {
+            self.holdings.get((batch, holder)).unwrap_or(0)
         }
 
-        fn log(
+        fn roles(&self, account: AccountId) -> Result<RoleSet> {
+            self.roles_of(account, zero_account())
+                .map(|(roles, _)| roles)
+        }
+
+        fn roles_of(&self, first: AccountId, second: AccountId) -> Result<(RoleSet, RoleSet)> {
+            let facts = xcall::read(
+                Callee::Access,
+                self.access.call().lookup(None, first, second).try_invoke(),
+            )?;
+            Ok((facts.first.roles, facts.second.roles))
+        }
+
+        fn ensure_roles(held: RoleSet, needed: RoleSet) -> Result<()> {
+            if held.intersects(needed) {
+                Ok(())
+            } else {
+                Err(Error::MissingRole(needed))
+            }
+        }
+
+        fn entry(actor: AccountId, action: AuditAction, subject: AuditSubject) -> AuditRecord {
+            AuditRecord {
+                action,
+                actor,
+                patient: None,
+                subject,
+                purpose: None,
+                outcome: AuditOutcome::Success,
+                initiator: None,
+            }
+        }
+
+        fn log_restriction(
             &mut self,
             actor: AccountId,
             action: AuditAction,
             subject: AuditSubject,
-        ) -> Result<u64> {
-            xcall::fallible(
-                Callee::AuditLog,
-                self.audit
-                    .call_mut()
-                    .append(AuditRecord {
-                        action,
-                        actor,
-                        patient: None,
-                        subject,
-                        purpose: None,
-                        outcome: AuditOutcome::Success,
-                    })
-                    .try_invoke(),
-            )
-        }
-
-        /// The batch's manufacturer, or an active regulator.
-        fn is_authority(&self, batch: &Batch, caller: AccountId) -> Result<bool> {
-            Ok(caller == batch.manufacturer || self.roles(caller)?.contains(Role::Regulator))
+        ) {
+            self.deferred
+                .log(&mut self.audit, Self::entry(actor, action, subject));
         }
 
         fn ensure_movable(&self, batch: &Batch) -> Result<()> {
@@ -514,8 +546,14 @@ mod provenance {
             }
         }
 
-        /// Bounded, distinct, in range, and still in the supply chain.
-        fn check_serials(&self, batch: &Batch, serials: &[u64]) -> Result<()> {
+        /// Bounded, distinct, in range, and each serial's record is absent (in the supply chain)
+        /// or passes `expected`.
+        fn check_serials(
+            &self,
+            batch: &Batch,
+            serials: &[u64],
+            expected: impl Fn(&SerialRecord) -> bool,
+        ) -> Result<()> {
             if serials.is_empty() {
                 return Err(Error::Empty);
             }
@@ -526,50 +564,67 @@ mod provenance {
                 if !batch.in_range(*serial) {
                     return Err(Error::SerialOutOfRange);
                 }
-                if serials
+                let duplicate = serials
                     .iter()
                     .skip(i.saturating_add(1))
-                    .any(|s| s == serial)
-                    || self.serials.contains((batch.id, *serial))
-                {
+                    .any(|s| s == serial);
+                let available = self
+                    .serials
+                    .get((batch.id, *serial))
+                    .is_none_or(|record| expected(&record));
+                if duplicate || !available {
                     return Err(Error::SerialNotAvailable);
                 }
             }
             Ok(())
         }
 
-        #[allow(clippy::too_many_arguments)]
+        /// Record `state` for each serial (by the caller, now), or clear their records.
+        fn mark(&mut self, batch: BatchId, serials: &[u64], state: Option<SerialState>) {
+            let by = self.env().caller();
+            let at = self.env().block_timestamp();
+            for serial in serials {
+                match state {
+                    Some(state) => {
+                        self.serials.insert(
+                            (batch, *serial),
+                            &SerialRecord {
+                                state,
+                                by,
+                                at,
+                                suspect: None,
+                            },
+                        );
+                    }
+                    None => self.serials.remove((batch, *serial)),
+                }
+            }
+        }
+
         fn send(
             &mut self,
             batch: BatchId,
             to: AccountId,
             quantity: u64,
             document_hash: Digest,
-            kind: TransferKind,
             serials: Vec<u64>,
             (sender_roles, recipient_roles): (RoleSet, RoleSet),
         ) -> Result<u64> {
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             self.ensure_movable(&record)?;
             if quantity == 0 {
                 return Err(Error::ZeroAmount);
             }
             if document_hash.is_zero() {
-                return Err(Error::InvalidContentHash);
+                return Err(Error::InvalidDigest);
             }
             ensure_nonzero(&to)?;
             if to == caller {
                 return Err(Error::RecipientNotEligible);
             }
-            let (sender, recipient) = xcall::read(
-                Callee::Registry,
-                self.registry.call().roles_of_pair(caller, to).try_invoke(),
-            )?;
-            if !sender.intersects(sender_roles) {
-                return Err(Error::MissingRole);
-            }
+            let (sender, recipient) = self.roles_of(caller, to)?;
+            Self::ensure_roles(sender, sender_roles)?;
             if !recipient.intersects(recipient_roles) {
                 return Err(Error::RecipientNotEligible);
             }
@@ -578,13 +633,17 @@ mod provenance {
                 .checked_sub(quantity)
                 .ok_or(Error::InsufficientStock)?;
             self.set_holding(batch, &caller, left);
-            let index = record.transfer_count;
-            record.transfer_count = index.checked_add(1).ok_or(Error::Overflow)?;
+            let index = next_id(&mut record.transfer_count)?;
             record.in_transit = record
                 .in_transit
                 .checked_add(quantity)
                 .ok_or(Error::Overflow)?;
             self.batches.insert(batch, &record);
+            let kind = if serials.is_empty() {
+                TransferKind::Shipment
+            } else {
+                TransferKind::Return
+            };
             self.transfers.insert(
                 (batch, index),
                 &Transfer {
@@ -625,10 +684,10 @@ mod provenance {
             Ok((record, transfer))
         }
 
-        /// Reject (by the recipient) or cancel (by the sender): the packs go back to the sender.
+        /// Reject (by the recipient) or cancel (by the sender): the packs go back to the sender,
+        /// and a return's reserved serials are released (unless flagged since).
         fn unwind(&mut self, batch: BatchId, index: u64, status: TransferStatus) -> Result<()> {
             let caller = self.env().caller();
-            self.gov.ensure_not_paused()?;
             let (mut record, mut transfer) = self.pending(batch, index)?;
             let party = if status == TransferStatus::Rejected {
                 transfer.to
@@ -637,6 +696,15 @@ mod provenance {
             };
             if caller != party {
                 return Err(Error::NotParty);
+            }
+            for serial in &transfer.serials {
+                let reserved = self
+                    .serials
+                    .get((batch, *serial))
+                    .is_some_and(|r| r.state == SerialState::Returning && r.suspect.is_none());
+                if reserved {
+                    self.serials.remove((batch, *serial));
+                }
             }
             self.add_holding(batch, &transfer.from, transfer.quantity)?;
             self.settle(&mut record, &mut transfer, status, caller)
@@ -685,29 +753,32 @@ mod provenance {
             }
         }
 
-        fn verification(&self, batch: Option<Batch>, serial: u64) -> Verification {
-            let Some(batch) = batch else {
-                return Verification::UNKNOWN;
-            };
-            let in_range = batch.in_range(serial);
-            let state = self
-                .serials
-                .get((batch.id, serial))
-                .map_or(SerialState::InSupplyChain, |r| r.state);
-            let verdict = if !in_range {
-                Verdict::SerialOutOfRange
-            } else if state == SerialState::Suspect {
+        fn verification(&self, batch: &Batch, serial: u64) -> Verification {
+            let record = self.serials.get((batch.id, serial));
+            let verdict = if !batch.in_range(serial) {
+                Verdict::UnknownSerial
+            } else if record.is_some_and(|r| r.suspect.is_some()) {
                 Verdict::Suspect
+            } else if batch.status == BatchStatus::Recalled {
+                Verdict::Recalled
+            } else if batch.status == BatchStatus::Quarantined {
+                Verdict::Quarantined
             } else {
-                Verdict::Authentic
+                match record.map(|r| r.state) {
+                    Some(SerialState::Dispensed) => Verdict::Dispensed,
+                    Some(SerialState::Destroyed) => Verdict::Destroyed,
+                    Some(SerialState::Returning) => Verdict::Returning,
+                    _ if batch.expired(self.env().block_timestamp()) => Verdict::Expired,
+                    _ => Verdict::Genuine,
+                }
             };
             Verification {
                 verdict,
                 batch: Some(batch.id),
-                status: Some(batch.status),
                 expiry: Some(batch.expiry),
-                expired: batch.expired(self.env().block_timestamp()),
-                serial: in_range.then_some(state),
+                dispensed_by: record
+                    .filter(|r| r.state == SerialState::Dispensed && batch.in_range(serial))
+                    .map(|r| r.by),
             }
         }
     }
@@ -715,38 +786,17 @@ mod provenance {
     impl ProvenanceView for Provenance {
         #[ink(message)]
         fn verify_serial(&self, batch: BatchId, serial: u64) -> Verification {
-            self.verification(self.batches.get(batch), serial)
+            match self.batches.get(batch) {
+                Some(record) => self.verification(&record, serial),
+                None => Verification::unknown(Verdict::UnknownProduct),
+            }
         }
     }
 
     impl Governed for Provenance {
         #[ink(message)]
-        fn governance(&self) -> GovernanceInfo {
-            self.gov.info()
-        }
-        #[ink(message)]
-        fn is_governor(&self, account: AccountId) -> bool {
-            self.gov.is_governor(&account)
-        }
-        #[ink(message)]
-        fn propose_admin(&mut self, proposed: AccountId) -> Result<()> {
-            self.gov.propose_admin(self.env().caller(), proposed)
-        }
-        #[ink(message)]
-        fn accept_admin(&mut self) -> Result<()> {
-            self.gov.accept_admin(self.env().caller())
-        }
-        #[ink(message)]
-        fn add_governor(&mut self, account: AccountId) -> Result<()> {
-            self.gov.add_governor(self.env().caller(), account)
-        }
-        #[ink(message)]
-        fn remove_governor(&mut self, account: AccountId) -> Result<()> {
-            self.gov.remove_governor(self.env().caller(), account)
-        }
-        #[ink(message)]
-        fn set_paused(&mut self, paused: bool) -> Result<()> {
-            self.gov.set_paused(self.env().caller(), paused)
+        fn govern(&mut self, action: GovAction) -> Result<()> {
+            self.gov.govern(self.env().caller(), action)
         }
     }
 }

@@ -1,14 +1,16 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
-//! A deliberately failing callee for the fault tests: it implements every cross-contract trait
-//! of the suite and, depending on its mode, refuses (returns `Err`), traps (panics), or tries to
-//! call back into its caller (re-entrancy, which the suite never allows). Only built for tests.
+//! A test double for the suite's cross-contract tests (not part of the suite). It implements every
+//! cross-contract trait of the suite and, depending on its mode, refuses (returns `Err`), traps
+//! (panics), or tries to call back into its caller (re-entrancy, which the suite never allows).
+//! It also relays arbitrary calls (`relay`), so tests can act as "a contract of the suite" — an
+//! audit-log writer or a relying contract — where plain accounts are refused.
 
 #[ink::contract]
 mod faulty {
     use carechain_common::{
-        AccessContext, AuditRecord, AuditSink, ConsentGate, Decision, Error, IdentityView,
-        PatientId, ProvenanceView, Purpose, RecordId, Result, Role, RoleSet, Verification,
+        AccessGate, AuditRecord, AuditSink, BatchId, Disclosure, Error, Facts, PatientId,
+        ProvenanceView, Purpose, RecordId, Result, Update, Verdict, Verification,
     };
     use ink::env::call::{build_call, ExecutionInput, Selector};
     use ink::prelude::vec::Vec;
@@ -22,6 +24,21 @@ mod faulty {
         }
         fn encode_to<T: ink::scale::Output + ?Sized>(&self, dest: &mut T) {
             dest.write(self.0);
+        }
+    }
+
+    /// A callee's answer, kept as raw bytes.
+    struct RawOutput(Vec<u8>);
+
+    impl ink::scale::Decode for RawOutput {
+        fn decode<I: ink::scale::Input>(
+            input: &mut I,
+        ) -> core::result::Result<Self, ink::scale::Error> {
+            let mut bytes = Vec::new();
+            while let Ok(byte) = input.read_byte() {
+                bytes.push(byte);
+            }
+            Ok(RawOutput(bytes))
         }
     }
 
@@ -41,6 +58,32 @@ mod faulty {
     pub struct Faulty {
         mode: Mode,
         callback: Vec<u8>,
+    }
+
+    fn call_raw(callee: AccountId, input: &[u8]) -> core::result::Result<Vec<u8>, ()> {
+        let (selector, args) = input.split_at(4.min(input.len()));
+        let selector: [u8; 4] = selector.try_into().unwrap_or([0; 4]);
+        build_call::<ink::env::DefaultEnvironment>()
+            .call(callee)
+            .exec_input(ExecutionInput::new(Selector::new(selector)).push_arg(RawBytes(args)))
+            .returns::<RawOutput>()
+            .try_invoke()
+            .map(|output| {
+                // Re-wrap as the callee encoded it: `Result<T, LangError>`.
+                let mut bytes = Vec::new();
+                match output {
+                    Ok(raw) => {
+                        bytes.push(0);
+                        bytes.extend_from_slice(&raw.0);
+                    }
+                    Err(lang) => {
+                        bytes.push(1);
+                        ink::scale::Encode::encode_to(&lang, &mut bytes);
+                    }
+                }
+                bytes
+            })
+            .map_err(|_| ())
     }
 
     impl Faulty {
@@ -64,61 +107,28 @@ mod faulty {
             self.mode = mode;
         }
 
+        /// Call `callee` with `input` (selector and arguments) and answer its raw output
+        /// (`Result<T, LangError>` encoded). Traps when the call could not be made.
+        #[ink(message)]
+        pub fn relay(&mut self, callee: AccountId, input: Vec<u8>) -> Vec<u8> {
+            match call_raw(callee, &input) {
+                Ok(output) => output,
+                Err(()) => panic!("relayed call failed"),
+            }
+        }
+
         /// Fail as the mode says; returns only in `Refuse` mode.
         fn misbehave(&self) {
             match self.mode {
                 Mode::Refuse => {}
                 Mode::Trap => panic!("faulty callee traps"),
                 Mode::Reenter => {
-                    let (selector, args) = self.callback.split_at(4.min(self.callback.len()));
-                    let selector: [u8; 4] = selector.try_into().unwrap_or([0; 4]);
-                    let outcome = build_call::<ink::env::DefaultEnvironment>()
-                        .call(self.env().caller())
-                        .exec_input(
-                            ExecutionInput::new(Selector::new(selector)).push_arg(RawBytes(args)),
-                        )
-                        .returns::<()>()
-                        .try_invoke();
                     // The suite's contracts never allow re-entry, so this fails; make it loud.
-                    assert!(outcome.is_ok(), "re-entry refused");
+                    assert!(
+                        call_raw(self.env().caller(), &self.callback).is_ok(),
+                        "re-entry refused"
+                    );
                 }
-            }
-        }
-    }
-
-    impl IdentityView for Faulty {
-        #[ink(message)]
-        fn roles_of(&self, _account: AccountId) -> RoleSet {
-            self.misbehave();
-            RoleSet::EMPTY
-        }
-        #[ink(message)]
-        fn roles_of_pair(&self, _first: AccountId, _second: AccountId) -> (RoleSet, RoleSet) {
-            self.misbehave();
-            (RoleSet::EMPTY, RoleSet::EMPTY)
-        }
-        #[ink(message)]
-        fn has_role(&self, _account: AccountId, _role: Role) -> bool {
-            self.misbehave();
-            false
-        }
-        #[ink(message)]
-        fn patient_registration(&self, _patient: PatientId) -> Option<u64> {
-            self.misbehave();
-            None
-        }
-        #[ink(message)]
-        fn is_patient_manager(&self, _patient: PatientId, _account: AccountId) -> bool {
-            self.misbehave();
-            false
-        }
-        #[ink(message)]
-        fn access_context(&self, _patient: PatientId, _account: AccountId) -> AccessContext {
-            self.misbehave();
-            AccessContext {
-                registration: None,
-                roles: RoleSet::EMPTY,
-                manager: None,
             }
         }
     }
@@ -136,15 +146,31 @@ mod faulty {
         }
     }
 
-    impl ConsentGate for Faulty {
+    impl AccessGate for Faulty {
+        #[ink(message)]
+        fn lookup(
+            &self,
+            _patient: Option<PatientId>,
+            _first: AccountId,
+            _second: AccountId,
+        ) -> Facts {
+            self.misbehave();
+            Facts::default()
+        }
+        #[ink(message)]
+        fn update(&mut self, _update: Update, _restricts: bool) -> Result<()> {
+            self.misbehave();
+            Err(Error::Paused)
+        }
         #[ink(message)]
         fn authorize_disclosure(
             &mut self,
             _patient: PatientId,
             _record: RecordId,
+            _claimant: AccountId,
             _recipient: AccountId,
             _purpose: Purpose,
-        ) -> Result<Decision> {
+        ) -> Result<Disclosure> {
             self.misbehave();
             Err(Error::Paused)
         }
@@ -152,9 +178,9 @@ mod faulty {
 
     impl ProvenanceView for Faulty {
         #[ink(message)]
-        fn verify_serial(&self, _batch: u64, _serial: u64) -> Verification {
+        fn verify_serial(&self, _batch: BatchId, _serial: u64) -> Verification {
             self.misbehave();
-            Verification::UNKNOWN
+            Verification::unknown(Verdict::UnknownProduct)
         }
     }
 }

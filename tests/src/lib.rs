@@ -1,16 +1,14 @@
-//! CareChain's in-process test harness: the suite on drink's pallet-contracts runtime, the
-//! off-chain audit tools, and the main scenario.
+//! CareChain's in-process test harness: the suite on pallet-contracts in process (ink_sandbox),
+//! the populated fixture and its message catalogue, the benchmarks. The client layer (typed
+//! messages, storage reads, deployment, scenario, audit tools) is `carechain-client`.
 
-pub mod audit;
 pub mod bench;
 pub mod chain;
+pub mod doubles;
 pub mod fixture;
-pub mod ledger;
 pub mod privacy;
-pub mod scenario;
 pub mod suite;
 
-pub use carechain_common as common;
-pub use chain::{account, Artifact, CallReport, Chain, Contract, Failure, RawEvent};
-pub use ledger::Ledger;
-pub use suite::{credential, digest, key_for, Suite, Wiring};
+pub use carechain_client::{self as client, common, credential, digest, key_for, view, Ledger};
+pub use chain::{Chain, GENESIS_TIME};
+pub use suite::Suite;

@@ -1,15 +1,16 @@
-//! The audit log on the in-process chain: only writers append, anyone reads and verifies, paging,
-//! the per-patient index, and tampering with any field of any entry is detected.
+//! The audit log on the in-process chain: only writer contracts append, anyone reads from storage
+//! and verifies, paging, each patient's trail, and tampering with any field of any entry is
+//! detected.
 
-use carechain_tests::audit::{fetch_all, to_fhir, verify_deployed};
+use carechain_client::audit::{fetch_all, to_fhir, verify_deployed};
+use carechain_client::msg::{self, audit_log};
+use carechain_client::Contract;
 use carechain_tests::common::events::audit::*;
 use carechain_tests::common::verify::{verify_chain, ChainError};
 use carechain_tests::common::*;
-use carechain_tests::Ledger;
-use carechain_tests::{Contract, Suite};
+use carechain_tests::doubles::{self, Mode};
+use carechain_tests::{view, Ledger, Suite};
 use ink::primitives::AccountId;
-
-const A: Contract = Contract::AuditLog;
 
 fn record(actor: AccountId, patient: Option<PatientId>, outcome: AuditOutcome) -> AuditRecord {
     AuditRecord {
@@ -19,31 +20,43 @@ fn record(actor: AccountId, patient: Option<PatientId>, outcome: AuditOutcome) -
         subject: AuditSubject::Category(DataCategory::Imaging),
         purpose: Some(Purpose::Operations),
         outcome,
+        initiator: None,
     }
 }
 
-/// A suite whose log has `n` entries appended by a writer account, alternating two patients.
-fn log_with(n: u64) -> (Suite, AccountId, [PatientId; 2]) {
+/// A suite with a writer contract (the relay double, added by the admin).
+fn with_writer() -> (Suite, AccountId) {
     let mut s = Suite::deploy();
-    let writer = s.actor("writer");
+    let writer = doubles::faulty(&mut s.chain, Mode::Refuse);
     let admin = s.admin();
     s.set_actor(admin);
-    s.tx::<()>(A, "add_writer", writer).unwrap();
+    s.tx(audit_log::ADD_WRITER, writer).unwrap();
+    let operator = s.actor("operator");
+    s.set_actor(operator);
+    (s, writer)
+}
+
+fn append(s: &mut Suite, writer: AccountId, record: AuditRecord) -> Result<u64> {
+    doubles::relay(&mut s.chain, writer, audit_log::APPEND, record).expect("answered")
+}
+
+/// A suite whose log has `n` entries appended by a writer contract, alternating two patients.
+fn log_with(n: u64) -> (Suite, AccountId, [PatientId; 2]) {
+    let (mut s, writer) = with_writer();
     let patients = [PatientId([1; 32]), PatientId([2; 32])];
-    s.set_actor(writer);
+    let actor = s.actor("clinician");
     for i in 0..n {
         let outcome = if i % 3 == 0 {
             AuditOutcome::Denied(DenyReason::NoConsent)
         } else {
             AuditOutcome::Granted(AccessBasis::Consent(i))
         };
-        let seq = s
-            .tx::<u64>(
-                A,
-                "AuditSink::append",
-                record(writer, Some(patients[(i % 2) as usize]), outcome),
-            )
-            .unwrap();
+        let seq = append(
+            &mut s,
+            writer,
+            record(actor, Some(patients[(i % 2) as usize]), outcome),
+        )
+        .unwrap();
         assert_eq!(seq, i);
         if i % 10 == 9 {
             s.advance(6_000);
@@ -53,85 +66,85 @@ fn log_with(n: u64) -> (Suite, AccountId, [PatientId; 2]) {
 }
 
 #[test]
-fn only_registered_writers_append() {
+fn only_writer_contracts_append() {
     let mut s = Suite::deploy();
     let admin = s.admin();
-    let writer = s.actor("writer");
+    let writer = doubles::faulty(&mut s.chain, Mode::Refuse);
     let stranger = s.actor("stranger");
     let rec = record(stranger, None, AuditOutcome::Success);
 
     s.set_actor(stranger);
-    s.assert_refused::<u64>(A, "AuditSink::append", rec, Error::NotWriter);
-    s.assert_refused::<()>(A, "add_writer", stranger, Error::NotGovernor);
+    s.assert_refused(audit_log::APPEND, rec, Error::NotWriter);
+    s.assert_refused(audit_log::ADD_WRITER, writer, Error::NotGovernor);
     s.set_actor(admin);
-    s.assert_refused::<()>(
-        A,
-        "add_writer",
+    s.assert_refused(
+        audit_log::ADD_WRITER,
         AccountId::from([0; 32]),
         Error::ZeroAccount,
     );
-    s.assert_refused::<()>(A, "remove_writer", writer, Error::WriterNotFound);
-    s.tx::<()>(A, "add_writer", writer).unwrap();
+    // Finding: "any governor can make a plain account an audit-log writer and append forged
+    // RecordRead/Granted entries". Writers are contracts.
+    s.assert_refused(audit_log::ADD_WRITER, stranger, Error::NotAContract);
+    s.assert_refused(audit_log::REMOVE_WRITER, writer, Error::WriterNotFound);
+    s.tx(audit_log::ADD_WRITER, writer).unwrap();
     assert_eq!(s.events::<WriterAdded>()[0].writer, writer);
-    s.assert_refused::<()>(A, "add_writer", writer, Error::AlreadyWriter);
-    assert!(s.query::<bool>(A, "is_writer", writer));
-
-    s.set_actor(writer);
-    s.assert_refused::<u64>(
-        A,
-        "AuditSink::append",
-        record(AccountId::from([0; 32]), None, AuditOutcome::Success),
-        Error::ZeroAccount,
-    );
-    assert_eq!(s.tx::<u64>(A, "AuditSink::append", rec), Ok(0));
-    let appended = &s.events::<EntryAppended>()[0];
-    assert_eq!((appended.writer, appended.seq), (writer, 0));
-    assert_eq!(appended.hash, s.query::<Digest>(A, "head", ()));
+    s.assert_refused(audit_log::ADD_WRITER, writer, Error::WriterExists);
+    assert!(view::audit_root(&mut s.chain).writers.contains(&writer));
 
     s.set_actor(stranger);
-    s.assert_refused::<()>(A, "remove_writer", writer, Error::NotGovernor);
+    assert_eq!(
+        append(
+            &mut s,
+            writer,
+            record(AccountId::from([0; 32]), None, AuditOutcome::Success)
+        ),
+        Err(Error::ZeroAccount)
+    );
+    assert_eq!(append(&mut s, writer, rec), Ok(0));
+    let appended = &s.events::<Appended>()[0];
+    assert_eq!(
+        (appended.writer, appended.first, appended.records.clone()),
+        (writer, 0, vec![rec])
+    );
+    assert_eq!(appended.head, view::audit_root(&mut s.chain).head);
+    assert_eq!(view::audit_entry(&mut s.chain, 0).unwrap().writer, writer);
+
+    s.set_actor(stranger);
+    s.assert_refused(audit_log::REMOVE_WRITER, writer, Error::NotGovernor);
     s.set_actor(admin);
-    s.tx::<()>(A, "remove_writer", writer).unwrap();
+    s.tx(audit_log::REMOVE_WRITER, writer).unwrap();
     assert_eq!(s.events::<WriterRemoved>()[0].writer, writer);
-    s.set_actor(writer);
-    s.assert_refused::<u64>(A, "AuditSink::append", rec, Error::NotWriter);
+    assert_eq!(append(&mut s, writer, rec), Err(Error::NotWriter));
     // Its entry stays.
-    assert_eq!(s.query::<u64>(A, "count", ()), 1);
+    assert_eq!(view::audit_root(&mut s.chain).count, 1);
 
     s.set_actor(admin);
-    s.tx::<()>(A, "add_writer", writer).unwrap();
-    s.tx::<()>(A, "Governed::set_paused", true).unwrap();
-    s.set_actor(writer);
-    s.assert_refused::<u64>(A, "AuditSink::append", rec, Error::Paused);
+    s.tx(audit_log::ADD_WRITER, writer).unwrap();
+    s.tx(msg::govern(Contract::AuditLog), GovAction::SetPaused(true))
+        .unwrap();
+    assert_eq!(append(&mut s, writer, rec), Err(Error::Paused));
     // A writer can be removed while paused (a compromised one, in an incident); adding waits.
     s.set_actor(admin);
-    s.tx::<()>(A, "remove_writer", writer).unwrap();
-    assert!(!s.query::<bool>(A, "is_writer", writer));
-    s.assert_refused::<()>(A, "add_writer", writer, Error::Paused);
+    s.tx(audit_log::REMOVE_WRITER, writer).unwrap();
+    assert!(!view::audit_root(&mut s.chain).writers.contains(&writer));
+    s.assert_refused(audit_log::ADD_WRITER, writer, Error::Paused);
 }
 
 #[test]
 fn entries_page_and_chain_from_genesis() {
     let (mut s, writer, patients) = log_with(75);
-    assert_eq!(s.query::<u64>(A, "count", ()), 75);
-    let first = s.query::<Option<AuditEntry>>(A, "entry", 0u64).unwrap();
+    assert_eq!(view::audit_root(&mut s.chain).count, 75);
+    let first = view::audit_entry(&mut s.chain, 0).unwrap();
     assert_eq!(first.prev_hash, Digest::ZERO);
     assert_eq!(first.writer, writer);
     // Pages are clamped to MAX_PAGE and stop at the end.
     assert_eq!(
-        s.query::<Vec<AuditEntry>>(A, "entries", (0u64, 1000u32))
-            .len(),
+        view::audit_entries(&mut s.chain, 0, 1000).len(),
         MAX_PAGE as usize
     );
-    assert_eq!(
-        s.query::<Vec<AuditEntry>>(A, "entries", (70u64, 10u32))
-            .len(),
-        5
-    );
-    assert!(s
-        .query::<Vec<AuditEntry>>(A, "entries", (75u64, 10u32))
-        .is_empty());
-    assert_eq!(s.query::<Option<AuditEntry>>(A, "entry", 75u64), None);
+    assert_eq!(view::audit_entries(&mut s.chain, 70, 10).len(), 5);
+    assert!(view::audit_entries(&mut s.chain, 75, 10).is_empty());
+    assert_eq!(view::audit_entry(&mut s.chain, 75), None);
 
     let all = fetch_all(&mut s.chain);
     assert_eq!(all.len(), 75);
@@ -141,20 +154,24 @@ fn entries_page_and_chain_from_genesis() {
     }
     assert_eq!(verify_deployed(&mut s.chain), Ok(75));
 
-    // The per-patient index pages one patient's entries without the other's.
-    let second_page = s.query::<Page<AuditEntry>>(A, "patient_entries", (patients[1], 32u64, 0u32));
-    assert_eq!(second_page.total, 37);
-    let second_page = second_page.items;
+    // Each patient's trail pages backwards through that patient's entries only.
+    let trail = view::patient_trail(&mut s.chain, patients[1], 32, 0);
+    assert_eq!(trail.total, 37);
     assert_eq!(
-        second_page.iter().map(|e| e.seq).collect::<Vec<_>>(),
-        vec![65, 67, 69, 71, 73]
+        trail.items.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![9, 7, 5, 3, 1]
     );
-    assert!(second_page
+    assert!(trail
+        .items
         .iter()
         .all(|e| e.record.patient == Some(patients[1])));
+    let newest = view::patient_trail(&mut s.chain, patients[0], 0, 3);
     assert_eq!(
-        s.query::<Page<AuditEntry>>(A, "patient_entries", (PatientId([9; 32]), 0u64, 0u32))
-            .total,
+        newest.items.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![74, 72, 70]
+    );
+    assert_eq!(
+        view::patient_trail(&mut s.chain, PatientId([9; 32]), 0, 0).total,
         0
     );
 
@@ -169,8 +186,8 @@ fn entries_page_and_chain_from_genesis() {
 fn tampering_with_any_field_is_detected() {
     let (mut s, _, _) = log_with(12);
     let entries = fetch_all(&mut s.chain);
-    let head = s.query::<Digest>(A, "head", ());
-    let count = s.query::<u64>(A, "count", ());
+    let root = view::audit_root(&mut s.chain);
+    let (head, count) = (root.head, root.count);
     assert_eq!(verify_chain(&entries, head, count), Ok(()));
 
     let other = AccountId::from([0xee; 32]);
@@ -191,8 +208,12 @@ fn tampering_with_any_field_is_detected() {
         ("outcome", |e, _| {
             e.record.outcome = AuditOutcome::Granted(AccessBasis::PatientSide)
         }),
+        ("initiator", |e, a| e.record.initiator = Some(a)),
         ("block", |e, _| e.block += 1),
         ("recorded_at", |e, _| e.recorded_at -= 1),
+        ("patient_prev", |e, _| {
+            e.patient_prev = Some(e.patient_prev.map_or(99, |p| p + 1))
+        }),
         ("prev_hash", |e, _| e.prev_hash.0[0] ^= 1),
         ("hash", |e, _| e.hash.0[31] ^= 1),
     ];
@@ -241,40 +262,65 @@ fn tampering_with_any_field_is_detected() {
 }
 
 #[test]
-fn batches_append_in_order_and_chain() {
+fn batches_append_in_order_as_one_item_and_chain() {
     let (mut s, writer, patients) = log_with(3);
+    let actor = s.actor("clinician");
     let batch: Vec<AuditRecord> = (0..MAX_AUDIT_BATCH)
-        .map(|i| record(writer, Some(patients[i % 2]), AuditOutcome::Success))
+        .map(|i| record(actor, Some(patients[i % 2]), AuditOutcome::Success))
         .collect();
+    let items_before = s.storage_usage(Contract::AuditLog).1;
     assert_eq!(
-        s.tx::<u64>(A, "AuditSink::append_batch", batch.clone()),
+        doubles::relay(&mut s.chain, writer, audit_log::APPEND_BATCH, batch.clone()).unwrap(),
         Ok(3)
     );
-    assert_eq!(s.events::<EntryAppended>().len(), MAX_AUDIT_BATCH);
-    assert_eq!(s.query::<u64>(A, "count", ()), 3 + MAX_AUDIT_BATCH as u64);
+    // One event and one stored chunk for the whole batch.
+    let appended = s.events::<Appended>();
+    assert_eq!(
+        (appended.len(), appended[0].records.len()),
+        (1, MAX_AUDIT_BATCH)
+    );
+    assert_eq!(s.storage_usage(Contract::AuditLog).1, items_before + 1);
+    assert_eq!(
+        view::audit_chunk(&mut s.chain, 3).map(|c| c.len()),
+        Some(MAX_AUDIT_BATCH)
+    );
+    assert_eq!(
+        view::audit_root(&mut s.chain).count,
+        3 + MAX_AUDIT_BATCH as u64
+    );
     assert_eq!(
         verify_deployed(&mut s.chain),
         Ok(3 + MAX_AUDIT_BATCH as u64)
     );
-    let total = s
-        .query::<Page<AuditEntry>>(A, "patient_entries", (patients[0], 0u64, 0u32))
-        .total;
-    assert_eq!(total, 2 + MAX_AUDIT_BATCH as u64 / 2);
-
-    s.assert_refused::<u64>(
-        A,
-        "AuditSink::append_batch",
-        Vec::<AuditRecord>::new(),
-        Error::Empty,
+    let trail = view::patient_trail(&mut s.chain, patients[0], 0, 0);
+    assert_eq!(trail.total, 2 + MAX_AUDIT_BATCH as u64 / 2);
+    // Inside the batch, each entry links to the previous one of its patient.
+    assert_eq!(
+        trail
+            .items
+            .iter()
+            .take(3)
+            .map(|e| e.seq)
+            .collect::<Vec<_>>(),
+        vec![17, 15, 13]
     );
+
+    let relayed = |s: &mut Suite, records: Vec<AuditRecord>| {
+        doubles::relay(&mut s.chain, writer, audit_log::APPEND_BATCH, records).unwrap()
+    };
+    assert_eq!(relayed(&mut s, Vec::new()), Err(Error::Empty));
     let mut too_many = batch.clone();
     too_many.push(batch[0]);
-    s.assert_refused::<u64>(A, "AuditSink::append_batch", too_many, Error::TooMany);
+    assert_eq!(relayed(&mut s, too_many), Err(Error::TooMany));
     // One bad record refuses the whole batch.
     let mut bad = batch.clone();
     bad[7].actor = AccountId::from([0u8; 32]);
-    s.assert_refused::<u64>(A, "AuditSink::append_batch", bad, Error::ZeroAccount);
+    assert_eq!(relayed(&mut s, bad), Err(Error::ZeroAccount));
+    assert_eq!(
+        view::audit_root(&mut s.chain).count,
+        3 + MAX_AUDIT_BATCH as u64
+    );
     let stranger = s.actor("stranger");
     s.set_actor(stranger);
-    s.assert_refused::<u64>(A, "AuditSink::append_batch", batch, Error::NotWriter);
+    s.assert_refused(audit_log::APPEND_BATCH, batch, Error::NotWriter);
 }

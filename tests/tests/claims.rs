@@ -1,14 +1,15 @@
-//! Claims on the in-process chain: policies, escrow, submission checked against consent and drug
-//! provenance, duplicates, adjudication with exact cost sharing, appeal, settlement with exact
-//! balances, void and replacement.
+//! Claims on the in-process chain: policies tied to a registration, escrow, submission checked
+//! against consent, authorship and drug provenance, duplicates, adjudication with exact cost
+//! sharing, appeal (and its deadline), settlement with exact balances only while both parties
+//! hold their roles, void and replacement.
 
+use carechain_client::msg::{self, access, claims, consent, provenance, registry};
+use carechain_client::Contract;
 use carechain_tests::common::events::claims::*;
 use carechain_tests::common::*;
-use carechain_tests::Ledger;
-use carechain_tests::{digest, Contract, Suite};
+use carechain_tests::{digest, key_for, view, Ledger, Suite};
 use ink::primitives::AccountId;
 
-const CL: Contract = Contract::Claims;
 const LAB: DataCategory = DataCategory::Laboratory;
 
 struct World {
@@ -51,6 +52,14 @@ fn line(service: ServiceCategory, what: &str, billed: Balance) -> ClaimLine {
     }
 }
 
+fn missing(role: Role) -> Error {
+    Error::MissingRole(RoleSet::of(&[role]))
+}
+
+fn refused_by_access(inner: Error) -> Error {
+    Error::Downstream(Callee::Access, CallFailure::Refused(Box::new(inner)))
+}
+
 fn grant(s: &mut Suite, by: AccountId, patient: PatientId, to: AccountId, purpose: Purpose) {
     let now = s.now();
     let scope = GrantScope {
@@ -60,9 +69,8 @@ fn grant(s: &mut Suite, by: AccountId, patient: PatientId, to: AccountId, purpos
         valid_until: now + 365 * DAY_MS,
     };
     s.set_actor(by);
-    s.tx::<GrantId>(
-        Contract::Consent,
-        "create_grant",
+    s.tx(
+        consent::CREATE_GRANT,
         (patient, Grantee::Account(to), scope, Effect::Permit),
     )
     .unwrap();
@@ -70,9 +78,8 @@ fn grant(s: &mut Suite, by: AccountId, patient: PatientId, to: AccountId, purpos
 
 fn anchor(s: &mut Suite, clinic: AccountId, patient: PatientId, content: &[u8]) -> RecordId {
     s.set_actor(clinic);
-    s.tx::<RecordWrite>(
-        Contract::Consent,
-        "add_record",
+    s.tx(
+        consent::ADD_RECORD,
         (
             patient,
             LAB,
@@ -86,8 +93,8 @@ fn anchor(s: &mut Suite, clinic: AccountId, patient: PatientId, content: &[u8]) 
     .expect("record written")
 }
 
-/// Alice consents to treatment by the clinic and payment disclosure to the insurer; Bob only to
-/// treatment. The insurer has a policy for Alice and 100 000 in escrow.
+/// Alice consents to treatment by both clinics and payment disclosure to the insurer; Bob only
+/// to treatment. The insurer has a policy for Alice and 100 000 in escrow.
 fn world() -> World {
     let mut s = Suite::deploy();
     let insurer = s.organisation("insurer", &[Role::Insurer]);
@@ -106,8 +113,8 @@ fn world() -> World {
     let bob_record = anchor(&mut s, clinic, bob_patient, b"bob lab report");
     let t = terms(&mut s);
     s.set_actor(insurer);
-    let policy = s.tx::<PolicyId>(CL, "create_policy", (patient, t)).unwrap();
-    s.tx_with_value::<()>(CL, "deposit", (), 100_000).unwrap();
+    let policy = s.tx(claims::CREATE_POLICY, (patient, t)).unwrap();
+    s.tx_with_value(claims::DEPOSIT, (), 100_000).unwrap();
     World {
         s,
         insurer,
@@ -127,9 +134,8 @@ fn world() -> World {
 impl World {
     fn submit(&mut self, lines: Vec<ClaimLine>) -> Result<SubmitOutcome> {
         self.s.set_actor(self.clinic);
-        self.s.tx::<SubmitOutcome>(
-            CL,
-            "submit_claim",
+        self.s.tx(
+            claims::SUBMIT_CLAIM,
             (self.policy, self.patient, self.record, lines),
         )
     }
@@ -143,16 +149,29 @@ impl World {
 
     fn adjudicate(&mut self, claim: ClaimId, decisions: Vec<LineDecision>) -> Result<ClaimStatus> {
         self.s.set_actor(self.insurer);
-        self.s
-            .tx::<ClaimStatus>(CL, "adjudicate", (claim, decisions))
+        self.s.tx(claims::ADJUDICATE, (claim, decisions))
     }
 
     fn claim(&mut self, id: ClaimId) -> Claim {
-        self.s.query::<Option<Claim>>(CL, "claim", id).unwrap()
+        view::claim(&mut self.s.chain, id).unwrap()
     }
 
     fn escrow(&mut self, insurer: AccountId) -> Escrow {
-        self.s.query::<Escrow>(CL, "escrow", insurer)
+        view::escrow(&mut self.s.chain, insurer)
+    }
+
+    fn suspend(&mut self, account: AccountId) {
+        let admin = self.s.admin();
+        self.s.set_actor(admin);
+        self.s.tx(registry::SUSPEND_ORGANISATION, account).unwrap();
+    }
+
+    fn reinstate(&mut self, account: AccountId) {
+        let admin = self.s.admin();
+        self.s.set_actor(admin);
+        self.s
+            .tx(registry::REINSTATE_ORGANISATION, account)
+            .unwrap();
     }
 }
 
@@ -167,7 +186,11 @@ fn insurers_create_policies_for_registered_patients() {
     let unknown = w.s.fresh_patient_id();
     let patient = w.patient;
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<PolicyId>(CL, "create_policy", (patient, good), Error::MissingRole);
+    w.s.assert_refused(
+        claims::CREATE_POLICY,
+        (patient, good),
+        missing(Role::Insurer),
+    );
     w.s.set_actor(w.insurer);
     let now = w.s.now();
     for (t, error) in [
@@ -238,35 +261,65 @@ fn insurers_create_policies_for_registered_patients() {
             Error::InvalidPolicy,
         ),
     ] {
-        w.s.assert_refused::<PolicyId>(CL, "create_policy", (patient, t), error);
+        w.s.assert_refused(claims::CREATE_POLICY, (patient, t), error);
     }
-    w.s.assert_refused::<PolicyId>(CL, "create_policy", (unknown, good), Error::PatientNotFound);
-    let id =
-        w.s.tx::<PolicyId>(CL, "create_policy", (patient, good))
-            .unwrap();
+    w.s.assert_refused(
+        claims::CREATE_POLICY,
+        (unknown, good),
+        Error::PatientNotFound,
+    );
+    let id = w.s.tx(claims::CREATE_POLICY, (patient, good)).unwrap();
     let created = &w.s.events::<PolicyCreated>()[0];
     assert_eq!(
         (created.policy, created.insurer, created.patient),
         (id, w.insurer, patient)
     );
-    let p = w.s.query::<Option<Policy>>(CL, "policy", id).unwrap();
-    assert_eq!((p.terms, p.plan_used, p.closed), (good, 0, false));
+    let p = view::policy(&mut w.s.chain, id).unwrap();
+    assert_eq!(
+        (p.terms, p.plan_used, p.closed, p.registration),
+        (good, 0, false, 1)
+    );
 
     // Closing: only its insurer, once; then no claims on it.
     w.s.set_actor(w.other_insurer);
-    w.s.assert_refused::<()>(CL, "close_policy", id, Error::NotParty);
+    w.s.assert_refused(claims::CLOSE_POLICY, id, Error::NotParty);
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<()>(CL, "close_policy", 99u64, Error::PolicyNotFound);
-    w.s.tx::<()>(CL, "close_policy", id).unwrap();
+    w.s.assert_refused(claims::CLOSE_POLICY, 99u64, Error::PolicyNotFound);
+    w.s.tx(claims::CLOSE_POLICY, id).unwrap();
     assert_eq!(w.s.events::<PolicyClosed>()[0].policy, id);
-    w.s.assert_refused::<()>(CL, "close_policy", id, Error::PolicyNotActive);
-    w.policy = id;
+    w.s.assert_refused(claims::CLOSE_POLICY, id, Error::PolicyNotActive);
     let lines = vec![line(ServiceCategory::Consultation, "visit", 100)];
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "submit_claim",
+    w.s.assert_refused(
+        claims::SUBMIT_CLAIM,
         (id, patient, w.record, lines),
+        Error::PolicyNotActive,
+    );
+}
+
+/// Finding: "policies are not tied to the patient's registration: whoever re-registers a
+/// deregistered id inherits them".
+#[test]
+fn a_policy_covers_one_registration_of_the_patient_id() {
+    let mut w = world();
+    w.s.set_actor(w.alice);
+    w.s.tx(registry::DEREGISTER_PATIENT, w.patient).unwrap();
+    let newcomer = w.s.actor("newcomer");
+    w.s.set_actor(newcomer);
+    w.s.tx(registry::REGISTER_PATIENT, (w.patient, key_for("newcomer")))
+        .unwrap();
+    grant(&mut w.s, newcomer, w.patient, w.clinic, Purpose::Treatment);
+    grant(&mut w.s, newcomer, w.patient, w.insurer, Purpose::Payment);
+    let record = anchor(&mut w.s, w.clinic, w.patient, b"newcomer report");
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(
+        claims::SUBMIT_CLAIM,
+        (
+            w.policy,
+            w.patient,
+            record,
+            vec![line(ServiceCategory::Laboratory, "x", 10)],
+        ),
         Error::PolicyNotActive,
     );
 }
@@ -274,7 +327,7 @@ fn insurers_create_policies_for_registered_patients() {
 #[test]
 fn escrow_deposits_and_withdrawals_are_exact() {
     let mut w = world();
-    let contract = w.s.address(CL);
+    let contract = w.s.address(Contract::Claims);
     assert_eq!(
         w.escrow(w.insurer),
         Escrow {
@@ -284,33 +337,33 @@ fn escrow_deposits_and_withdrawals_are_exact() {
     );
     let before = (w.s.balance(&w.insurer), w.s.balance(&contract));
     w.s.set_actor(w.insurer);
-    w.s.tx_with_value::<()>(CL, "deposit", (), 5_000).unwrap();
+    w.s.tx_with_value(claims::DEPOSIT, (), 5_000).unwrap();
     assert_eq!(w.s.events::<EscrowChanged>()[0].delta, 5_000);
     let deposit_fee = w.s.last.as_ref().unwrap().deposit.max(0) as u128;
     assert_eq!(w.s.balance(&contract), before.1 + 5_000);
     assert_eq!(w.s.balance(&w.insurer), before.0 - 5_000 - deposit_fee);
-    w.s.assert_refused::<()>(CL, "deposit", (), Error::ZeroAmount);
+    w.s.assert_refused(claims::DEPOSIT, (), Error::ZeroAmount);
 
     // Not an insurer: refused, and the value stays with the sender.
     w.s.set_actor(w.clinic);
     let clinic_before = w.s.balance(&w.clinic);
     assert_eq!(
-        w.s.tx_with_value::<()>(CL, "deposit", (), 1_000),
-        Err(Error::MissingRole)
+        w.s.tx_with_value(claims::DEPOSIT, (), 1_000),
+        Err(missing(Role::Insurer))
     );
     assert_eq!(w.s.balance(&w.clinic), clinic_before);
 
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<()>(CL, "withdraw", 105_001u128, Error::InsufficientEscrow);
-    w.s.assert_refused::<()>(CL, "withdraw", 0u128, Error::ZeroAmount);
+    w.s.assert_refused(claims::WITHDRAW, 105_001u128, Error::InsufficientEscrow);
+    w.s.assert_refused(claims::WITHDRAW, 0u128, Error::ZeroAmount);
     let insurer_before = w.s.balance(&w.insurer);
-    w.s.tx::<()>(CL, "withdraw", 5_000u128).unwrap();
+    w.s.tx(claims::WITHDRAW, 5_000u128).unwrap();
     assert_eq!(w.s.events::<EscrowChanged>()[0].delta, -5_000);
     assert_eq!(w.s.balance(&w.insurer), insurer_before + 5_000);
     assert_eq!(w.escrow(w.insurer).balance, 100_000);
     // Nobody draws on another insurer's escrow.
     w.s.set_actor(w.other_insurer);
-    w.s.assert_refused::<()>(CL, "withdraw", 1u128, Error::InsufficientEscrow);
+    w.s.assert_refused(claims::WITHDRAW, 1u128, Error::InsufficientEscrow);
 }
 
 #[test]
@@ -328,64 +381,96 @@ fn submission_needs_payment_consent_and_logs_the_disclosure() {
         (c.status, c.insurer, c.record, c.billed),
         (ClaimStatus::Submitted, w.insurer, w.record, 300)
     );
-    let disclosure =
-        w.s.query::<Option<AuditEntry>>(Contract::AuditLog, "entry", c.disclosure_seq)
-            .unwrap();
+    let disclosure = view::audit_entry(&mut w.s.chain, c.disclosure_seq).unwrap();
     assert_eq!(
         (
             disclosure.record.action,
             disclosure.record.actor,
+            disclosure.record.initiator,
             disclosure.record.purpose
         ),
-        (AuditAction::Disclosure, w.insurer, Some(Purpose::Payment))
+        (
+            AuditAction::Disclosure,
+            w.insurer,
+            Some(w.clinic),
+            Some(Purpose::Payment)
+        )
     );
     assert!(disclosure.record.outcome.is_granted());
 
     // Bob gave no payment consent: no claim, and the refused disclosure is in the log.
     let t = terms(&mut w.s);
     w.s.set_actor(w.insurer);
-    let bob_policy =
-        w.s.tx::<PolicyId>(CL, "create_policy", (w.bob_patient, t))
-            .unwrap();
+    let bob_policy = w.s.tx(claims::CREATE_POLICY, (w.bob_patient, t)).unwrap();
     w.s.set_actor(w.clinic);
-    let count = w.s.query::<u64>(CL, "claim_count", ());
+    let count = view::claims_root(&mut w.s.chain).claim_count;
     let outcome =
-        w.s.tx::<SubmitOutcome>(
-            CL,
-            "submit_claim",
+        w.s.tx(
+            claims::SUBMIT_CLAIM,
             (bob_policy, w.bob_patient, w.bob_record, lines.clone()),
         )
         .unwrap();
     let SubmitOutcome::ConsentDenied { audit_seq } = outcome else {
         panic!("expected a consent refusal, got {outcome:?}")
     };
-    assert_eq!(w.s.query::<u64>(CL, "claim_count", ()), count);
-    let entry =
-        w.s.query::<Option<AuditEntry>>(Contract::AuditLog, "entry", audit_seq)
-            .unwrap();
+    assert_eq!(view::claims_root(&mut w.s.chain).claim_count, count);
+    let entry = view::audit_entry(&mut w.s.chain, audit_seq).unwrap();
     assert_eq!(
         entry.record.outcome,
         AuditOutcome::Denied(DenyReason::NoConsent)
     );
     assert_eq!(entry.record.patient, Some(w.bob_patient));
 
-    // A record of another patient is refused by consent.
+    // A record of another patient is refused by the access contract.
     let (policy, patient) = (w.policy, w.patient);
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "submit_claim",
+    w.s.assert_refused(
+        claims::SUBMIT_CLAIM,
         (
             policy,
             patient,
             w.bob_record,
             vec![line(ServiceCategory::Laboratory, "x", 1)],
         ),
-        Error::Downstream(Callee::Consent, CallFailure::Refused),
+        refused_by_access(Error::RecordPatientMismatch),
     );
-    let page =
-        w.s.query::<Page<Claim>>(CL, "patient_claims", (patient, 0u64, 0u32));
+    let page = view::patient_claims(&mut w.s.chain, patient, 0, 0);
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].id, id);
+}
+
+/// Finding: "any provider can cite another provider's record anchor and bill a pack another
+/// pharmacy dispensed". A claim cites a record its claimant authored and bills packs its
+/// claimant dispensed.
+#[test]
+fn a_claim_bills_the_claimants_own_record_and_packs() {
+    let mut w = world();
+    let (policy, patient, record) = (w.policy, w.patient, w.record);
+    w.s.set_actor(w.other_clinic);
+    w.s.assert_refused(
+        claims::SUBMIT_CLAIM,
+        (
+            policy,
+            patient,
+            record,
+            vec![line(ServiceCategory::Laboratory, "not mine", 100)],
+        ),
+        refused_by_access(Error::NotAuthor),
+    );
+    // The other clinic's own record is fine.
+    let own = anchor(&mut w.s, w.other_clinic, patient, b"other clinic report");
+    w.s.set_actor(w.other_clinic);
+    assert!(matches!(
+        w.s.tx(
+            claims::SUBMIT_CLAIM,
+            (
+                policy,
+                patient,
+                own,
+                vec![line(ServiceCategory::Laboratory, "mine", 100)]
+            ),
+        ),
+        Ok(SubmitOutcome::Submitted(_))
+    ));
 }
 
 #[test]
@@ -414,7 +499,7 @@ fn submission_refuses_bad_claims() {
             vec![line(ServiceCategory::Consultation, "v", 0)],
             Error::ZeroAmount,
         ),
-        (policy, patient, vec![zero_ref], Error::InvalidContentHash),
+        (policy, patient, vec![zero_ref], Error::InvalidDigest),
         (
             policy,
             patient,
@@ -432,61 +517,52 @@ fn submission_refuses_bad_claims() {
             Error::Overflow,
         ),
     ] {
-        w.s.assert_refused::<SubmitOutcome>(CL, "submit_claim", (p, pat, record, lines), error);
+        w.s.assert_refused(claims::SUBMIT_CLAIM, (p, pat, record, lines), error);
     }
-    w.s.set_actor(w.pharmacy);
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "submit_claim",
-        (policy, patient, record, vec![ok]),
-        Error::MissingRole,
-    );
 
     // Exact duplicates (same patient, provider, service and amount) are refused; the same
     // service by another provider, or for another amount, is not a duplicate.
     w.submitted(vec![ok]);
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "submit_claim",
+    w.s.assert_refused(
+        claims::SUBMIT_CLAIM,
         (policy, patient, record, vec![ok]),
         Error::DuplicateClaim,
     );
     let mut other_amount = ok;
     other_amount.billed = 101;
     w.submitted(vec![other_amount]);
+    let own = anchor(&mut w.s, w.other_clinic, patient, b"second opinion");
     w.s.set_actor(w.other_clinic);
     let outcome =
-        w.s.tx::<SubmitOutcome>(CL, "submit_claim", (policy, patient, record, vec![ok]));
+        w.s.tx(claims::SUBMIT_CLAIM, (policy, patient, own, vec![ok]));
     assert!(matches!(outcome, Ok(SubmitOutcome::Submitted(_))));
 
     // Timely filing: up to 90 days after the period.
     w.s.advance(365 * DAY_MS + 90 * DAY_MS);
     w.s.set_actor(w.clinic);
     let late = line(ServiceCategory::Consultation, "late", 100);
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "submit_claim",
+    w.s.assert_refused(
+        claims::SUBMIT_CLAIM,
         (policy, patient, record, vec![late]),
         Error::PolicyNotActive,
     );
 }
 
 #[test]
-fn drug_lines_are_checked_against_provenance() {
+fn drug_lines_are_checked_against_provenance_and_stored_as_keys() {
     let mut w = world();
     let maker = w.s.organisation("maker", &[Role::Manufacturer]);
     let regulator = w.s.organisation("regulator", &[Role::Regulator]);
     let expiry = w.s.now() + 365 * DAY_MS;
     let coa = digest(b"coa");
     let mut batches = Vec::new();
-    w.s.set_actor(maker);
     for lot_text in ["GOOD", "RECALLED", "QUARANTINED"] {
         let lot = LotNumber(lot_text.as_bytes().to_vec());
+        w.s.set_actor(maker);
         let b =
-            w.s.tx::<BatchId>(
-                Contract::Provenance,
-                "register_batch",
+            w.s.tx(
+                provenance::REGISTER_BATCH,
                 (
                     Gtin(10_614_141_000_415),
                     lot,
@@ -498,41 +574,35 @@ fn drug_lines_are_checked_against_provenance() {
                 ),
             )
             .unwrap();
-        let t =
-            w.s.tx::<u64>(
-                Contract::Provenance,
-                "ship",
-                (b, w.pharmacy, 10u64, digest(b"doc")),
-            )
-            .unwrap();
-        w.s.set_actor(w.pharmacy);
-        w.s.tx::<()>(Contract::Provenance, "accept", (b, t))
-            .unwrap();
-        for serial in [1u64, 2] {
-            w.s.tx::<DispenseOutcome>(Contract::Provenance, "dispense", (b, serial))
-                .unwrap();
+        // The clinic dispenses serials 1 and 2; the pharmacy holds some too.
+        for (to, quantity) in [(w.clinic, 5u64), (w.pharmacy, 5)] {
+            w.s.set_actor(maker);
+            let t =
+                w.s.tx(provenance::SHIP, (b, to, quantity, digest(b"doc")))
+                    .unwrap();
+            w.s.set_actor(to);
+            w.s.tx(provenance::ACCEPT, (b, t)).unwrap();
         }
-        w.s.set_actor(maker);
+        w.s.set_actor(w.clinic);
+        for serial in [1u64, 2] {
+            w.s.tx(provenance::DISPENSE, (b, serial)).unwrap();
+        }
+        w.s.set_actor(w.pharmacy);
+        w.s.tx(provenance::DISPENSE, (b, 5u64)).unwrap();
         batches.push(b);
     }
     let (good, recalled, quarantined) = (batches[0], batches[1], batches[2]);
     w.s.set_actor(regulator);
-    w.s.tx::<()>(
-        Contract::Provenance,
-        "recall",
-        (recalled, RecallReason::Contamination),
-    )
-    .unwrap();
-    w.s.tx::<()>(
-        Contract::Provenance,
-        "quarantine",
+    w.s.tx(provenance::RECALL, (recalled, RecallReason::Contamination))
+        .unwrap();
+    w.s.tx(
+        provenance::QUARANTINE,
         (quarantined, QuarantineReason::SuspectProduct),
     )
     .unwrap();
-    // Serial 2 of the good batch is dispensed a second time somewhere: now suspect.
+    // A second pack with serial 2 of the good batch turns up at the pharmacy: now suspect.
     w.s.set_actor(w.pharmacy);
-    w.s.tx::<DispenseOutcome>(Contract::Provenance, "dispense", (good, 2u64))
-        .unwrap();
+    w.s.tx(provenance::DISPENSE, (good, 2u64)).unwrap();
 
     let drug_line = |batch: BatchId, serial: u64, what: &str| ClaimLine {
         drug: Some(DrugRef { batch, serial }),
@@ -540,55 +610,75 @@ fn drug_lines_are_checked_against_provenance() {
     };
     let (policy, patient, record) = (w.policy, w.patient, w.record);
     w.s.set_actor(w.clinic);
-    for (l, why) in [
-        (drug_line(recalled, 1, "r"), "recalled batch"),
-        (drug_line(quarantined, 1, "q"), "quarantined batch"),
-        (drug_line(good, 2, "s"), "serial flagged suspect"),
+    for (l, why, error) in [
+        (
+            drug_line(recalled, 1, "r"),
+            "recalled batch",
+            Error::DrugRefused,
+        ),
+        (
+            drug_line(quarantined, 1, "q"),
+            "quarantined batch",
+            Error::DrugRefused,
+        ),
+        (
+            drug_line(good, 2, "s"),
+            "serial flagged suspect",
+            Error::DrugRefused,
+        ),
         (
             drug_line(good, 99, "c"),
             "counterfeit serial (outside the range)",
+            Error::DrugRefused,
         ),
-        (drug_line(good, 3, "n"), "serial never dispensed"),
-        (drug_line(77, 1, "u"), "unknown batch"),
+        (
+            drug_line(good, 3, "n"),
+            "serial never dispensed",
+            Error::DrugRefused,
+        ),
+        (drug_line(77, 1, "u"), "unknown batch", Error::DrugRefused),
+        (
+            drug_line(good, 5, "p"),
+            "a pack the pharmacy dispensed",
+            Error::NotAuthor,
+        ),
     ] {
         let before = w.s.storage_roots();
         let answer =
-            w.s.tx::<SubmitOutcome>(CL, "submit_claim", (policy, patient, record, vec![l]));
-        assert_eq!(answer, Err(Error::DrugRefused), "{why}");
+            w.s.tx(claims::SUBMIT_CLAIM, (policy, patient, record, vec![l]));
+        assert_eq!(answer, Err(error), "{why}");
         assert_eq!(w.s.storage_roots(), before, "{why}");
     }
     let id = w.submitted(vec![drug_line(good, 1, "ok")]);
-    assert_eq!(
-        w.claim(id).lines[0].drug,
-        Some(DrugRef {
-            batch: good,
-            serial: 1
-        })
-    );
+    // Only the pack's key is stored, and no service category.
+    let stored = w.claim(id).lines[0];
+    assert_eq!(stored.pack, Some(pack_key(good, 1)));
+    assert_eq!(stored.billed, 40);
 
     // A pack is billed once: another service code or amount does not make it billable again,
     // nor does another provider.
-    for (who, l) in [
-        (w.clinic, drug_line(good, 1, "again")),
+    let own = anchor(&mut w.s, w.other_clinic, patient, b"other report");
+    for (who, r, l) in [
+        (w.clinic, record, drug_line(good, 1, "again")),
         (
             w.clinic,
+            record,
             ClaimLine {
                 billed: 41,
                 ..drug_line(good, 1, "ok")
             },
         ),
-        (w.other_clinic, drug_line(good, 1, "elsewhere")),
+        (w.other_clinic, own, drug_line(good, 1, "elsewhere")),
     ] {
         w.s.set_actor(who);
         let before = w.s.storage_roots();
-        let answer =
-            w.s.tx::<SubmitOutcome>(CL, "submit_claim", (policy, patient, record, vec![l]));
+        let answer = w.s.tx(claims::SUBMIT_CLAIM, (policy, patient, r, vec![l]));
         assert_eq!(answer, Err(Error::DuplicateClaim));
         assert_eq!(w.s.storage_roots(), before);
     }
     // Once the claim that billed it is voided, the pack may be billed again.
     w.s.set_actor(w.clinic);
-    w.s.tx::<()>(CL, "void_claim", id).unwrap();
+    w.s.tx(claims::VOID_CLAIM, id).unwrap();
     let again = w.submitted(vec![drug_line(good, 1, "again")]);
     assert_eq!(w.claim(again).status, ClaimStatus::Submitted);
 }
@@ -604,35 +694,30 @@ fn adjudication_shares_costs_exactly() {
     ]);
     let claim_before = w.claim(id);
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (id, vec![approve(400); 3]),
         Error::NotParty,
     );
     w.s.set_actor(w.other_insurer);
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (id, vec![approve(400); 3]),
         Error::NotParty,
     );
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (id, vec![approve(400); 2]),
         Error::InvalidAdjudication,
     );
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (id, vec![approve(401), approve(1_000), approve(250)]),
         Error::InvalidAdjudication,
     );
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (99u64, vec![approve(1)]),
         Error::ClaimNotFound,
     );
@@ -675,7 +760,7 @@ fn adjudication_shares_costs_exactly() {
             committed: 640
         }
     );
-    let p = w.s.query::<Option<Policy>>(CL, "policy", w.policy).unwrap();
+    let p = view::policy(&mut w.s.chain, w.policy).unwrap();
     assert_eq!((p.plan_used, p.deductible_met), (640, 500));
     let changed = &w.s.events::<ClaimStatusChanged>()[0];
     assert_eq!(
@@ -683,9 +768,8 @@ fn adjudication_shares_costs_exactly() {
         (status, 640, 660)
     );
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (id, vec![approve(1); 3]),
         Error::InvalidClaimState,
     );
@@ -700,24 +784,56 @@ fn adjudication_shares_costs_exactly() {
     assert_eq!((c.approved, c.patient_share), (80, 20));
 }
 
+/// Finding: "a provider suspended or revoked after submitting still gets paid by settle; a
+/// suspended insurer keeps adjudicating". Money moves only while both hold their roles.
+#[test]
+fn money_moves_only_while_both_parties_hold_their_roles() {
+    let mut w = world();
+    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 1_000)]);
+    w.suspend(w.insurer);
+    w.s.set_actor(w.insurer);
+    w.s.assert_refused(
+        claims::ADJUDICATE,
+        (id, vec![approve(1_000)]),
+        missing(Role::Insurer),
+    );
+    w.s.assert_refused(
+        claims::PEND,
+        (id, DenialReason::MissingInformation),
+        missing(Role::Insurer),
+    );
+    w.reinstate(w.insurer);
+    w.adjudicate(id, vec![approve(1_000)]).unwrap();
+    w.suspend(w.clinic);
+    for who in [w.insurer, w.clinic] {
+        w.s.set_actor(who);
+        w.s.assert_refused(claims::SETTLE, id, missing(Role::Provider));
+    }
+    w.reinstate(w.clinic);
+    w.suspend(w.insurer);
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(claims::SETTLE, id, missing(Role::Insurer));
+    w.reinstate(w.insurer);
+    w.s.set_actor(w.clinic);
+    assert_eq!(w.s.tx(claims::SETTLE, id), Ok(400));
+}
+
 #[test]
 fn denial_pend_appeal_once() {
     let mut w = world();
     let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 1_000)]);
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<()>(
-        CL,
-        "pend",
+    w.s.assert_refused(
+        claims::PEND,
         (id, DenialReason::MissingInformation),
         Error::NotParty,
     );
     w.s.set_actor(w.insurer);
-    w.s.tx::<()>(CL, "pend", (id, DenialReason::MissingInformation))
+    w.s.tx(claims::PEND, (id, DenialReason::MissingInformation))
         .unwrap();
     assert_eq!(w.claim(id).status, ClaimStatus::Pended);
-    w.s.assert_refused::<()>(
-        CL,
-        "pend",
+    w.s.assert_refused(
+        claims::PEND,
         (id, DenialReason::MissingInformation),
         Error::InvalidClaimState,
     );
@@ -728,9 +844,9 @@ fn denial_pend_appeal_once() {
     assert_eq!(w.claim(id).approved, 0);
 
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<()>(CL, "appeal", id, Error::NotParty);
+    w.s.assert_refused(claims::APPEAL, id, Error::NotParty);
     w.s.set_actor(w.clinic);
-    w.s.tx::<()>(CL, "appeal", id).unwrap();
+    w.s.tx(claims::APPEAL, id).unwrap();
     assert_eq!(w.claim(id).status, ClaimStatus::Appealed);
     assert_eq!(
         w.adjudicate(id, vec![approve(1_000)]),
@@ -739,7 +855,7 @@ fn denial_pend_appeal_once() {
     let c = w.claim(id);
     assert_eq!((c.approved, c.patient_share), (400, 600));
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<()>(CL, "appeal", id, Error::InvalidClaimState);
+    w.s.assert_refused(claims::APPEAL, id, Error::InvalidClaimState);
 
     // A partially approved claim may be appealed too, once; the commitment waits meanwhile.
     let second = w.submitted(vec![
@@ -753,7 +869,7 @@ fn denial_pend_appeal_once() {
     .unwrap();
     let committed = w.escrow(w.insurer).committed;
     w.s.set_actor(w.clinic);
-    w.s.tx::<()>(CL, "appeal", second).unwrap();
+    w.s.tx(claims::APPEAL, second).unwrap();
     assert_eq!(w.escrow(w.insurer).committed, committed - 80);
     w.adjudicate(
         second,
@@ -761,13 +877,12 @@ fn denial_pend_appeal_once() {
     )
     .unwrap();
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<()>(CL, "appeal", second, Error::AppealUsed);
+    w.s.assert_refused(claims::APPEAL, second, Error::AppealUsed);
 
     // Replacing the claim does not renew its appeal.
     let outcome =
-        w.s.tx::<SubmitOutcome>(
-            CL,
-            "replace_claim",
+        w.s.tx(
+            claims::REPLACE_CLAIM,
             (
                 second,
                 w.record,
@@ -788,7 +903,35 @@ fn denial_pend_appeal_once() {
     )
     .unwrap();
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<()>(CL, "appeal", replacement, Error::AppealUsed);
+    w.s.assert_refused(claims::APPEAL, replacement, Error::AppealUsed);
+}
+
+/// Finding: "an appealed claim can stay unanswered for ever". After `APPEAL_DEADLINE` the
+/// provider may void it (and bill the service again).
+#[test]
+fn an_undecided_appeal_can_be_withdrawn_after_the_deadline() {
+    let mut w = world();
+    let l = line(ServiceCategory::Laboratory, "panel", 1_000);
+    let id = w.submitted(vec![l]);
+    w.adjudicate(id, vec![LineDecision::Deny(DenialReason::NonCovered)])
+        .unwrap();
+    w.s.set_actor(w.clinic);
+    w.s.tx(claims::APPEAL, id).unwrap();
+    w.s.assert_refused(claims::VOID_CLAIM, id, Error::InvalidClaimState);
+    w.s.advance(APPEAL_DEADLINE - 1);
+    w.s.assert_refused(claims::VOID_CLAIM, id, Error::InvalidClaimState);
+    w.s.advance(1);
+    w.s.tx(claims::VOID_CLAIM, id).unwrap();
+    assert_eq!(w.claim(id).status, ClaimStatus::Voided);
+    // The insurer cannot decide it any more; the service may be billed again.
+    w.s.set_actor(w.insurer);
+    w.s.assert_refused(
+        claims::ADJUDICATE,
+        (id, vec![approve(1_000)]),
+        Error::InvalidClaimState,
+    );
+    let again = w.submitted(vec![l]);
+    assert_eq!(w.claim(again).status, ClaimStatus::Submitted);
 }
 
 #[test]
@@ -796,20 +939,20 @@ fn settlement_pays_the_provider_exactly_once_from_the_right_escrow() {
     let mut w = world();
     // The other insurer's escrow must not move.
     w.s.set_actor(w.other_insurer);
-    w.s.tx_with_value::<()>(CL, "deposit", (), 50_000).unwrap();
+    w.s.tx_with_value(claims::DEPOSIT, (), 50_000).unwrap();
     let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 2_000)]);
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<Balance>(CL, "settle", id, Error::InvalidClaimState);
+    w.s.assert_refused(claims::SETTLE, id, Error::InvalidClaimState);
     w.adjudicate(id, vec![approve(1_500)]).unwrap();
     // 500 deductible, then 1 000: 200 co-insurance, 800 plan.
     assert_eq!(w.claim(id).approved, 800);
 
-    let contract = w.s.address(CL);
+    let contract = w.s.address(Contract::Claims);
     let (clinic_before, contract_before) = (w.s.balance(&w.clinic), w.s.balance(&contract));
     w.s.set_actor(w.alice);
-    w.s.assert_refused::<Balance>(CL, "settle", id, Error::NotParty);
+    w.s.assert_refused(claims::SETTLE, id, Error::NotParty);
     w.s.set_actor(w.insurer);
-    assert_eq!(w.s.tx::<Balance>(CL, "settle", id), Ok(800));
+    assert_eq!(w.s.tx(claims::SETTLE, id), Ok(800));
     let settled = &w.s.events::<ClaimSettled>()[0];
     // The patient owes 500 deductible + 200 co-insurance; the 500 above the allowed amount is
     // the provider's contractual write-off, nobody's share.
@@ -838,41 +981,40 @@ fn settlement_pays_the_provider_exactly_once_from_the_right_escrow() {
     // Never twice, by anyone.
     for who in [w.insurer, w.clinic] {
         w.s.set_actor(who);
-        w.s.assert_refused::<Balance>(CL, "settle", id, Error::InvalidClaimState);
+        w.s.assert_refused(claims::SETTLE, id, Error::InvalidClaimState);
     }
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<()>(CL, "void_claim", id, Error::InvalidClaimState);
+    w.s.assert_refused(claims::VOID_CLAIM, id, Error::InvalidClaimState);
     assert_eq!(w.s.balance(&w.clinic), clinic_before + 800);
 
     // The provider may settle too; a claim approved for 0 settles without a transfer.
     let small = w.submitted(vec![line(ServiceCategory::Consultation, "tiny", 10)]);
     w.adjudicate(small, vec![approve(0)]).unwrap();
     w.s.set_actor(w.clinic);
-    assert_eq!(w.s.tx::<Balance>(CL, "settle", small), Ok(0));
+    assert_eq!(w.s.tx(claims::SETTLE, small), Ok(0));
 }
 
 #[test]
 fn escrow_must_cover_approvals() {
     let mut w = world();
     w.s.set_actor(w.insurer);
-    w.s.tx::<()>(CL, "withdraw", 99_500u128).unwrap();
+    w.s.tx(claims::WITHDRAW, 99_500u128).unwrap();
     let id = w.submitted(vec![line(ServiceCategory::Laboratory, "big", 5_000)]);
     // Plan share 3 600 > 500 in escrow.
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (id, vec![approve(5_000)]),
         Error::InsufficientEscrow,
     );
-    w.s.tx_with_value::<()>(CL, "deposit", (), 3_100).unwrap();
+    w.s.tx_with_value(claims::DEPOSIT, (), 3_100).unwrap();
     assert_eq!(
         w.adjudicate(id, vec![approve(5_000)]),
         Ok(ClaimStatus::Approved)
     );
     // Committed money cannot be withdrawn.
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<()>(CL, "withdraw", 1u128, Error::InsufficientEscrow);
+    w.s.assert_refused(claims::WITHDRAW, 1u128, Error::InsufficientEscrow);
 }
 
 #[test]
@@ -901,10 +1043,9 @@ fn void_and_replace_link_to_the_original() {
     assert_eq!(w.escrow(w.insurer).committed, 400);
 
     w.s.set_actor(w.other_clinic);
-    w.s.assert_refused::<()>(CL, "void_claim", id, Error::NotParty);
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "replace_claim",
+    w.s.assert_refused(claims::VOID_CLAIM, id, Error::NotParty);
+    w.s.assert_refused(
+        claims::REPLACE_CLAIM,
         (id, w.record, vec![l]),
         Error::NotParty,
     );
@@ -916,7 +1057,7 @@ fn void_and_replace_link_to_the_original() {
         line(ServiceCategory::Consultation, "forgotten visit", 200),
     ];
     let outcome =
-        w.s.tx::<SubmitOutcome>(CL, "replace_claim", (id, w.record, corrected))
+        w.s.tx(claims::REPLACE_CLAIM, (id, w.record, corrected))
             .unwrap();
     let SubmitOutcome::Submitted(new) = outcome else {
         panic!("{outcome:?}")
@@ -928,11 +1069,10 @@ fn void_and_replace_link_to_the_original() {
     );
     assert_eq!(w.claim(new).replaces, Some(id));
     assert_eq!(w.escrow(w.insurer).committed, 0);
-    let p = w.s.query::<Option<Policy>>(CL, "policy", w.policy).unwrap();
+    let p = view::policy(&mut w.s.chain, w.policy).unwrap();
     assert_eq!((p.plan_used, p.deductible_met), (0, 0));
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "replace_claim",
+    w.s.assert_refused(
+        claims::REPLACE_CLAIM,
         (
             id,
             w.record,
@@ -942,20 +1082,19 @@ fn void_and_replace_link_to_the_original() {
     );
     // The replacement holds the duplicate keys now.
     w.s.set_actor(w.clinic);
-    w.s.assert_refused::<SubmitOutcome>(
-        CL,
-        "submit_claim",
+    w.s.assert_refused(
+        claims::SUBMIT_CLAIM,
         (w.policy, w.patient, w.record, vec![l]),
         Error::DuplicateClaim,
     );
 
     // Voiding releases them: the same service can be billed again.
-    w.s.tx::<()>(CL, "void_claim", new).unwrap();
+    w.s.tx(claims::VOID_CLAIM, new).unwrap();
     assert_eq!(
         w.s.events::<ClaimStatusChanged>()[0].status,
         ClaimStatus::Voided
     );
-    w.s.assert_refused::<()>(CL, "void_claim", new, Error::InvalidClaimState);
+    w.s.assert_refused(claims::VOID_CLAIM, new, Error::InvalidClaimState);
     let again = w.submitted(vec![l]);
     assert_eq!(w.claim(again).status, ClaimStatus::Submitted);
 }
@@ -971,15 +1110,12 @@ fn coinsurance_overflow_is_a_typed_error() {
         ..terms(&mut w.s)
     };
     w.s.set_actor(w.insurer);
-    w.policy =
-        w.s.tx::<PolicyId>(CL, "create_policy", (w.patient, t))
-            .unwrap();
+    w.policy = w.s.tx(claims::CREATE_POLICY, (w.patient, t)).unwrap();
     let id = w.submitted(vec![line(ServiceCategory::Laboratory, "huge", u128::MAX)]);
     let before = w.claim(id);
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<ClaimStatus>(
-        CL,
-        "adjudicate",
+    w.s.assert_refused(
+        claims::ADJUDICATE,
         (id, vec![approve(u128::MAX)]),
         Error::Overflow,
     );
@@ -992,9 +1128,18 @@ fn paused_claims_refuse_changes() {
     let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 1_000)]);
     let admin = w.s.admin();
     w.s.set_actor(admin);
-    w.s.tx::<()>(CL, "Governed::set_paused", true).unwrap();
+    w.s.tx(msg::govern(Contract::Claims), GovAction::SetPaused(true))
+        .unwrap();
     w.s.set_actor(w.insurer);
-    w.s.assert_refused::<ClaimStatus>(CL, "adjudicate", (id, vec![approve(1)]), Error::Paused);
-    w.s.assert_refused::<()>(CL, "withdraw", 1u128, Error::Paused);
+    w.s.assert_refused(claims::ADJUDICATE, (id, vec![approve(1)]), Error::Paused);
+    w.s.assert_refused(claims::WITHDRAW, 1u128, Error::Paused);
     assert_eq!(w.claim(id).status, ClaimStatus::Submitted);
+    // Decisions about access do not depend on claims' pause.
+    let patient = w.patient;
+    w.s.set_actor(w.clinic);
+    assert!(w
+        .s
+        .tx(access::CHECK_ACCESS, (patient, LAB, Purpose::Treatment))
+        .unwrap()
+        .is_granted());
 }

@@ -1,114 +1,74 @@
 //! Cross-contract faults: when a callee refuses (its own `Err`), does not understand the call
 //! (`LangError`: the address holds another contract), traps (panics), or tries to re-enter its
-//! caller, the caller refuses with `Error::Downstream(callee, how)` and nothing changes.
-//! The failing callee is `tests/faulty`, a test double implementing every trait of the suite.
+//! caller, the caller refuses with `Error::Downstream(callee, how)` — the callee's own error
+//! carried inside — and nothing changes. The exception is the rule for restrictions: one whose
+//! callee only logs it goes through, its entry queued. The failing callee is `tests/faulty`.
 
+use carechain_client::msg::{access, claims, consent, provenance};
+use carechain_client::{Contract, DeployOptions};
 use carechain_tests::common::*;
-use carechain_tests::Ledger;
-use carechain_tests::{digest, Chain, Contract, Suite};
+use carechain_tests::doubles::{self, Mode};
+use carechain_tests::{digest, view, Chain, Ledger, Suite};
 use ink::primitives::AccountId;
-use scale::Encode;
-
-/// `faulty::Mode`, by variant index.
-#[derive(Clone, Copy, Encode)]
-enum Mode {
-    Refuse,
-    Trap,
-    Reenter,
-}
-
-fn faulty(chain: &mut Chain, mode: Mode) -> AccountId {
-    let admin = chain.admin();
-    chain.set_actor(admin);
-    chain
-        .instantiate("faulty", "new", mode)
-        .expect("deploy the faulty callee")
-}
-
-/// Registry and audit log, the real ones.
-fn core() -> Chain {
-    let mut chain = Chain::new();
-    chain.deploy(Contract::Registry, "new", ());
-    chain.deploy(Contract::AuditLog, "new", ());
-    chain
-}
 
 fn downstream(callee: Callee, how: CallFailure) -> Error {
     Error::Downstream(callee, how)
 }
 
-/// Consent wired to `registry` and `audit`; a hospital with a treatment grant on lab data of a
-/// patient when the real registry and log are used.
-fn consent_with(
-    mut chain: Chain,
-    registry: Option<AccountId>,
-    audit: Option<AccountId>,
-) -> (Suite, AccountId, PatientId) {
-    let real_registry = chain.address(Contract::Registry);
-    let real_audit = chain.address(Contract::AuditLog);
-    let consent = chain.deploy(
-        Contract::Consent,
-        "new",
-        (
-            registry.unwrap_or(real_registry),
-            audit.unwrap_or(real_audit),
-        ),
-    );
-    chain
-        .tx::<()>(Contract::AuditLog, "add_writer", consent)
-        .unwrap();
-    let mut s = Suite::from_chain(chain);
+fn refused(callee: Callee) -> Error {
+    // The double answers `Err(Paused)` in Refuse mode.
+    Error::Downstream(callee, CallFailure::Refused(Box::new(Error::Paused)))
+}
+
+/// The suite built around a test double (or another contract) in place of the audit log.
+fn with_log(log: impl FnOnce(&mut Chain) -> AccountId) -> Suite {
+    let mut chain = Chain::new();
+    let address = log(&mut chain);
+    Suite::deploy_on(
+        chain,
+        DeployOptions {
+            audit_log: Some(address),
+            ..DeployOptions::default()
+        },
+    )
+}
+
+/// A hospital and a registered patient.
+fn hospital_and_patient(s: &mut Suite) -> (AccountId, PatientId) {
     let hospital = s.organisation("hospital", &[Role::Provider]);
     let (_, patient) = s.patient("alice");
     s.set_actor(hospital);
-    (s, hospital, patient)
+    (hospital, patient)
 }
 
 fn check(s: &mut Suite, patient: PatientId, expected: Error) {
-    s.assert_refused::<Decision>(
-        Contract::Consent,
-        "check_access",
+    s.assert_refused(
+        access::CHECK_ACCESS,
         (patient, DataCategory::Laboratory, Purpose::Treatment),
         expected,
     );
 }
 
 #[test]
-fn consent_refuses_when_the_registry_traps_or_is_not_a_registry() {
-    let mut chain = core();
-    let trap = faulty(&mut chain, Mode::Trap);
-    let (mut s, _, patient) = consent_with(chain, Some(trap), None);
-    check(
-        &mut s,
-        patient,
-        downstream(Callee::Registry, CallFailure::Trapped),
-    );
-
-    // The "registry" address holds the audit log: it does not know the call.
-    let chain = core();
-    let audit = chain.address(Contract::AuditLog);
-    let (mut s, _, patient) = consent_with(chain, Some(audit), None);
-    check(
-        &mut s,
-        patient,
-        downstream(Callee::Registry, CallFailure::LangError),
-    );
-}
-
-#[test]
-fn consent_refuses_when_the_audit_log_refuses_traps_or_is_not_a_log() {
+fn decisions_refuse_when_the_audit_log_refuses_traps_or_is_not_a_log() {
     for (mode, how) in [
-        (Mode::Refuse, CallFailure::Refused),
-        (Mode::Trap, CallFailure::Trapped),
+        (Mode::Refuse, refused(Callee::AuditLog)),
+        (
+            Mode::Trap,
+            downstream(Callee::AuditLog, CallFailure::Trapped),
+        ),
     ] {
-        let mut chain = core();
-        let log = faulty(&mut chain, mode);
-        let (mut s, _, patient) = consent_with(chain, None, Some(log));
-        check(&mut s, patient, downstream(Callee::AuditLog, how));
+        let mut s = with_log(|chain| doubles::faulty(chain, mode));
+        let (_, patient) = hospital_and_patient(&mut s);
+        check(&mut s, patient, how);
     }
-    let chain = core();
-    let registry = chain.address(Contract::Registry);
-    let (mut s, _, patient) = consent_with(chain, None, Some(registry));
+    // The "audit log" address holds a contract that does not know the call.
+    let mut s = with_log(|chain| {
+        chain
+            .instantiate_bundle("reference_token", "new", 1u128)
+            .expect("token")
+    });
+    let (_, patient) = hospital_and_patient(&mut s);
     check(
         &mut s,
         patient,
@@ -117,18 +77,24 @@ fn consent_refuses_when_the_audit_log_refuses_traps_or_is_not_a_log() {
 }
 
 #[test]
-fn a_callee_cannot_re_enter_consent() {
-    let mut chain = core();
-    let log = faulty(&mut chain, Mode::Reenter);
-    let (mut s, hospital, patient) = consent_with(chain, None, Some(log));
-    // The "audit log" tries to call consent.check_access back while consent is deciding.
-    let selector = s.artifact("consent").selector("check_access");
-    let mut callback = selector.to_vec();
-    (patient, DataCategory::Laboratory, Purpose::Treatment).encode_to(&mut callback);
-    let admin = s.admin();
-    s.set_actor(admin);
-    let report = s.call_at(log, "faulty", "set_callback", callback, 0);
-    assert!(!report.reverted);
+fn a_callee_cannot_re_enter_the_access_contract() {
+    let mut chain = Chain::new();
+    let log = doubles::faulty(&mut chain, Mode::Reenter);
+    let mut s = Suite::deploy_on(
+        chain,
+        DeployOptions {
+            audit_log: Some(log),
+            ..DeployOptions::default()
+        },
+    );
+    let (hospital, patient) = hospital_and_patient(&mut s);
+    // The "audit log" tries to call check_access back while access is deciding.
+    doubles::set_callback(
+        &mut s.chain,
+        log,
+        access::CHECK_ACCESS,
+        (patient, DataCategory::Laboratory, Purpose::Treatment),
+    );
     s.set_actor(hospital);
     check(
         &mut s,
@@ -137,25 +103,24 @@ fn a_callee_cannot_re_enter_consent() {
     );
 }
 
-/// Provenance with a manufacturer and a batch, wired to a failing audit log or registry.
+/// Restrictions go through whatever their log does; lifting a quarantine (not a restriction)
+/// is refused like any other change.
 #[test]
-fn provenance_refuses_when_its_callees_fail() {
+fn provenance_restrictions_survive_a_failing_log_but_nothing_else_does() {
     for (mode, how) in [
-        (Mode::Refuse, CallFailure::Refused),
-        (Mode::Trap, CallFailure::Trapped),
+        (Mode::Refuse, refused(Callee::AuditLog)),
+        (
+            Mode::Trap,
+            downstream(Callee::AuditLog, CallFailure::Trapped),
+        ),
     ] {
-        let mut chain = core();
-        let log = faulty(&mut chain, mode);
-        let registry = chain.address(Contract::Registry);
-        chain.deploy(Contract::Provenance, "new", (registry, log));
-        let mut s = Suite::from_chain(chain);
+        let mut s = with_log(|chain| doubles::faulty(chain, mode));
         let maker = s.organisation("maker", &[Role::Manufacturer]);
         s.set_actor(maker);
         let expiry = s.now() + 100 * DAY_MS;
         let batch = s
-            .tx::<BatchId>(
-                Contract::Provenance,
-                "register_batch",
+            .tx(
+                provenance::REGISTER_BATCH,
                 (
                     Gtin(10_614_141_000_415),
                     LotNumber(b"L1".to_vec()),
@@ -167,63 +132,74 @@ fn provenance_refuses_when_its_callees_fail() {
                 ),
             )
             .unwrap();
-        s.assert_refused::<()>(
-            Contract::Provenance,
-            "recall",
-            (batch, RecallReason::SafetyIssue),
-            downstream(Callee::AuditLog, how),
+        s.tx(
+            provenance::QUARANTINE,
+            (batch, QuarantineReason::SuspectProduct),
+        )
+        .unwrap();
+        s.assert_refused(provenance::CLEAR_QUARANTINE, batch, how.clone());
+        s.tx(provenance::RECALL, (batch, RecallReason::SafetyIssue))
+            .unwrap();
+        assert_eq!(
+            view::deferred_audit(&mut s.chain, Contract::Provenance).len(),
+            2
         );
+        assert_eq!(
+            view::batch(&mut s.chain, batch).unwrap().status,
+            BatchStatus::Recalled
+        );
+        // Flushing cannot get past the failing log either; the queue stays.
+        s.assert_refused(provenance::FLUSH_AUDIT, (), how);
     }
-    let mut chain = core();
-    let trap = faulty(&mut chain, Mode::Trap);
-    let audit = chain.address(Contract::AuditLog);
-    chain.deploy(Contract::Provenance, "new", (trap, audit));
-    let maker = chain.actor("maker");
-    chain.set_actor(maker);
-    let expiry = chain.now() + 100 * DAY_MS;
-    chain.assert_refused::<BatchId>(
-        Contract::Provenance,
-        "register_batch",
-        (
-            Gtin(10_614_141_000_415),
-            LotNumber(b"L1".to_vec()),
-            expiry,
-            1u64,
-            5u64,
-            5u64,
-            digest(b"coa"),
-        ),
-        downstream(Callee::Registry, CallFailure::Trapped),
+}
+
+#[test]
+fn registry_and_consent_refuse_when_the_access_contract_fails() {
+    // Consent built against a trapping "access" contract: every call that needs the patient's
+    // facts is refused as a trap of the access contract.
+    let mut s = Suite::deploy();
+    let trap = doubles::faulty(&mut s.chain, Mode::Trap);
+    let admin = s.admin();
+    s.set_actor(admin);
+    let audit = s.address(Contract::AuditLog);
+    let consent_address = s
+        .chain
+        .instantiate_bundle("consent", "new", (trap, audit))
+        .expect("consent");
+    s.set_address(Contract::Consent, consent_address);
+    let (_, patient) = s.patient("alice");
+    let alice = carechain_client::account("alice");
+    s.set_actor(alice);
+    let now = s.now();
+    let scope = GrantScope {
+        categories: CategorySet::of(&[DataCategory::Laboratory]),
+        purposes: PurposeSet::of(&[Purpose::Treatment]),
+        valid_from: now,
+        valid_until: now + DAY_MS,
+    };
+    s.assert_refused(
+        consent::CREATE_GRANT,
+        (patient, Grantee::Anyone, scope, Effect::Deny),
+        downstream(Callee::Access, CallFailure::Trapped),
     );
 }
 
-/// Claims wired to real registry and audit log, and to `consent` / `provenance` as given.
+/// Claims wired to the real suite, except `provenance` / `access` as given.
 fn claims_with(
-    consent: Option<Mode>,
-    provenance: Option<Mode>,
-) -> (Suite, AccountId, (PolicyId, PatientId, RecordId)) {
-    let mut s = Suite::deploy();
-    let (registry, real_consent, real_provenance, audit) = (
-        s.address(Contract::Registry),
-        s.address(Contract::Consent),
-        s.address(Contract::Provenance),
-        s.address(Contract::AuditLog),
+    access_mode: Option<Mode>,
+    provenance_mode: Option<Mode>,
+) -> (Suite, AccountId, (PolicyId, PatientId, RecordId), AccountId) {
+    let mut chain = Chain::new();
+    let access_double = access_mode.map(|m| doubles::faulty(&mut chain, m));
+    let provenance_double = provenance_mode.map(|m| doubles::faulty(&mut chain, m));
+    let mut s = Suite::deploy_on(
+        chain,
+        DeployOptions {
+            claims_access: access_double,
+            provenance: provenance_double,
+            ..DeployOptions::default()
+        },
     );
-    let consent = consent.map(|m| faulty(&mut s, m)).unwrap_or(real_consent);
-    let provenance = provenance
-        .map(|m| faulty(&mut s, m))
-        .unwrap_or(real_provenance);
-    let admin = s.admin();
-    s.set_actor(admin);
-    let claims = s.deploy(
-        Contract::Claims,
-        "new",
-        (registry, consent, provenance, audit),
-    );
-    s.tx::<()>(Contract::AuditLog, "add_writer", claims)
-        .unwrap();
-    s.tx::<()>(Contract::Consent, "add_relying_contract", claims)
-        .unwrap();
     let insurer = s.organisation("insurer", &[Role::Insurer]);
     let clinic = s.organisation("clinic", &[Role::Provider]);
     let (alice, patient) = s.patient("alice");
@@ -236,9 +212,8 @@ fn claims_with(
     };
     s.set_actor(alice);
     for (who, purpose) in [(clinic, Purpose::Treatment), (insurer, Purpose::Payment)] {
-        s.tx::<GrantId>(
-            Contract::Consent,
-            "create_grant",
+        s.tx(
+            consent::CREATE_GRANT,
             (
                 patient,
                 Grantee::Account(who),
@@ -250,9 +225,8 @@ fn claims_with(
     }
     s.set_actor(clinic);
     let record = s
-        .tx::<RecordWrite>(
-            Contract::Consent,
-            "add_record",
+        .tx(
+            consent::ADD_RECORD,
             (
                 patient,
                 DataCategory::Laboratory,
@@ -264,20 +238,23 @@ fn claims_with(
         .unwrap()
         .record
         .unwrap();
-    s.set_actor(insurer);
-    let terms = PolicyTerms {
-        coverage: CoverageSet::of(&[ServiceCategory::Laboratory, ServiceCategory::Pharmacy]),
-        period_start: now,
-        period_end: now + 300 * DAY_MS,
-        annual_limit: 10_000,
-        deductible: 0,
-        coinsurance_bps: 0,
+    let policy = if access_mode.is_none() {
+        s.set_actor(insurer);
+        let terms = PolicyTerms {
+            coverage: CoverageSet::of(&[ServiceCategory::Laboratory, ServiceCategory::Pharmacy]),
+            period_start: now,
+            period_end: now + 300 * DAY_MS,
+            annual_limit: 10_000,
+            deductible: 0,
+            coinsurance_bps: 0,
+        };
+        s.tx(claims::CREATE_POLICY, (patient, terms)).unwrap()
+    } else {
+        0
     };
-    let policy = s
-        .tx::<PolicyId>(Contract::Claims, "create_policy", (patient, terms))
-        .unwrap();
     s.set_actor(clinic);
-    (s, clinic, (policy, patient, record))
+    let double = access_double.or(provenance_double).unwrap_or(clinic);
+    (s, clinic, (policy, patient, record), double)
 }
 
 fn lab_line(drug: Option<DrugRef>) -> ClaimLine {
@@ -294,23 +271,38 @@ fn lab_line(drug: Option<DrugRef>) -> ClaimLine {
 }
 
 #[test]
-fn claims_refuse_when_consent_or_provenance_fail() {
+fn claims_refuse_when_access_or_provenance_fail() {
     for (mode, how) in [
-        (Mode::Refuse, CallFailure::Refused),
+        (Mode::Refuse, CallFailure::Trapped),
         (Mode::Trap, CallFailure::Trapped),
     ] {
-        let (mut s, _, (policy, patient, record)) = claims_with(Some(mode), None);
-        s.assert_refused::<SubmitOutcome>(
-            Contract::Claims,
-            "submit_claim",
-            (policy, patient, record, vec![lab_line(None)]),
-            downstream(Callee::Consent, how),
-        );
+        // An "access" contract that refuses (or traps) on reads cannot even say who is an
+        // insurer: policy creation is refused.
+        let (mut s, _, (_, patient, _), _) = claims_with(Some(mode), None);
+        let insurer = carechain_client::account("insurer");
+        s.set_actor(insurer);
+        let now = s.now();
+        let terms = PolicyTerms {
+            coverage: CoverageSet::of(&[ServiceCategory::Laboratory]),
+            period_start: now,
+            period_end: now + DAY_MS,
+            annual_limit: 10,
+            deductible: 0,
+            coinsurance_bps: 0,
+        };
+        let answer = s.tx(claims::CREATE_POLICY, (patient, terms));
+        match mode {
+            // The double's lookup answers "nobody holds a role" in Refuse mode.
+            Mode::Refuse => assert_eq!(
+                answer,
+                Err(Error::MissingRole(RoleSet::of(&[Role::Insurer])))
+            ),
+            _ => assert_eq!(answer, Err(downstream(Callee::Access, how))),
+        }
     }
-    let (mut s, _, (policy, patient, record)) = claims_with(None, Some(Mode::Trap));
-    s.assert_refused::<SubmitOutcome>(
-        Contract::Claims,
-        "submit_claim",
+    let (mut s, _, (policy, patient, record), _) = claims_with(None, Some(Mode::Trap));
+    s.assert_refused(
+        claims::SUBMIT_CLAIM,
         (
             policy,
             patient,
@@ -322,28 +314,47 @@ fn claims_refuse_when_consent_or_provenance_fail() {
         ),
         downstream(Callee::Provenance, CallFailure::Trapped),
     );
+    // A refusing provenance double answers "unknown product": the drug is refused.
+    let (mut s, _, (policy, patient, record), _) = claims_with(None, Some(Mode::Refuse));
+    s.assert_refused(
+        claims::SUBMIT_CLAIM,
+        (
+            policy,
+            patient,
+            record,
+            vec![lab_line(Some(DrugRef {
+                batch: 0,
+                serial: 1,
+            }))],
+        ),
+        Error::DrugRefused,
+    );
 }
 
 #[test]
 fn a_callee_cannot_re_enter_claims() {
-    let (mut s, clinic, (policy, patient, record)) = claims_with(Some(Mode::Reenter), None);
-    // The "consent" contract tries to submit the same claim again from inside the submission.
-    let consent = s
-        .query::<(AccountId, AccountId, AccountId, AccountId)>(Contract::Claims, "dependencies", ())
-        .1;
-    let mut callback = s.artifact("claims").selector("submit_claim").to_vec();
-    (policy, patient, record, vec![lab_line(None)]).encode_to(&mut callback);
-    let admin = s.admin();
-    s.set_actor(admin);
-    assert!(
-        !s.call_at(consent, "faulty", "set_callback", callback, 0)
-            .reverted
+    let (mut s, clinic, (policy, patient, record), provenance_double) =
+        claims_with(None, Some(Mode::Reenter));
+    // The "provenance" contract tries to submit the same claim again from inside the
+    // submission.
+    doubles::set_callback(
+        &mut s.chain,
+        provenance_double,
+        claims::SUBMIT_CLAIM,
+        (policy, patient, record, vec![lab_line(None)]),
     );
     s.set_actor(clinic);
-    s.assert_refused::<SubmitOutcome>(
-        Contract::Claims,
-        "submit_claim",
-        (policy, patient, record, vec![lab_line(None)]),
-        downstream(Callee::Consent, CallFailure::Trapped),
+    s.assert_refused(
+        claims::SUBMIT_CLAIM,
+        (
+            policy,
+            patient,
+            record,
+            vec![lab_line(Some(DrugRef {
+                batch: 0,
+                serial: 1,
+            }))],
+        ),
+        downstream(Callee::Provenance, CallFailure::Trapped),
     );
 }

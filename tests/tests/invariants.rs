@@ -1,27 +1,35 @@
 //! Invariant fuzzing: random sequences of calls by random actors on the populated fixture
-//! (property tests driving the real pallet-contracts runtime). After every step:
+//! (property tests driving the real pallet-contracts runtime in process). After every step:
 //!
-//! 1. no access is granted after revoke or expiry, and deny wins: every granted decision names a
-//!    live grant for the requester that covers the request, with no live deny covering it;
+//! 1. no access is granted after revoke, expiry or a recovery, and deny wins: every granted
+//!    decision names a live grant of the current registration and epoch for the requester that
+//!    covers the request, with no live deny covering it; the patient side is the current
+//!    controller or an active delegate;
 //! 2. the audit chain recomputes to the stored head, and its length only grows;
 //! 3. every claim is paid at most once and never more than approved;
 //! 4. what an insurer was paid out never exceeds what it escrowed (escrow balance = deposits -
 //!    withdrawals - settlements, committed <= balance);
-//! 5. batch quantities are neither created nor lost (held + in transit + dispensed + destroyed);
-//! 6. recalled stock never moves (only destruction reduces it).
+//! 5. batch quantities are neither created nor lost (held + in transit + dispensed + destroyed +
+//!    set aside);
+//! 6. recalled stock never moves (only destruction reduces it);
+//! 7. the registry and the access contract's projection agree on the patient (controller,
+//!    registration, epoch, delegates), and on every fixture organisation's effective roles;
+//! 8. the policy's accounting: plan used = the sum of what its standing claims (approved,
+//!    partially approved, settled) were approved for, deductible met = the sum of their
+//!    deductibles, each within the terms — through pend, appeal, replace and void.
 //!
 //! CARECHAIN_FUZZ_CASES sets the number of cases (default 256; `scripts/fuzz.sh` runs 5,000).
 
+use carechain_client::msg::{access, claims, consent, provenance, registry};
 use carechain_tests::common::verify::ChainVerifier;
 use carechain_tests::common::*;
 use carechain_tests::fixture::{service_line, Fixture, Who};
-use carechain_tests::Ledger;
-use carechain_tests::{digest, Contract};
+use carechain_tests::{digest, key_for, view, Ledger};
 use ink::primitives::AccountId;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-const ACTORS: [Who; 10] = [
+const ACTORS: [Who; 13] = [
     Who::Admin,
     Who::Provider,
     Who::Manufacturer,
@@ -32,6 +40,9 @@ const ACTORS: [Who; 10] = [
     Who::Suspended,
     Who::Patient,
     Who::Delegate,
+    Who::Guardian,
+    Who::Ordinary,
+    Who::Heir,
 ];
 
 const CATEGORIES: [DataCategory; 3] = [
@@ -75,6 +86,25 @@ enum Action {
     },
     Advance {
         hours: u16,
+    },
+    AddDelegate {
+        by: usize,
+        who: usize,
+        hours: u16,
+    },
+    RemoveDelegate {
+        by: usize,
+        who: usize,
+    },
+    ApproveRecovery {
+        by: usize,
+        candidate: usize,
+    },
+    CompleteRecovery {
+        by: usize,
+    },
+    CancelRecovery {
+        by: usize,
     },
     Ship {
         by: usize,
@@ -123,6 +153,19 @@ enum Action {
         pick: usize,
         allowed_pct: u8,
     },
+    Pend {
+        by: usize,
+        pick: usize,
+    },
+    Appeal {
+        by: usize,
+        pick: usize,
+    },
+    Replace {
+        by: usize,
+        pick: usize,
+        billed: u128,
+    },
     Settle {
         by: usize,
         pick: usize,
@@ -149,6 +192,11 @@ fn action() -> impl Strategy<Value = Action> {
         1 => actor().prop_map(|by| Action::BreakGlass { by }),
         1 => actor().prop_map(|by| Action::CloseEmergency { by }),
         2 => (0u16..100).prop_map(|hours| Action::Advance { hours }),
+        1 => (actor(), actor(), 0u16..100).prop_map(|(by, who, hours)| Action::AddDelegate { by, who, hours }),
+        1 => (actor(), actor()).prop_map(|(by, who)| Action::RemoveDelegate { by, who }),
+        1 => (actor(), actor()).prop_map(|(by, candidate)| Action::ApproveRecovery { by, candidate }),
+        1 => actor().prop_map(|by| Action::CompleteRecovery { by }),
+        1 => actor().prop_map(|by| Action::CancelRecovery { by }),
         2 => (actor(), actor(), 1u64..30).prop_map(|(by, to, quantity)| Action::Ship { by, to, quantity }),
         2 => (actor(), any::<usize>()).prop_map(|(by, pick)| Action::Accept { by, pick }),
         1 => (actor(), any::<usize>()).prop_map(|(by, pick)| Action::Reject { by, pick }),
@@ -161,6 +209,9 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (actor(), 1u128..2_000_000).prop_map(|(by, amount)| Action::Withdraw { by, amount }),
         2 => (actor(), 1u128..3_000).prop_map(|(by, billed)| Action::Submit { by, billed }),
         2 => (actor(), any::<usize>(), 0u8..=120).prop_map(|(by, pick, allowed_pct)| Action::Adjudicate { by, pick, allowed_pct }),
+        1 => (actor(), any::<usize>()).prop_map(|(by, pick)| Action::Pend { by, pick }),
+        1 => (actor(), any::<usize>()).prop_map(|(by, pick)| Action::Appeal { by, pick }),
+        1 => (actor(), any::<usize>(), 1u128..3_000).prop_map(|(by, pick, billed)| Action::Replace { by, pick, billed }),
         2 => (actor(), any::<usize>()).prop_map(|(by, pick)| Action::Settle { by, pick }),
         1 => (actor(), any::<usize>()).prop_map(|(by, pick)| Action::Void { by, pick }),
     ]
@@ -220,18 +271,14 @@ impl Run<'_> {
                 };
                 let effect = if deny { Effect::Deny } else { Effect::Permit };
                 s.set_actor(accounts[by]);
-                if let Ok(id) = s.tx::<GrantId>(
-                    Contract::Consent,
-                    "create_grant",
-                    (patient, grantee, scope, effect),
-                ) {
+                if let Ok(id) = s.tx(consent::CREATE_GRANT, (patient, grantee, scope, effect)) {
                     self.m.grants.push(id);
                 }
             }
             Action::Revoke { by, pick: p } => {
                 if let Some(id) = pick(&self.m.grants, p) {
                     s.set_actor(accounts[by]);
-                    let _ = s.tx::<()>(Contract::Consent, "revoke_grant", id);
+                    let _ = s.tx(consent::REVOKE_GRANT, id);
                 }
             }
             Action::Check {
@@ -243,19 +290,14 @@ impl Run<'_> {
                 s.set_actor(requester);
                 let (category, purpose) = (CATEGORIES[category], PURPOSES[purpose]);
                 let decision = s
-                    .tx::<Decision>(
-                        Contract::Consent,
-                        "check_access",
-                        (patient, category, purpose),
-                    )
-                    .expect("the consent contract answers every check");
+                    .tx(access::CHECK_ACCESS, (patient, category, purpose))
+                    .expect("the access contract answers every check");
                 self.check_decision(requester, category, purpose, decision.outcome);
             }
             Action::BreakGlass { by } => {
                 s.set_actor(accounts[by]);
-                if let Ok(id) = s.tx::<EmergencyId>(
-                    Contract::Consent,
-                    "break_glass",
+                if let Ok(BreakGlass::Opened(id)) = s.tx(
+                    consent::BREAK_GLASS,
                     (patient, EmergencyReason::ThreatToLife),
                 ) {
                     self.m.emergencies.push(id);
@@ -264,73 +306,89 @@ impl Run<'_> {
             Action::CloseEmergency { by } => {
                 if let Some(id) = self.m.emergencies.last().copied() {
                     s.set_actor(accounts[by]);
-                    let _ = s.tx::<()>(Contract::Consent, "close_emergency", id);
+                    let _ = s.tx(consent::CLOSE_EMERGENCY, id);
                 }
             }
             Action::Advance { hours } => s.advance(u64::from(hours) * 3_600_000),
+            Action::AddDelegate { by, who, hours } => {
+                let now = s.now();
+                let until = (hours > 0).then(|| now + u64::from(hours) * 3_600_000);
+                s.set_actor(accounts[by]);
+                let _ = s.tx(
+                    registry::ADD_DELEGATE,
+                    (patient, accounts[who], DelegateKind::Carer, until),
+                );
+            }
+            Action::RemoveDelegate { by, who } => {
+                s.set_actor(accounts[by]);
+                let _ = s.tx(registry::REMOVE_DELEGATE, (patient, accounts[who]));
+            }
+            Action::ApproveRecovery { by, candidate } => {
+                s.set_actor(accounts[by]);
+                let _ = s.tx(registry::APPROVE_RECOVERY, (patient, accounts[candidate]));
+            }
+            Action::CompleteRecovery { by } => {
+                s.set_actor(accounts[by]);
+                self.m.serial_counter += 1;
+                let key = key_for(&format!("recovered-{}", self.m.serial_counter));
+                let _ = s.tx(registry::COMPLETE_RECOVERY, (patient, key));
+            }
+            Action::CancelRecovery { by } => {
+                s.set_actor(accounts[by]);
+                let _ = s.tx(registry::CANCEL_RECOVERY, patient);
+            }
             Action::Ship { by, to, quantity } => {
                 let to = accounts[to];
                 s.set_actor(accounts[by]);
-                if let Ok(index) = s.tx::<u64>(
-                    Contract::Provenance,
-                    "ship",
-                    (batch, to, quantity, digest(b"doc")),
-                ) {
+                if let Ok(index) = s.tx(provenance::SHIP, (batch, to, quantity, digest(b"doc"))) {
                     self.m.pending.push(index);
                 }
             }
             Action::Accept { by, pick: p } | Action::Reject { by, pick: p } => {
                 if let Some(index) = pick(&self.m.pending, p) {
                     let message = if matches!(action, Action::Accept { .. }) {
-                        "accept"
+                        provenance::ACCEPT
                     } else {
-                        "reject"
+                        provenance::REJECT
                     };
                     s.set_actor(accounts[by]);
-                    let _ = s.tx::<()>(Contract::Provenance, message, (batch, index));
+                    let _ = s.tx(message, (batch, index));
                 }
             }
             Action::Dispense { by, serial } => {
                 s.set_actor(accounts[by]);
-                let _ = s.tx::<DispenseOutcome>(Contract::Provenance, "dispense", (batch, serial));
+                let _ = s.tx(provenance::DISPENSE, (batch, serial));
             }
             Action::Destroy { by, serial } => {
                 s.set_actor(accounts[by]);
-                let _ = s.tx::<()>(Contract::Provenance, "destroy", (batch, vec![serial]));
+                let _ = s.tx(provenance::DESTROY, (batch, vec![serial]));
             }
             Action::Quarantine { by } => {
                 s.set_actor(accounts[by]);
-                let _ = s.tx::<()>(
-                    Contract::Provenance,
-                    "quarantine",
+                let _ = s.tx(
+                    provenance::QUARANTINE,
                     (batch, QuarantineReason::SuspectProduct),
                 );
             }
             Action::Clear { by } => {
                 s.set_actor(accounts[by]);
-                let _ = s.tx::<()>(Contract::Provenance, "clear_quarantine", batch);
+                let _ = s.tx(provenance::CLEAR_QUARANTINE, batch);
             }
             Action::Recall { by } => {
                 s.set_actor(accounts[by]);
-                let _ = s.tx::<()>(
-                    Contract::Provenance,
-                    "recall",
-                    (batch, RecallReason::SafetyIssue),
-                );
+                let _ = s.tx(provenance::RECALL, (batch, RecallReason::SafetyIssue));
             }
             Action::Deposit { by, amount } => {
                 let who = accounts[by];
                 s.set_actor(who);
-                if s.tx_with_value::<()>(Contract::Claims, "deposit", (), amount)
-                    .is_ok()
-                {
+                if s.tx_with_value(claims::DEPOSIT, (), amount).is_ok() {
                     *self.m.escrow_expected.entry(who).or_default() += amount as i128;
                 }
             }
             Action::Withdraw { by, amount } => {
                 let who = accounts[by];
                 s.set_actor(who);
-                if s.tx::<()>(Contract::Claims, "withdraw", amount).is_ok() {
+                if s.tx(claims::WITHDRAW, amount).is_ok() {
                     *self.m.escrow_expected.entry(who).or_default() -= amount as i128;
                 }
             }
@@ -338,11 +396,9 @@ impl Run<'_> {
                 self.m.serial_counter += 1;
                 let line = service_line(&format!("fuzz-{}", self.m.serial_counter), billed);
                 s.set_actor(accounts[by]);
-                if let Ok(SubmitOutcome::Submitted(id)) = s.tx::<SubmitOutcome>(
-                    Contract::Claims,
-                    "submit_claim",
-                    (policy, patient, record, vec![line]),
-                ) {
+                if let Ok(SubmitOutcome::Submitted(id)) =
+                    s.tx(claims::SUBMIT_CLAIM, (policy, patient, record, vec![line]))
+                {
                     self.m.claims.push(id);
                 }
             }
@@ -352,25 +408,51 @@ impl Run<'_> {
                 allowed_pct,
             } => {
                 if let Some(id) = pick(&self.m.claims, p) {
-                    let claim = s
-                        .query::<Option<Claim>>(Contract::Claims, "claim", id)
-                        .expect("claim");
+                    let claim = view::claim(&mut s.chain, id).expect("claim");
                     let allowed = claim.lines[0].billed * u128::from(allowed_pct) / 100;
                     s.set_actor(accounts[by]);
-                    let _ = s.tx::<ClaimStatus>(
-                        Contract::Claims,
-                        "adjudicate",
+                    let _ = s.tx(
+                        claims::ADJUDICATE,
                         (id, vec![LineDecision::Approve { allowed }]),
                     );
                 }
             }
+            Action::Pend { by, pick: p } => {
+                if let Some(id) = pick(&self.m.claims, p) {
+                    s.set_actor(accounts[by]);
+                    let _ = s.tx(claims::PEND, (id, DenialReason::MissingInformation));
+                }
+            }
+            Action::Appeal { by, pick: p } => {
+                if let Some(id) = pick(&self.m.claims, p) {
+                    s.set_actor(accounts[by]);
+                    let _ = s.tx(claims::APPEAL, id);
+                }
+            }
+            Action::Replace {
+                by,
+                pick: p,
+                billed,
+            } => {
+                if let Some(id) = pick(&self.m.claims, p) {
+                    self.m.serial_counter += 1;
+                    let line = service_line(
+                        &format!("fuzz-replacement-{}", self.m.serial_counter),
+                        billed,
+                    );
+                    s.set_actor(accounts[by]);
+                    if let Ok(SubmitOutcome::Submitted(new)) =
+                        s.tx(claims::REPLACE_CLAIM, (id, record, vec![line]))
+                    {
+                        self.m.claims.push(new);
+                    }
+                }
+            }
             Action::Settle { by, pick: p } => {
                 if let Some(id) = pick(&self.m.claims, p) {
-                    let before = s
-                        .query::<Option<Claim>>(Contract::Claims, "claim", id)
-                        .expect("claim");
+                    let before = view::claim(&mut s.chain, id).expect("claim");
                     s.set_actor(accounts[by]);
-                    if let Ok(paid) = s.tx::<Balance>(Contract::Claims, "settle", id) {
+                    if let Ok(paid) = s.tx(claims::SETTLE, id) {
                         // (3) once, and exactly what was approved.
                         assert!(self.m.settled.insert(id), "claim {id} paid twice");
                         assert_eq!(paid, before.approved, "claim {id} paid other than approved");
@@ -381,13 +463,13 @@ impl Run<'_> {
             Action::Void { by, pick: p } => {
                 if let Some(id) = pick(&self.m.claims, p) {
                     s.set_actor(accounts[by]);
-                    let _ = s.tx::<()>(Contract::Claims, "void_claim", id);
+                    let _ = s.tx(claims::VOID_CLAIM, id);
                 }
             }
         }
     }
 
-    /// (1): the decision agrees with the grants the contract stores.
+    /// (1): the decision agrees with the grants and the identity the contracts store.
     fn check_decision(
         &mut self,
         requester: AccountId,
@@ -397,12 +479,9 @@ impl Run<'_> {
     ) {
         let s = &mut self.f.suite;
         let now = s.now();
-        let patient = self.f.patient;
-        let grants = s.query::<Page<Grant>>(
-            Contract::Consent,
-            "patient_grants",
-            (patient, 0u64, MAX_PAGE),
-        );
+        let patient_id = self.f.patient;
+        let record = view::patient(&mut s.chain, patient_id).expect("registered");
+        let grants = view::patient_grants(&mut s.chain, patient_id, 0, MAX_PAGE);
         assert!(
             grants.total <= u64::from(MAX_PAGE),
             "the fuzz case outgrew one page"
@@ -410,12 +489,15 @@ impl Run<'_> {
         let live_covering = |g: &Grant, effect: Effect| {
             g.effect == effect
                 && g.revoked_at.is_none()
+                && g.registration == record.registration
+                && g.epoch == record.epoch
                 && g.scope.valid_at(now)
                 && g.scope.covers(category, purpose)
                 && (g.grantee == Grantee::Account(requester)
                     || (effect == Effect::Deny && g.grantee == Grantee::Anyone))
         };
         let deny = grants.items.iter().find(|g| live_covering(g, Effect::Deny));
+        let is_org = view::effective_roles(&mut s.chain, requester).is_some();
         match outcome {
             AuditOutcome::Granted(AccessBasis::Consent(id)) => {
                 let grant = grants
@@ -425,7 +507,7 @@ impl Run<'_> {
                     .expect("the granting grant exists");
                 assert!(
                     live_covering(grant, Effect::Permit),
-                    "granted on a dead or non-covering grant: {grant:?}"
+                    "granted on a dead, earlier-epoch or non-covering grant: {grant:?}"
                 );
                 assert!(
                     deny.is_none(),
@@ -434,16 +516,17 @@ impl Run<'_> {
             }
             AuditOutcome::Granted(AccessBasis::PatientSide) => {
                 assert!(
-                    requester == self.f.at(Who::Patient) || requester == self.f.at(Who::Delegate)
+                    requester == record.controller
+                        || (!is_org && record.active_delegate(&requester, now)),
+                    "patient-side access for an account that is neither controller nor delegate"
                 );
             }
             AuditOutcome::Granted(AccessBasis::Emergency(id)) => {
-                let e = s
-                    .query::<Option<Emergency>>(Contract::Consent, "emergency", id)
-                    .expect("session");
+                let e = view::emergency(&mut s.chain, id).expect("session");
                 assert!(
                     e.is_open(now)
                         && e.provider == requester
+                        && e.registration == record.registration
                         && purpose == Purpose::EmergencyTreatment
                 );
             }
@@ -463,8 +546,10 @@ impl Run<'_> {
                     .items
                     .iter()
                     .find(|g| live_covering(g, Effect::Permit));
-                let roles =
-                    s.query::<RoleSet>(Contract::Registry, "IdentityView::roles_of", requester);
+                let roles = view::effective_roles(&mut s.chain, requester).unwrap_or_default();
+                let patient_side = requester == record.controller
+                    || (!is_org && record.active_delegate(&requester, now));
+                assert!(!patient_side, "the patient side was denied its own data");
                 assert!(
                     permit.is_none()
                         || deny.is_some()
@@ -475,33 +560,98 @@ impl Run<'_> {
         }
     }
 
-    /// (2), (4), (5), (6) after every step.
+    /// (2), (4) – (8) after every step.
     fn check_invariants(&mut self, recalled_before: Option<(Batch, Vec<u64>)>, action: &Action) {
         let s = &mut self.f.suite;
         // (2) the chain grows and recomputes to the stored head.
-        let count = s.query::<u64>(Contract::AuditLog, "count", ());
-        assert!(count >= self.m.audit_count, "the audit log shrank");
+        let root = view::audit_root(&mut s.chain);
+        assert!(root.count >= self.m.audit_count, "the audit log shrank");
         let mut from = self.m.audit_count;
-        while from < count {
-            let page = s.query::<Vec<AuditEntry>>(Contract::AuditLog, "entries", (from, MAX_PAGE));
+        while from < root.count {
+            let page = view::audit_entries(&mut s.chain, from, MAX_PAGE);
             for entry in &page {
                 self.m.audit.push(entry).expect("the audit chain verifies");
             }
             from += page.len() as u64;
         }
-        self.m.audit_count = count;
-        let head = s.query::<Digest>(Contract::AuditLog, "head", ());
+        self.m.audit_count = root.count;
         self.m
             .audit
-            .finish(head, count)
+            .finish(root.head, root.count)
             .expect("the stored head matches");
 
         // (4) escrow accounting.
         for (insurer, expected) in &self.m.escrow_expected {
-            let escrow = s.query::<Escrow>(Contract::Claims, "escrow", *insurer);
+            let escrow = view::escrow(&mut s.chain, *insurer);
             assert_eq!(escrow.balance as i128, *expected, "escrow of {insurer:?}");
             assert!(escrow.committed <= escrow.balance);
         }
+
+        // (7) the registry and the projection agree.
+        let patient_id = self.f.patient;
+        let now = s.now();
+        let record = view::patient(&mut s.chain, patient_id).expect("registered");
+        let cell = view::patient_cell(&mut s.chain, patient_id).expect("projected");
+        assert_eq!(
+            (
+                cell.facts.controller,
+                cell.facts.registration,
+                cell.facts.epoch
+            ),
+            (record.controller, record.registration, record.epoch),
+            "the projection lost a control change"
+        );
+        let mut projected: Vec<AccountId> = cell
+            .facts
+            .delegates
+            .iter()
+            .filter(|(_, until)| until.is_none_or(|end| now < end))
+            .map(|(d, _)| *d)
+            .collect();
+        let mut registered: Vec<AccountId> = record
+            .delegates
+            .iter()
+            .filter(|d| d.is_active(now))
+            .map(|d| d.account)
+            .collect();
+        projected.sort();
+        registered.sort();
+        assert_eq!(projected, registered, "delegates differ");
+        let accounts: Vec<AccountId> = Who::ALL.iter().map(|w| self.f.at(*w)).collect();
+        let s = &mut self.f.suite;
+        for account in accounts {
+            if let Some(org) = view::organisation(&mut s.chain, account) {
+                assert_eq!(
+                    view::effective_roles(&mut s.chain, account),
+                    Some(org.effective_roles())
+                );
+            }
+        }
+
+        // (8) the policy's accounting.
+        let policy = view::policy(&mut s.chain, self.f.policy).expect("policy");
+        let (mut approved, mut deductible) = (0u128, 0u128);
+        for id in &self.m.claims {
+            let claim = view::claim(&mut s.chain, *id).expect("claim");
+            if matches!(
+                claim.status,
+                ClaimStatus::Approved | ClaimStatus::PartiallyApproved | ClaimStatus::Settled
+            ) {
+                approved += claim.approved;
+                deductible += claim.deductible_applied;
+            } else {
+                assert_eq!(
+                    (claim.approved, claim.deductible_applied),
+                    (0, 0),
+                    "claim {id} in {:?} still holds a commitment",
+                    claim.status
+                );
+            }
+        }
+        assert_eq!(policy.plan_used, approved, "plan used");
+        assert_eq!(policy.deductible_met, deductible, "deductible met");
+        assert!(policy.plan_used <= policy.terms.annual_limit);
+        assert!(policy.deductible_met <= policy.terms.deductible);
 
         // (5) conservation.
         let batch = self.f.batch;
@@ -509,13 +659,11 @@ impl Run<'_> {
         let s = &mut self.f.suite;
         let held: Vec<u64> = holders
             .iter()
-            .map(|h| s.query::<u64>(Contract::Provenance, "holding", (batch, *h)))
+            .map(|h| view::holding(&mut s.chain, batch, *h))
             .collect();
-        let b = s
-            .query::<Option<Batch>>(Contract::Provenance, "batch", batch)
-            .expect("batch");
+        let b = view::batch(&mut s.chain, batch).expect("batch");
         assert_eq!(
-            held.iter().sum::<u64>() + b.in_transit + b.dispensed + b.destroyed,
+            held.iter().sum::<u64>() + b.in_transit + b.dispensed + b.destroyed + b.set_aside,
             b.quantity,
             "packs created or lost"
         );
@@ -577,7 +725,7 @@ proptest! {
             });
             fixture.suite.restore(snapshot.clone());
             let insurer = fixture.at(Who::Insurer);
-            let balance = fixture.suite.query::<Escrow>(Contract::Claims, "escrow", insurer).balance;
+            let balance = view::escrow(&mut fixture.suite.chain, insurer).balance;
             let mut run = Run {
                 m: Model {
                     grants: vec![fixture.grant],
@@ -595,12 +743,12 @@ proptest! {
             run.check_invariants(None, &Action::Advance { hours: 0 });
             for action in &actions {
                 let s = &mut run.f.suite;
-                let b = s.query::<Option<Batch>>(Contract::Provenance, "batch", run.f.batch).expect("batch");
+                let b = view::batch(&mut s.chain, run.f.batch).expect("batch");
                 let recalled = (b.status == BatchStatus::Recalled).then(|| {
                     let batch = run.f.batch;
                     let held = holders(run.f)
                         .into_iter()
-                        .map(|h| run.f.suite.query::<u64>(Contract::Provenance, "holding", (batch, h)))
+                        .map(|h| view::holding(&mut run.f.suite.chain, batch, h))
                         .collect();
                     (b, held)
                 });

@@ -13,8 +13,7 @@
 //! - unbounded loops and zero accounts: bounds (`TooMany`) and `ZeroAccount` are behaviour-tested
 //!   per message; the scaling test shows hot paths flat with stored data.
 
-use carechain_tests::chain::bundles_dir;
-use carechain_tests::Contract;
+use carechain_client::{bundles_dir, Contract};
 use std::path::PathBuf;
 
 fn leb128(bytes: &[u8], at: &mut usize) -> u32 {
@@ -185,4 +184,38 @@ fn the_build_keeps_overflow_checks_and_the_arithmetic_lint() {
         script.contains("cargo contract build --release"),
         "cargo-contract runs clippy -D arithmetic_side_effects"
     );
+}
+
+/// Every variant of the suite's `Error` is returned by some contract: an error nothing returns is
+/// noise for every client that maps errors to sentences.
+#[test]
+fn every_error_variant_is_returned_somewhere() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts");
+    let error_rs = std::fs::read_to_string(root.join("common/src/error.rs")).unwrap();
+    let body = error_rs
+        .split("pub enum Error {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .expect("the Error enum");
+    let variants: Vec<String> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .filter_map(|l| {
+            let name: String = l.chars().take_while(|c| c.is_alphanumeric()).collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect();
+    assert!(variants.len() > 60, "{variants:?}");
+    let code: String = contract_sources()
+        .into_iter()
+        .filter(|(path, _)| !path.ends_with("error.rs"))
+        .map(|(_, code)| code)
+        .collect();
+    for variant in variants {
+        assert!(
+            code.contains(&format!("Error::{variant}")),
+            "Error::{variant} is returned by no contract"
+        );
+    }
 }

@@ -2,27 +2,29 @@
 //!
 //! Shape follows FHIR R4 `AuditEvent`: `type`/`subtype` and `action` come from [`AuditAction`],
 //! `recorded` from the block timestamp, `outcome` from [`AuditOutcome`], `purposeOfEvent` from
-//! [`crate::Purpose`], `agent.who` is [`AuditRecord::actor`] (with the writing contract as
-//! `source.observer`), and `entity` is the patient plus [`AuditSubject`].
+//! [`crate::Purpose`], `agent.who` is [`AuditRecord::actor`] (plus [`AuditRecord::initiator`] when
+//! someone else triggered the action, with the writing contract as `source.observer`), and
+//! `entity` is the patient plus [`AuditSubject`].
 //!
 //! An entry's hash is SHA-256 over the SCALE encoding of [`EntryPreimage`] — every field of the
 //! entry except the hash itself, the previous entry's hash included. The first entry links to
-//! [`crate::Digest::ZERO`].
+//! [`crate::Digest::ZERO`]. Each entry also names the previous entry of the same patient
+//! (`patient_prev`), so a patient's trail is read backwards without an index.
 
 // parity-scale-codec's derive casts variant indices (`usize` literals) to `u8` for enums whose
 // variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
 #![allow(clippy::cast_possible_truncation)]
 
-use crate::ids::{BatchId, ClaimId, Digest, EmergencyId, GrantId, PatientId, RecordId, Timestamp};
+use crate::ids::{
+    BatchId, ClaimId, CredentialId, Digest, EmergencyId, GrantId, PatientId, RecordId, Timestamp,
+};
 use crate::vocab::{DataCategory, Purpose};
 use ink::primitives::AccountId;
 
 /// What happened.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum AuditAction {
     /// Access to a data category was requested (consent check).
     AccessCheck,
@@ -58,15 +60,28 @@ pub enum AuditAction {
     BatchRecall,
     /// A serial was flagged as suspect (dispensed twice, or otherwise inconsistent).
     SerialSuspect,
+    /// An immunisation credential was issued.
+    CredentialIssue,
+    /// A credential was suspended, reinstated or revoked.
+    CredentialStatus,
+    /// A credential presentation was verified (or refused).
+    CredentialVerify,
 }
 
 impl AuditAction {
     /// FHIR `AuditEvent.action`: C(reate), R(ead), U(pdate), D(elete), E(xecute).
     pub fn fhir_action(self) -> char {
         match self {
-            AuditAction::AccessCheck | AuditAction::RecordRead | AuditAction::Disclosure => 'R',
-            AuditAction::RecordWrite | AuditAction::ConsentGrant | AuditAction::ClaimSubmit => 'C',
+            AuditAction::AccessCheck
+            | AuditAction::RecordRead
+            | AuditAction::Disclosure
+            | AuditAction::CredentialVerify => 'R',
+            AuditAction::RecordWrite
+            | AuditAction::ConsentGrant
+            | AuditAction::ClaimSubmit
+            | AuditAction::CredentialIssue => 'C',
             AuditAction::ConsentChange
+            | AuditAction::CredentialStatus
             | AuditAction::ClaimAdjudicate
             | AuditAction::BatchQuarantine
             | AuditAction::BatchClear
@@ -99,16 +114,17 @@ impl AuditAction {
             AuditAction::BatchClear => ("110100", "batch-clear"),
             AuditAction::BatchRecall => ("110113", "batch-recall"),
             AuditAction::SerialSuspect => ("110113", "serial-suspect"),
+            AuditAction::CredentialIssue => ("110110", "credential-issue"),
+            AuditAction::CredentialStatus => ("110110", "credential-status"),
+            AuditAction::CredentialVerify => ("110114", "credential-verify"),
         }
     }
 }
 
 /// What the action was about (FHIR `AuditEvent.entity.what`, besides the patient).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum AuditSubject {
     Category(DataCategory),
     Record(RecordId),
@@ -117,14 +133,13 @@ pub enum AuditSubject {
     Claim(ClaimId),
     Batch(BatchId),
     Serial(BatchId, u64),
+    Credential(CredentialId),
 }
 
 /// Why access was granted.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum AccessBasis {
     /// The patient's own controller or one of their delegates.
     PatientSide,
@@ -135,11 +150,9 @@ pub enum AccessBasis {
 }
 
 /// Why access was denied.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum DenyReason {
     /// No grant covers this category and purpose.
     NoConsent,
@@ -149,16 +162,21 @@ pub enum DenyReason {
     OutsideValidity(GrantId),
     /// The requester holds no role eligible for the purpose (or is suspended).
     RoleNotEligible,
-    /// The patient id is unknown or deregistered.
+    /// The patient id is unknown or deregistered (or the record belongs to an earlier
+    /// registration of it).
     PatientNotActive,
+    /// A credential presentation did not prove what it claims (paths, key commitment, signature).
+    InvalidProof,
+    /// The credential is suspended or revoked by its issuer.
+    CredentialNotActive,
+    /// A dose's lot has been recalled or quarantined since the credential was issued.
+    LotNotSafe,
 }
 
 /// The result the log records.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum AuditOutcome {
     /// A state change that needed no access decision completed.
     Success,
@@ -181,11 +199,9 @@ impl AuditOutcome {
 }
 
 /// What a writer submits. The log adds sequence number, writer, block, time and chain links.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct AuditRecord {
     pub action: AuditAction,
     /// Who asked (FHIR `agent.who`): the account whose request the writer decided on.
@@ -195,14 +211,15 @@ pub struct AuditRecord {
     pub subject: AuditSubject,
     pub purpose: Option<Purpose>,
     pub outcome: AuditOutcome,
+    /// Who triggered the action when that is not the actor (the provider whose claim disclosed a
+    /// record to an insurer).
+    pub initiator: Option<AccountId>,
 }
 
 /// A stored entry.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct AuditEntry {
     /// 0-based position in the log.
     pub seq: u64,
@@ -212,18 +229,22 @@ pub struct AuditEntry {
     pub block: u32,
     /// FHIR `recorded`.
     pub recorded_at: Timestamp,
+    /// The previous entry naming the same patient, if any.
+    pub patient_prev: Option<u64>,
     pub prev_hash: Digest,
     pub hash: Digest,
 }
 
 /// The fields an entry's hash covers, in their fixed order.
-#[derive(scale::Encode)]
+#[derive(ink::scale::Encode)]
+#[codec(crate = ink::scale)]
 pub struct EntryPreimage<'a> {
     pub seq: u64,
     pub writer: &'a AccountId,
     pub record: &'a AuditRecord,
     pub block: u32,
     pub recorded_at: Timestamp,
+    pub patient_prev: Option<u64>,
     pub prev_hash: &'a Digest,
 }
 
@@ -235,6 +256,7 @@ impl AuditEntry {
             record: &self.record,
             block: self.block,
             recorded_at: self.recorded_at,
+            patient_prev: self.patient_prev,
             prev_hash: &self.prev_hash,
         }
     }

@@ -1,16 +1,18 @@
 //! Types of the claims contract: policies, escrow, claims, adjudication.
 //!
-//! No service code or service date goes on chain in the clear. A line carries `service_ref`: the
-//! provider's keyed hash (HMAC-SHA-256 under a key the provider and the insurer share off chain)
-//! of code system, service code and date of service. The same service hashes the same way, so
-//! exact duplicates are caught on chain, and the insurer recomputes it from the claim it receives
-//! off chain.
+//! No service code, service category, service date or drug identity stays on chain in the clear
+//! after submission. A line carries `service_ref`: the provider's keyed hash (HMAC-SHA-256 under a
+//! key the provider and the insurer share off chain) of code system, service code and date of
+//! service; the same service hashes the same way, so exact duplicates are caught on chain, and the
+//! insurer recomputes it from the claim it receives off chain. The coverage category and a drug
+//! line's pack are checked at submission and then stored only as what later rules need: nothing
+//! for the category, the pack's key (`pack_key`) for a drug. Call arguments stay public forever:
+//! see SECURITY.md.
 
 // parity-scale-codec's derive casts variant indices (`usize` literals) to `u8` for enums whose
 // variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
 #![allow(clippy::cast_possible_truncation)]
 
-use crate::error::{Error, Result};
 use crate::ids::{Balance, BatchId, ClaimId, Digest, PatientId, PolicyId, RecordId, Timestamp};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -23,13 +25,14 @@ pub const BASIS_POINTS: u16 = 10_000;
 pub const MAX_POLICY_PERIOD: Timestamp = 31_622_400_000; // 366 days
 /// Claims may be filed up to this long after the policy period ends (timely filing).
 pub const FILING_GRACE: Timestamp = 7_776_000_000; // 90 days
+/// An appeal the insurer has not decided this long after it was made may be withdrawn by the
+/// provider (the claim is voided and its lines may be billed again).
+pub const APPEAL_DEADLINE: Timestamp = 2_592_000_000; // 30 days
 
 /// Coarse service categories a policy covers.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum ServiceCategory {
     Consultation,
     Laboratory,
@@ -52,11 +55,9 @@ crate::vocab::bit_set!(
 );
 
 /// Cost-sharing terms of a policy for its period.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct PolicyTerms {
     pub coverage: CoverageSet,
     pub period_start: Timestamp,
@@ -69,15 +70,16 @@ pub struct PolicyTerms {
     pub coinsurance_bps: u16,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Policy {
     pub id: PolicyId,
     pub insurer: AccountId,
     pub patient: PatientId,
+    /// The patient's registration the policy covers: a later registration of the same id does
+    /// not inherit it.
+    pub registration: u64,
     pub terms: PolicyTerms,
     /// Plan payments approved in the period (committed or paid).
     pub plan_used: Balance,
@@ -88,11 +90,9 @@ pub struct Policy {
 
 /// An insurer's escrow: `balance` is held by the contract; `committed` is approved and not yet
 /// paid. Only `balance - committed` can be withdrawn.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Escrow {
     pub balance: Balance,
     pub committed: Balance,
@@ -104,36 +104,43 @@ impl Escrow {
     }
 }
 
-/// A dispensed drug a line bills for.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+/// A dispensed pack a line bills for (submission argument only; never stored).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct DrugRef {
     pub batch: BatchId,
     pub serial: u64,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+/// A line as submitted.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct ClaimLine {
+    /// Checked against the policy's coverage at submission; not stored.
     pub service: ServiceCategory,
     /// Keyed hash of code system, service code and service date (see the module docs).
     pub service_ref: Digest,
     pub billed: Balance,
+    /// The pack a pharmacy line bills for; checked against provenance at submission (it must be
+    /// dispensed by the claimant and not recalled or quarantined); stored only as its key.
     pub drug: Option<DrugRef>,
 }
 
-/// Claim adjustment reason codes (X12 CARC numbers in the comments).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+/// A line as stored.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct StoredLine {
+    pub service_ref: Digest,
+    pub billed: Balance,
+    /// `pack_key(batch, serial)` of a drug line: a pack is billed on one standing claim only.
+    pub pack: Option<Digest>,
+}
+
+/// Claim adjustment reason codes (X12 CARC numbers: [`DenialReason::carc`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum DenialReason {
     /// 16: lacks information needed for adjudication.
     MissingInformation,
@@ -147,9 +154,22 @@ pub enum DenialReason {
     TimelyFiling,
 }
 
+impl DenialReason {
+    /// The X12 claim adjustment reason code.
+    pub fn carc(self) -> u16 {
+        match self {
+            DenialReason::MissingInformation => 16,
+            DenialReason::NotMedicallyNecessary => 50,
+            DenialReason::NonCovered => 96,
+            DenialReason::BenefitMaximumReached => 119,
+            DenialReason::TimelyFiling => 29,
+        }
+    }
+}
+
 /// The insurer's decision for one line.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum LineDecision {
     /// Approve up to `allowed` (at most the billed amount).
     Approve {
@@ -159,11 +179,9 @@ pub enum LineDecision {
 }
 
 /// How one line was paid out.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct LineResult {
     pub allowed: Balance,
     pub deductible: Balance,
@@ -174,50 +192,9 @@ pub struct LineResult {
     pub denied: Option<DenialReason>,
 }
 
-impl LineResult {
-    pub fn patient_share(&self) -> Result<Balance> {
-        self.deductible
-            .checked_add(self.coinsurance)
-            .and_then(|s| s.checked_add(self.over_limit))
-            .ok_or(Error::Overflow)
-    }
-}
-
-/// Cost sharing for one approved line, given what is left of the deductible and of the limit.
-/// Everything is checked: an overflow is an error, never a wrap.
-pub fn share_line(
-    allowed: Balance,
-    deductible_left: Balance,
-    limit_left: Balance,
-    coinsurance_bps: u16,
-) -> Result<LineResult> {
-    let deductible = allowed.min(deductible_left);
-    let after_deductible = allowed.checked_sub(deductible).ok_or(Error::Overflow)?;
-    let coinsurance = after_deductible
-        .checked_mul(Balance::from(coinsurance_bps))
-        .ok_or(Error::Overflow)?
-        .checked_div(Balance::from(BASIS_POINTS))
-        .ok_or(Error::Overflow)?;
-    let plan_share = after_deductible
-        .checked_sub(coinsurance)
-        .ok_or(Error::Overflow)?;
-    let plan_pays = plan_share.min(limit_left);
-    let over_limit = plan_share.checked_sub(plan_pays).ok_or(Error::Overflow)?;
-    Ok(LineResult {
-        allowed,
-        deductible,
-        coinsurance,
-        over_limit,
-        plan_pays,
-        denied: None,
-    })
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum ClaimStatus {
     Submitted,
     /// The insurer asked for more information.
@@ -233,20 +210,19 @@ pub enum ClaimStatus {
     Replaced,
 }
 
-#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Claim {
     pub id: ClaimId,
     pub policy: PolicyId,
     pub patient: PatientId,
     pub provider: AccountId,
     pub insurer: AccountId,
-    /// The record anchor that supports the claim (its disclosure to the insurer was consented).
+    /// The record anchor that supports the claim (authored by the provider; its disclosure to the
+    /// insurer was consented).
     pub record: RecordId,
-    pub lines: Vec<ClaimLine>,
+    pub lines: Vec<StoredLine>,
     pub billed: Balance,
     pub status: ClaimStatus,
     pub submitted_at: Timestamp,
@@ -259,14 +235,16 @@ pub struct Claim {
     pub deductible_applied: Balance,
     pub pend_reason: Option<DenialReason>,
     pub appealed: bool,
+    /// When the (one) appeal was made.
+    pub appealed_at: Option<Timestamp>,
     pub replaces: Option<ClaimId>,
     pub replaced_by: Option<ClaimId>,
     pub settled_at: Option<Timestamp>,
 }
 
 /// What a submission did.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum SubmitOutcome {
     Submitted(ClaimId),
     /// The patient's consent does not permit the insurer the payment purpose for the record:
@@ -274,41 +252,4 @@ pub enum SubmitOutcome {
     ConsentDenied {
         audit_seq: u64,
     },
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deductible_then_coinsurance_then_limit() {
-        // 1000 allowed, 300 deductible left, 20 % co-insurance, plenty of limit.
-        let r = share_line(1000, 300, 1_000_000, 2000).unwrap();
-        assert_eq!(
-            (r.deductible, r.coinsurance, r.plan_pays, r.over_limit),
-            (300, 140, 560, 0)
-        );
-        assert_eq!(r.patient_share().unwrap() + r.plan_pays, 1000);
-        // The limit caps what the plan pays; the rest is the patient's.
-        let r = share_line(1000, 0, 500, 2000).unwrap();
-        assert_eq!(
-            (r.plan_pays, r.over_limit, r.patient_share().unwrap()),
-            (500, 300, 500)
-        );
-        // Zero allowed, full deductible, 100 % co-insurance.
-        assert_eq!(share_line(0, 10, 10, 2000).unwrap().plan_pays, 0);
-        assert_eq!(share_line(50, 100, 10, 0).unwrap().deductible, 50);
-        assert_eq!(share_line(50, 0, 100, 10_000).unwrap().plan_pays, 0);
-        // Co-insurance rounds down (in the patient's favour, by less than one unit); nothing is lost.
-        let r = share_line(3, 0, 100, 3333).unwrap();
-        assert_eq!(r.coinsurance + r.plan_pays, 3);
-    }
-
-    #[test]
-    fn overflow_is_an_error() {
-        assert_eq!(share_line(u128::MAX, 0, u128::MAX, 2), Err(Error::Overflow));
-        let r = share_line(u128::MAX, 0, u128::MAX, 0).unwrap();
-        assert_eq!(r.plan_pays, u128::MAX);
-        assert_eq!(r.patient_share().unwrap(), 0);
-    }
 }

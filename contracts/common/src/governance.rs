@@ -1,11 +1,25 @@
 //! Ownership, governors and pause: a small module every contract embeds (OpenBrush is ink 4 only
-//! and archived). The admin is set at instantiation and moves in two steps (propose, accept). The
-//! admin adds and removes governors; the admin and governors may pause and unpause.
+//! and archived), reached through one message, `Governed::govern`. The admin is set at
+//! instantiation and moves in two steps (propose, accept). The admin adds and removes governors;
+//! the admin and governors pause and unpause. Governance state is read from contract storage
+//! (the root cell and the `governors` mapping), not through messages.
 //!
-//! Every function takes the caller as the contract saw it (`self.env().caller()`), checks it,
-//! changes state and emits its event.
+//! **The pause rule.** Every state-changing message of the suite declares, as its first line,
+//! whether a pause stops it: `gov.enter(Pause::Stops)?` for what grants, moves, pays or
+//! registers, `gov.enter(Pause::Never)?` for restrictions (revoke, suspend, quarantine, recall,
+//! cancel a recovery, ...), which a pause must never block. `tests/tests/pause.rs` pauses each
+//! contract in turn and checks every message against that declaration.
+//!
+//! **Paused time does not count** for delays that protect a patient (a recovery's delay): the
+//! module keeps the total time the contract spent paused, and [`Governance::active_time`] is the
+//! wall clock minus that.
+
+// parity-scale-codec's derive casts variant indices (`usize` literals) to `u8` for enums whose
+// variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
+#![allow(clippy::cast_possible_truncation)]
 
 use crate::error::{Error, Result};
+use crate::ids::Timestamp;
 use ink::env::DefaultEnvironment;
 use ink::primitives::AccountId;
 use ink::storage::Mapping;
@@ -27,13 +41,33 @@ pub(crate) fn emit<E: ink::env::Event>(event: E) {
     ink::env::emit_event::<DefaultEnvironment, E>(event);
 }
 
-/// Who governs a contract, in one read.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
-pub struct GovernanceInfo {
-    pub admin: AccountId,
-    pub pending_admin: Option<AccountId>,
-    pub paused: bool,
+fn now() -> Timestamp {
+    ink::env::block_timestamp::<DefaultEnvironment>()
+}
+
+/// Whether a pause stops a message.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Pause {
+    /// Refused with `Paused` while the contract is paused.
+    Stops,
+    /// A restriction: works whether or not the contract is paused.
+    Never,
+}
+
+/// What `govern` can do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum GovAction {
+    /// Admin: propose a new admin (step one of two); a new proposal replaces an older one.
+    ProposeAdmin(AccountId),
+    /// The proposed admin: accept (step two).
+    AcceptAdmin,
+    /// Admin: add a governor.
+    AddGovernor(AccountId),
+    /// Admin: remove a governor.
+    RemoveGovernor(AccountId),
+    /// Admin or governor: pause (`true`) or unpause the contract.
+    SetPaused(bool),
 }
 
 #[ink::storage_item]
@@ -42,7 +76,10 @@ pub struct Governance {
     admin: AccountId,
     pending_admin: Option<AccountId>,
     governors: Mapping<AccountId, ()>,
-    paused: bool,
+    /// When the current pause began; `None` while running.
+    paused_since: Option<Timestamp>,
+    /// Time spent paused before the current pause, in total.
+    paused_total: Timestamp,
 }
 
 impl Governance {
@@ -51,16 +88,17 @@ impl Governance {
             admin,
             pending_admin: None,
             governors: Mapping::default(),
-            paused: false,
+            paused_since: None,
+            paused_total: 0,
         }
     }
 
-    pub fn info(&self) -> GovernanceInfo {
-        GovernanceInfo {
-            admin: self.admin,
-            pending_admin: self.pending_admin,
-            paused: self.paused,
-        }
+    pub fn admin(&self) -> AccountId {
+        self.admin
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused_since.is_some()
     }
 
     /// The admin counts as a governor.
@@ -84,103 +122,104 @@ impl Governance {
         }
     }
 
-    pub fn ensure_not_paused(&self) -> Result<()> {
-        if self.paused {
+    /// The pause rule of a message (see the module docs).
+    pub fn enter(&self, rule: Pause) -> Result<()> {
+        if rule == Pause::Stops && self.is_paused() {
             Err(Error::Paused)
         } else {
             Ok(())
         }
     }
 
-    /// Step one of an admin transfer; a new proposal replaces an older one.
-    pub fn propose_admin(&mut self, caller: AccountId, proposed: AccountId) -> Result<()> {
-        self.ensure_admin(&caller)?;
-        ensure_nonzero(&proposed)?;
-        self.pending_admin = Some(proposed);
-        emit(AdminProposed {
-            proposed,
-            by: caller,
-        });
-        Ok(())
+    /// Time during which the contract was not paused: the wall clock `now` minus every pause up
+    /// to `now`. Never decreases.
+    pub fn active_time(&self, now: Timestamp) -> Timestamp {
+        let current = self
+            .paused_since
+            .map_or(0, |since| now.saturating_sub(since));
+        now.saturating_sub(self.paused_total)
+            .saturating_sub(current)
     }
 
-    /// Step two: the proposed account accepts.
-    pub fn accept_admin(&mut self, caller: AccountId) -> Result<()> {
-        match self.pending_admin {
-            None => Err(Error::NoPendingAdmin),
-            Some(pending) if pending != caller => Err(Error::NotPendingAccount),
-            Some(_) => {
-                let previous = self.admin;
-                self.admin = caller;
-                self.pending_admin = None;
-                emit(AdminChanged {
-                    previous,
-                    admin: caller,
+    /// Apply a governance action for `caller`, emitting its event.
+    pub fn govern(&mut self, caller: AccountId, action: GovAction) -> Result<()> {
+        match action {
+            GovAction::ProposeAdmin(proposed) => {
+                self.ensure_admin(&caller)?;
+                ensure_nonzero(&proposed)?;
+                self.pending_admin = Some(proposed);
+                emit(AdminProposed {
+                    proposed,
+                    by: caller,
                 });
-                Ok(())
+            }
+            GovAction::AcceptAdmin => match self.pending_admin {
+                None => return Err(Error::NoPendingAdmin),
+                Some(pending) if pending != caller => return Err(Error::NotPendingAccount),
+                Some(_) => {
+                    let previous = self.admin;
+                    self.admin = caller;
+                    self.pending_admin = None;
+                    emit(AdminChanged {
+                        previous,
+                        admin: caller,
+                    });
+                }
+            },
+            GovAction::AddGovernor(account) => {
+                self.ensure_admin(&caller)?;
+                ensure_nonzero(&account)?;
+                if self.governors.contains(account) {
+                    return Err(Error::GovernorExists);
+                }
+                self.governors.insert(account, &());
+                emit(GovernorAdded {
+                    account,
+                    by: caller,
+                });
+            }
+            GovAction::RemoveGovernor(account) => {
+                self.ensure_admin(&caller)?;
+                if !self.governors.contains(account) {
+                    return Err(Error::GovernorNotFound);
+                }
+                self.governors.remove(account);
+                emit(GovernorRemoved {
+                    account,
+                    by: caller,
+                });
+            }
+            GovAction::SetPaused(paused) => {
+                self.ensure_governor(&caller)?;
+                let now = now();
+                match (paused, self.paused_since) {
+                    (true, None) => self.paused_since = Some(now),
+                    (false, Some(since)) => {
+                        self.paused_total = self
+                            .paused_total
+                            .checked_add(now.saturating_sub(since))
+                            .ok_or(Error::Overflow)?;
+                        self.paused_since = None;
+                    }
+                    // Pausing a paused contract (or resuming a running one) changes nothing but
+                    // is still recorded, so a governor's intent is on the trail.
+                    _ => {}
+                }
+                emit(PauseChanged { paused, by: caller });
             }
         }
-    }
-
-    pub fn add_governor(&mut self, caller: AccountId, account: AccountId) -> Result<()> {
-        self.ensure_admin(&caller)?;
-        ensure_nonzero(&account)?;
-        if self.governors.contains(account) {
-            return Err(Error::AlreadyGovernor);
-        }
-        self.governors.insert(account, &());
-        emit(GovernorAdded {
-            account,
-            by: caller,
-        });
-        Ok(())
-    }
-
-    pub fn remove_governor(&mut self, caller: AccountId, account: AccountId) -> Result<()> {
-        self.ensure_admin(&caller)?;
-        if !self.governors.contains(account) {
-            return Err(Error::NotAGovernor);
-        }
-        self.governors.remove(account);
-        emit(GovernorRemoved {
-            account,
-            by: caller,
-        });
-        Ok(())
-    }
-
-    pub fn set_paused(&mut self, caller: AccountId, paused: bool) -> Result<()> {
-        self.ensure_governor(&caller)?;
-        self.paused = paused;
-        emit(PauseChanged { paused, by: caller });
         Ok(())
     }
 }
 
-/// The governance messages every contract of the suite exposes, with the same selectors
-/// (`Governed::...`) everywhere, so deploy scripts and dApps drive them uniformly.
+/// The one governance message every contract of the suite exposes, with the same selector
+/// (`Governed::govern`) everywhere, so deploy tools and dApps drive them uniformly.
 #[ink::trait_definition]
 pub trait Governed {
-    /// Admin, proposed admin and pause state.
+    /// Propose or accept an admin, add or remove a governor, pause or unpause (who may do what:
+    /// [`GovAction`]). Works while paused.
     #[ink(message)]
-    fn governance(&self) -> GovernanceInfo;
-    #[ink(message)]
-    fn is_governor(&self, account: AccountId) -> bool;
-    /// Admin only: propose a new admin (step one of two).
-    #[ink(message)]
-    fn propose_admin(&mut self, proposed: AccountId) -> Result<()>;
-    /// The proposed admin only: accept (step two).
-    #[ink(message)]
-    fn accept_admin(&mut self) -> Result<()>;
-    /// Admin only.
-    #[ink(message)]
-    fn add_governor(&mut self, account: AccountId) -> Result<()>;
-    /// Admin only.
-    #[ink(message)]
-    fn remove_governor(&mut self, account: AccountId) -> Result<()>;
-    /// Admin or governor: refuse (or again allow) state-changing messages.
-    #[ink(message)]
-    fn set_paused(&mut self, paused: bool) -> Result<()>;
+    fn govern(&mut self, action: GovAction) -> Result<()>;
 }
 
 #[ink::event]

@@ -2,6 +2,7 @@
 //! of the named types here: a digest, a random pseudonymous id, a public key, a bounded encrypted
 //! locator or a GS1 lot number. There is no free-form text anywhere in the suite.
 
+use crate::error::{Error, Result};
 use ink::prelude::vec::Vec;
 
 /// Milliseconds since the Unix epoch, as the chain's timestamp pallet reports them.
@@ -12,22 +13,25 @@ pub type Balance = u128;
 pub type GrantId = u64;
 pub type RecordId = u64;
 pub type BatchId = u64;
-pub type TransferId = u64;
 pub type PolicyId = u64;
 pub type ClaimId = u64;
 pub type EmergencyId = u64;
+pub type CredentialId = u64;
 
 /// One day in milliseconds.
 pub const DAY_MS: Timestamp = 86_400_000;
 
+/// Take the next id from a counter: returns the current value and advances the counter.
+pub fn next_id(counter: &mut u64) -> Result<u64> {
+    let id = *counter;
+    *counter = id.checked_add(1).ok_or(Error::Overflow)?;
+    Ok(id)
+}
+
 /// A SHA-256 digest (content hash, credential hash, certificate-of-analysis hash, audit chain link).
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Hash, scale::Encode, scale::Decode,
-)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Hash)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Digest(pub [u8; 32]);
 
 impl Digest {
@@ -40,13 +44,9 @@ impl Digest {
 
 /// A patient's pseudonymous id: 32 random bytes chosen by the patient's client. It must never be
 /// derived from a name, birth date, national id or any other identifier (not even a hash of one).
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, scale::Encode, scale::Decode,
-)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct PatientId(pub [u8; 32]);
 
 impl PatientId {
@@ -56,12 +56,11 @@ impl PatientId {
     }
 }
 
-/// An X25519 public key the patient's client publishes for key exchange (wrapping record keys).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+/// An X25519 public key a patient's or an organisation's client publishes: record data keys are
+/// wrapped to it (HPKE, RFC 9180).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct EncryptionKey(pub [u8; 32]);
 
 impl EncryptionKey {
@@ -70,17 +69,15 @@ impl EncryptionKey {
     }
 }
 
-/// Longest encrypted locator accepted: a 24-byte nonce, a 16-byte tag and up to 216 bytes of
-/// ciphertext (an object-store URI is well within that).
+/// Longest encrypted locator accepted: an HPKE encapsulated key (32), an AEAD tag (16) and up to
+/// 208 bytes of sealed locator (a gateway id and an object name are well within that).
 pub const MAX_LOCATOR_LEN: usize = 256;
 
-/// Where a record's ciphertext lives, itself encrypted (AEAD) for the storage gateway. On-chain
+/// Where a record's ciphertext lives (gateway and object), sealed to the patient's side. On-chain
 /// storage is public, so this is only ever ciphertext; its length is bounded.
-#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct EncryptedLocator(pub Vec<u8>);
 
 impl EncryptedLocator {
@@ -90,13 +87,9 @@ impl EncryptedLocator {
 }
 
 /// GS1 GTIN-14 as a number (`< 10^14`, leading zeros implied), with a valid mod-10 check digit.
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, scale::Encode, scale::Decode,
-)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Gtin(pub u64);
 
 impl Gtin {
@@ -140,11 +133,9 @@ pub const MAX_LOT_LEN: usize = 20;
 
 /// A GS1 lot number: 1 to 20 characters of GS1's character set 82 minus the characters that are
 /// awkward in barcodes and URIs; we accept `A-Z a-z 0-9 - . / _`.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct LotNumber(pub Vec<u8>);
 
 impl LotNumber {
@@ -158,7 +149,7 @@ impl LotNumber {
     }
 }
 
-/// Pagination: the largest page any paged read returns. Requests for more are clamped.
+/// Pagination for client-side reads of per-patient lists: the largest page served.
 pub const MAX_PAGE: u32 = 32;
 
 /// Clamp a requested page size to `1..=MAX_PAGE` (0 means "a full page").
@@ -170,15 +161,7 @@ pub fn page_len(requested: u32) -> u32 {
     }
 }
 
-/// One page of a list, with the list's total length.
-#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
-pub struct Page<T> {
-    pub total: u64,
-    pub items: Vec<T>,
-}
-
-/// The sequence numbers of one page: `from..min(from + page_len(limit), total)`.
+/// The positions of one page: `from..min(from + page_len(limit), total)`.
 pub fn page_range(from: u64, limit: u32, total: u64) -> core::ops::Range<u64> {
     let end = from.saturating_add(u64::from(page_len(limit))).min(total);
     from..end.max(from)
@@ -224,6 +207,15 @@ mod tests {
         assert_eq!(page_range(3, 10, 5), 3..5);
         assert_eq!(page_range(7, 10, 5), 7..7);
         assert_eq!(page_range(u64::MAX, 10, 5), u64::MAX..u64::MAX);
-        assert_eq!(page_range(0, 0, 100), 0..u64::from(MAX_PAGE));
+    }
+
+    #[test]
+    fn ids_advance_and_never_wrap() {
+        let mut counter = 7;
+        assert_eq!(next_id(&mut counter), Ok(7));
+        assert_eq!(counter, 8);
+        let mut full = u64::MAX;
+        assert_eq!(next_id(&mut full), Err(Error::Overflow));
+        assert_eq!(full, u64::MAX);
     }
 }

@@ -1,8 +1,9 @@
-//! Per-patient append-only index: `(patient, n) -> id` plus a count per patient. Appending is O(1)
-//! and reads are paged, so no message ever walks a list a user can grow.
+//! Per-patient append-only index: `(patient, n) -> id` plus a count per patient. Appending is O(1);
+//! clients read a patient's list page by page from storage, so no message ever walks a list a
+//! user can grow.
 
 use crate::error::{Error, Result};
-use crate::ids::{page_range, Page, PatientId};
+use crate::ids::PatientId;
 use ink::storage::traits::{AutoKey, StorageKey};
 use ink::storage::Mapping;
 
@@ -35,23 +36,5 @@ impl<KEY: StorageKey> PatientIndex<KEY> {
         self.counts
             .insert(patient, &n.checked_add(1).ok_or(Error::Overflow)?);
         Ok(())
-    }
-
-    /// One page of the patient's list, oldest first, each id turned into an item by `load`.
-    pub fn page<T>(
-        &self,
-        patient: PatientId,
-        from: u64,
-        limit: u32,
-        load: impl FnMut(u64) -> Option<T>,
-    ) -> Page<T> {
-        let total = self.count(patient);
-        Page {
-            total,
-            items: page_range(from, limit, total)
-                .filter_map(|n| self.entries.get((patient, n)))
-                .filter_map(load)
-                .collect(),
-        }
     }
 }

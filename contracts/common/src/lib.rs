@@ -1,14 +1,17 @@
-//! The shared vocabulary of the CareChain suite: ids, roles, data categories, purposes of use, the
-//! error enum, events, cross-contract traits and the governance module every contract embeds.
+//! The shared vocabulary of the CareChain suite: ids, roles, categories, purposes of use, the
+//! error enum, audit entries, events, cross-contract traits, the governance module every contract
+//! embeds and the queue restrictions log through.
 //!
 //! Privacy rule for everything here: no free-form text and no personal data. Byte fields are
 //! digests, random pseudonymous ids, public keys, bounded encrypted locators or GS1 lot numbers.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod access_types;
 pub mod audit;
 pub mod claims_types;
 pub mod consent_types;
+pub mod deferred;
 pub mod error;
 pub mod events;
 pub mod governance;
@@ -23,11 +26,13 @@ pub mod xcall;
 #[cfg(feature = "std")]
 pub mod verify;
 
+pub use access_types::*;
 pub use audit::*;
 pub use claims_types::*;
 pub use consent_types::*;
+pub use deferred::DeferredAudit;
 pub use error::{CallFailure, Callee, Error, Result};
-pub use governance::{ensure_nonzero, zero_account, Governance, GovernanceInfo, Governed};
+pub use governance::{ensure_nonzero, zero_account, GovAction, Governance, Governed, Pause};
 pub use ids::*;
 pub use index::PatientIndex;
 pub use provenance_types::*;
@@ -40,4 +45,10 @@ pub fn sha256(bytes: &[u8]) -> Digest {
     let mut out = [0u8; 32];
     ink::env::hash_bytes::<ink::env::hash::Sha2x256>(bytes, &mut out);
     Digest(out)
+}
+
+/// The key a dispensed pack is billed under (claims): a pack is billed on one standing claim.
+pub fn pack_key(batch: BatchId, serial: u64) -> Digest {
+    use ink::scale::Encode;
+    sha256(&(b"carechain-pack", batch, serial).encode())
 }

@@ -5,7 +5,6 @@
 #![allow(clippy::cast_possible_truncation)]
 
 use crate::ids::{BatchId, Digest, Gtin, LotNumber, Timestamp};
-use crate::traits::{BatchStatus, SerialState};
 use crate::vocab::{Role, RoleSet};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -28,11 +27,94 @@ pub fn dispenser_roles() -> RoleSet {
     RoleSet::of(&[Role::Pharmacy, Role::Provider])
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+/// A batch's lifecycle status (expiry is derived from time, not stored).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum BatchStatus {
+    Active,
+    Quarantined,
+    Recalled,
+}
+
+/// Where a serial is. Serials never touched are `InSupplyChain` (and have no record).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum SerialState {
+    InSupplyChain,
+    /// Listed in a pending saleable return: reserved until the return settles.
+    Returning,
+    Dispensed,
+    Destroyed,
+}
+
+/// What happened to one serial, with who and when; a suspect flag never erases it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct SerialRecord {
+    pub state: SerialState,
+    pub by: AccountId,
+    pub at: Timestamp,
+    /// Set when a holder found a second pack carrying this serial (who, when).
+    pub suspect: Option<(AccountId, Timestamp)>,
+}
+
+/// One verdict a pharmacist can act on. The most serious finding wins, in the order of the
+/// variants: an unknown product, lot or serial; a suspect serial; a recalled or quarantined
+/// batch; a serial that left the supply chain (dispensed, destroyed, being returned); an expired
+/// batch. A pack of a recalled batch is `Recalled`, whatever else is true of it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum Verdict {
+    /// Known product, lot and serial; the batch is active and in date; the pack is in the
+    /// supply chain (or, for `check_pack`, dispensed).
+    Genuine,
+    /// No manufacturer registered this GTIN.
+    UnknownProduct,
+    /// The GTIN is registered, but no batch has this lot: a wrong lot printed on the pack.
+    UnknownLot,
+    /// The serial is outside the batch's range: counterfeit.
+    UnknownSerial,
+    /// A second pack with this serial was found: treat as counterfeit.
+    Suspect,
+    Recalled,
+    Quarantined,
+    Expired,
+    /// The serial was dispensed already: this pack should not be in stock.
+    Dispensed,
+    /// The serial was destroyed.
+    Destroyed,
+    /// The serial is listed in a pending saleable return.
+    Returning,
+}
+
+/// What `verify` reports about a pack.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Verification {
+    pub verdict: Verdict,
+    pub batch: Option<BatchId>,
+    pub expiry: Option<Timestamp>,
+    /// Who dispensed the serial, when it was dispensed.
+    pub dispensed_by: Option<AccountId>,
+}
+
+impl Verification {
+    pub const fn unknown(verdict: Verdict) -> Verification {
+        Verification {
+            verdict,
+            batch: None,
+            expiry: None,
+            dispensed_by: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum QuarantineReason {
     SuspectProduct,
     QualityInvestigation,
@@ -41,11 +123,9 @@ pub enum QuarantineReason {
     RegulatoryHold,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum RecallReason {
     SafetyIssue,
     QualityDefect,
@@ -56,11 +136,9 @@ pub enum RecallReason {
 }
 
 /// A registered batch.
-#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Batch {
     pub id: BatchId,
     pub manufacturer: AccountId,
@@ -74,7 +152,7 @@ pub struct Batch {
     /// SHA-256 of the certificate of analysis.
     pub coa_hash: Digest,
     pub status: BatchStatus,
-    /// Set while the batch is quarantined by a regulator: only a regulator lifts such a hold.
+    /// Set while a regulator holds the batch: only a regulator lifts such a hold.
     pub regulatory_hold: bool,
     pub recall_reason: Option<RecallReason>,
     pub registered_at: Timestamp,
@@ -82,6 +160,8 @@ pub struct Batch {
     pub in_transit: u64,
     pub dispensed: u64,
     pub destroyed: u64,
+    /// Packs set aside by holders as suspect (a second pack with a serial seen before).
+    pub set_aside: u64,
     /// Transfers recorded for this batch (its history length).
     pub transfer_count: u64,
 }
@@ -96,23 +176,20 @@ impl Batch {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum TransferKind {
     /// Forward shipment down the supply chain.
     Shipment,
-    /// Saleable return from a dispenser to a distributor; its serials are verified on acceptance.
+    /// Saleable return from a dispenser to a distributor; its serials are reserved while pending
+    /// and verified on acceptance.
     Return,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum TransferStatus {
     Pending,
     Accepted,
@@ -122,11 +199,9 @@ pub enum TransferStatus {
 
 /// Transaction information of one transfer (DSCSA TI: who, to whom, what, how many, when,
 /// the shipping document's hash).
-#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Transfer {
     pub batch: BatchId,
     pub index: u64,
@@ -142,24 +217,13 @@ pub struct Transfer {
     pub serials: Vec<u64>,
 }
 
-/// What happened to one serial, with who and when.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
-pub struct SerialRecord {
-    pub state: SerialState,
-    pub by: AccountId,
-    pub at: Timestamp,
-}
-
 /// What `dispense` did.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum DispenseOutcome {
     Dispensed,
-    /// The serial was dispensed or destroyed before: it is now flagged suspect, nothing was
-    /// dispensed, and the pack must be quarantined physically.
+    /// The serial left the supply chain before: the pack in hand is a second one. It is flagged
+    /// suspect, set aside from the holder's stock (it must be quarantined physically), and the
+    /// first record is kept.
     FlaggedSuspect,
 }

@@ -1,8 +1,11 @@
 //! Types of the identity registry that other contracts, dApps and tests read.
 
-use crate::ids::{EncryptionKey, Timestamp};
+// parity-scale-codec's derive casts variant indices (`usize` literals) to `u8` for enums whose
+// variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
+#![allow(clippy::cast_possible_truncation)]
+
+use crate::ids::{Digest, EncryptionKey, Timestamp};
 use crate::vocab::RoleSet;
-use crate::Digest;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
@@ -15,16 +18,14 @@ pub const MAX_RECOVERY_DELAY: Timestamp = 2_592_000_000; // 30 days
 /// Delay a fresh registry starts with.
 pub const DEFAULT_RECOVERY_DELAY: Timestamp = 172_800_000; // 2 days
 /// The shortest recovery delay governance may set: the controller always has a day to notice
-/// and cancel a recovery it did not ask for.
+/// and cancel a recovery it did not ask for. Time the registry spends paused does not count.
 pub const MIN_RECOVERY_DELAY: Timestamp = 86_400_000; // 1 day
 /// Approvals that have not reached the threshold this long after the first one lapse.
 pub const RECOVERY_APPROVAL_WINDOW: Timestamp = 1_209_600_000; // 14 days
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum OrgStatus {
     Active,
     /// Temporarily holds no role (licence under review); can be reinstated.
@@ -34,17 +35,17 @@ pub enum OrgStatus {
 }
 
 /// A credentialed organisation.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Organisation {
     pub roles: RoleSet,
     /// SHA-256 of the licence or accreditation document (the document stays off chain).
     pub credential: Digest,
     pub status: OrgStatus,
     pub since: Timestamp,
+    /// The organisation's X25519 public key: record data keys are wrapped to it.
+    pub key: EncryptionKey,
 }
 
 impl Organisation {
@@ -59,11 +60,9 @@ impl Organisation {
 }
 
 /// Why someone acts for a patient.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum DelegateKind {
     /// Parent or legal guardian of a minor or of an adult lacking capacity.
     LegalGuardian,
@@ -73,11 +72,9 @@ pub enum DelegateKind {
     HealthcareProxy,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Delegate {
     pub account: AccountId,
     pub kind: DelegateKind,
@@ -92,23 +89,26 @@ impl Delegate {
 }
 
 /// A registered patient. Holds no personal data: a random id, accounts, a public key.
-#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Patient {
     pub controller: AccountId,
     pub key: EncryptionKey,
     /// Registration number, unique over the registry's life.
     pub registration: u64,
     pub registered_at: Timestamp,
+    /// Completed recoveries: each one evicts delegates, custodian and every earlier grant.
+    pub epoch: u32,
     /// Proposed new controller (two-step transfer).
     pub pending_controller: Option<AccountId>,
     pub delegates: Vec<Delegate>,
     pub guardians: Vec<AccountId>,
     /// Guardian approvals needed for a recovery; 0 when no guardians are named.
     pub threshold: u8,
+    /// The organisation that holds a wrapped copy of every record key of this patient for
+    /// break-glass access (see SECURITY.md); `None`: no emergency access to encrypted records.
+    pub custodian: Option<AccountId>,
 }
 
 impl Patient {
@@ -127,21 +127,23 @@ impl Patient {
 ///
 /// Guardians vote for a new controller; each guardian backs one candidate at a time (approving
 /// another moves its vote), so one guardian cannot hold a recovery hostage by opening it for an
-/// account of its own. The first candidate to reach the threshold is chosen and may complete
-/// after the recovery delay. Approvals that do not reach the threshold within
-/// `RECOVERY_APPROVAL_WINDOW` of the first one lapse: the next approval starts afresh.
-#[derive(Clone, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+/// account of its own. A candidate that reaches the threshold is chosen and may complete after
+/// the recovery delay (counted in time the registry was not paused). Guardians can change the
+/// choice: when votes move so that the chosen candidate falls below the threshold, the choice is
+/// withdrawn, and a candidate that reaches the threshold then is chosen with a fresh delay.
+/// Approvals that do not reach the threshold within `RECOVERY_APPROVAL_WINDOW` of the first one
+/// lapse: the next approval starts afresh.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Recovery {
     /// Candidates with the guardians backing each (bit `i` = guardian `i` by position in
     /// `Patient::guardians`). The bit sets are disjoint and non-empty, so there are at most
     /// `MAX_GUARDIANS` candidates.
     pub candidates: Vec<(AccountId, u8)>,
     pub started_at: Timestamp,
-    /// The candidate that reached the threshold, and from when it may complete.
+    /// The chosen candidate, and the registry's active time (wall clock minus pauses) from which
+    /// it may complete.
     pub chosen: Option<(AccountId, Timestamp)>,
 }
 
@@ -187,12 +189,64 @@ impl Recovery {
         }
         Some(self.approvals_for(&candidate))
     }
+
+    /// After votes moved: keep the choice while its candidate holds the threshold, else withdraw
+    /// it and choose `candidate` if it reached the threshold (ready `delay` of active time after
+    /// `active_now`). Returns whether `candidate` is (now) the chosen one.
+    pub fn choose(
+        &mut self,
+        candidate: AccountId,
+        threshold: u8,
+        active_now: Timestamp,
+        delay: Timestamp,
+    ) -> bool {
+        if let Some((chosen, _)) = self.chosen {
+            if self.approvals_for(&chosen) >= threshold {
+                return chosen == candidate;
+            }
+            self.chosen = None;
+        }
+        if self.approvals_for(&candidate) >= threshold {
+            self.chosen = Some((candidate, active_now.saturating_add(delay)));
+            return true;
+        }
+        false
+    }
 }
 
 /// How control of a patient moved.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum ControlChange {
     Transfer,
     Recovery,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(n: u8) -> AccountId {
+        AccountId::from([n; 32])
+    }
+
+    #[test]
+    fn guardians_can_change_the_chosen_candidate() {
+        // Three guardians (bits 1, 2, 4), threshold 2.
+        let mut r = Recovery::new(0);
+        assert_eq!(r.approve(1, account(7)), Some(1));
+        assert!(!r.choose(account(7), 2, 10, 100));
+        assert_eq!(r.approve(2, account(7)), Some(2));
+        assert!(r.choose(account(7), 2, 10, 100));
+        assert_eq!(r.chosen, Some((account(7), 110)));
+        // Guardian 2 moves to another account: 7 falls below the threshold, the choice goes.
+        assert_eq!(r.approve(2, account(8)), Some(1));
+        assert!(!r.choose(account(8), 2, 20, 100));
+        assert_eq!(r.chosen, None);
+        // Guardian 4 backs 8 too: 8 is chosen with a fresh delay.
+        assert_eq!(r.approve(4, account(8)), Some(2));
+        assert!(r.choose(account(8), 2, 30, 100));
+        assert_eq!(r.chosen, Some((account(8), 130)));
+        assert_eq!(r.approve(4, account(8)), None);
+    }
 }

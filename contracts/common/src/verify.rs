@@ -3,7 +3,7 @@
 
 use crate::audit::AuditEntry;
 use crate::ids::Digest;
-use scale::Encode;
+use ink::scale::Encode;
 use sha2::{Digest as _, Sha256};
 
 /// SHA-256 of an entry's preimage: what its `hash` field must be.

@@ -6,11 +6,9 @@
 macro_rules! bit_set {
     ($(#[$meta:meta])* $set:ident, $item:ty, $repr:ty, $count:expr) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, scale::Encode, scale::Decode)]
-        #[cfg_attr(
-            feature = "std",
-            derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-        )]
+        #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+        #[ink::scale_derive(Encode, Decode, TypeInfo)]
+        #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
         pub struct $set(pub $repr);
 
         impl $item {
@@ -38,7 +36,7 @@ macro_rules! bit_set {
             }
             /// Non-empty and no bit outside the vocabulary.
             pub fn is_valid(self) -> bool {
-                self.0 != 0 && self.0 & !Self::ALL_BITS == 0
+                self.0 != 0 && self.0 & Self::ALL_BITS == self.0
             }
         }
     };
@@ -47,11 +45,9 @@ macro_rules! bit_set {
 pub(crate) use bit_set;
 
 /// What an organisation is credentialed as. An organisation may hold several.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum Role {
     Provider,
     Manufacturer,
@@ -60,10 +56,13 @@ pub enum Role {
     Insurer,
     Researcher,
     Regulator,
+    /// A public-health organisation (immunisation programme, health authority): issues
+    /// immunisation credentials and receives data for public-health purposes.
+    PublicHealth,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Provider,
         Role::Manufacturer,
         Role::Distributor,
@@ -71,6 +70,7 @@ impl Role {
         Role::Insurer,
         Role::Researcher,
         Role::Regulator,
+        Role::PublicHealth,
     ];
 }
 
@@ -79,15 +79,13 @@ bit_set!(
     RoleSet,
     Role,
     u8,
-    7
+    8
 );
 
 /// Data categories of a patient's record (the consent vocabulary).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum DataCategory {
     Demographics,
     Conditions,
@@ -148,11 +146,9 @@ bit_set!(
 );
 
 /// Purpose of use, after HL7 v3 PurposeOfUse (the FHIR `purposeOfEvent` codes).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, scale::Encode, scale::Decode)]
-#[cfg_attr(
-    feature = "std",
-    derive(scale_info::TypeInfo, ink::storage::traits::StorageLayout)
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum Purpose {
     Treatment,
     Payment,
@@ -192,7 +188,7 @@ impl Purpose {
             Purpose::Payment => RoleSet::of(&[Role::Insurer]),
             Purpose::Operations => RoleSet::of(&[Role::Provider, Role::Pharmacy, Role::Insurer]),
             Purpose::Research => RoleSet::of(&[Role::Researcher]),
-            Purpose::PublicHealth => RoleSet::of(&[Role::Regulator]),
+            Purpose::PublicHealth => RoleSet::of(&[Role::Regulator, Role::PublicHealth]),
             Purpose::EmergencyTreatment => RoleSet::of(&[Role::Provider]),
         }
     }
@@ -228,8 +224,8 @@ mod tests {
         assert!(!set.contains(Role::Insurer));
         assert!(set.is_valid());
         assert!(!RoleSet(0).is_valid());
-        assert!(!RoleSet(0b1000_0000).is_valid());
-        assert_eq!(RoleSet::of(&Role::ALL).0, 0b0111_1111);
+        assert_eq!(RoleSet::of(&Role::ALL).0, 0b1111_1111);
+        assert_eq!(RoleSet::ALL_BITS, 0xff);
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! `try_invoke` gives `Result<MessageResult<R>, ink::env::Error>`: the outer error is a trap or a
 //! failed call (callee panicked, ran out of gas, is not a contract), the middle one a `LangError`
 //! (the callee did not understand the call), and for messages returning `Result` the inner one is
-//! the callee's own refusal. Each becomes `Error::Downstream(callee, how)`; callers never see a
-//! half-understood answer.
+//! the callee's own refusal. Each becomes `Error::Downstream(callee, how)`, the callee's own error
+//! carried inside; callers never see a half-understood answer.
 
 use crate::error::{CallFailure, Callee, Error, Result};
+use ink::prelude::boxed::Box;
 
 type Invoked<R> = core::result::Result<ink::MessageResult<R>, ink::env::Error>;
 
@@ -21,7 +22,8 @@ pub fn read<T>(callee: Callee, outcome: Invoked<T>) -> Result<T> {
 
 /// A call to a message returning `Result<T, Error>`.
 pub fn fallible<T>(callee: Callee, outcome: Invoked<Result<T>>) -> Result<T> {
-    read(callee, outcome)?.map_err(|_| Error::Downstream(callee, CallFailure::Refused))
+    read(callee, outcome)?
+        .map_err(|inner| Error::Downstream(callee, CallFailure::Refused(Box::new(inner))))
 }
 
 #[cfg(test)]
@@ -39,14 +41,21 @@ mod tests {
         );
         let lang: Invoked<Result<u8>> = Ok(Err(ink::LangError::CouldNotReadInput));
         assert_eq!(
-            fallible(Callee::Registry, lang),
-            Err(Error::Downstream(Callee::Registry, CallFailure::LangError))
+            fallible(Callee::Access, lang),
+            Err(Error::Downstream(Callee::Access, CallFailure::LangError))
         );
         let refused: Invoked<Result<u8>> = Ok(Ok(Err(Error::NotWriter)));
+        let error = fallible(Callee::AuditLog, refused).unwrap_err();
         assert_eq!(
-            fallible(Callee::AuditLog, refused),
-            Err(Error::Downstream(Callee::AuditLog, CallFailure::Refused))
+            error,
+            Error::Downstream(
+                Callee::AuditLog,
+                CallFailure::Refused(Box::new(Error::NotWriter))
+            )
         );
+        assert!(!error.is_paused());
+        let paused: Invoked<Result<u8>> = Ok(Ok(Err(Error::Paused)));
+        assert!(fallible(Callee::AuditLog, paused).unwrap_err().is_paused());
         let fine: Invoked<Result<u8>> = Ok(Ok(Ok(7)));
         assert_eq!(fallible(Callee::AuditLog, fine), Ok(7));
         assert_eq!(read::<u8>(Callee::Provenance, Ok(Ok(3))), Ok(3));

@@ -4,9 +4,9 @@
 //!
 //! Usage: bench [--scales 10,1000,10000] [--out docs]
 
+use carechain_client::msg::Kind;
 use carechain_tests::bench::*;
-use carechain_tests::fixture::{Fixture, Kind};
-use carechain_tests::Ledger;
+use carechain_tests::fixture::Fixture;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -52,9 +52,7 @@ fn main() {
         );
         let mut f = Fixture::new();
         fill(&mut f, n);
-        let entries = f
-            .suite
-            .query::<u64>(carechain_tests::Contract::AuditLog, "count", ());
+        let entries = carechain_client::view::audit_root(&mut f.suite.chain).count;
         scaling.push((n, entries, hot_costs(&mut f)));
     }
     let (low, high) = (&scaling[0], &scaling[scaling.len() - 1]);
@@ -82,7 +80,10 @@ fn main() {
     )
     .unwrap();
     for (name, size) in &sizes {
-        let messages = carechain_tests::Artifact::load(name).messages.len();
+        let messages = carechain_client::Artifact::load(name)
+            .expect("bundle")
+            .messages
+            .len();
         writeln!(
             md,
             "| {name} | {size} | {} | {messages} | {} |",
@@ -211,7 +212,7 @@ fn main() {
 
     // ---- JSON
     let report = json!({
-        "runtime": "drink 0.18 / pallet-contracts 31 (default schedule)",
+        "runtime": "ink_sandbox 5.1 / pallet-contracts 31 (default schedule)",
         "code_size": sizes.iter().map(|(n, s)| json!({"contract": n, "bytes": s})).collect::<Vec<_>>(),
         "reference_token_transfer": token.to_json(),
         "hot": hot_now.iter().map(|(name, c)| {

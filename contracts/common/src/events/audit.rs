@@ -1,6 +1,8 @@
 //! Events of the audit log.
 
+use crate::audit::AuditRecord;
 use crate::ids::Digest;
+use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
 #[ink::event]
@@ -17,11 +19,13 @@ pub struct WriterRemoved {
     pub by: AccountId,
 }
 
-/// One per appended entry; the entry itself is read from storage by sequence number.
+/// One per `append` / `append_batch`: the entries' records (what was decided or done), from
+/// sequence number `first` on, and the chain's new head. The entries themselves are read from
+/// storage (the log keeps each append under its first sequence number).
 #[ink::event]
-pub struct EntryAppended {
-    #[ink(topic)]
+pub struct Appended {
     pub writer: AccountId,
-    pub seq: u64,
-    pub hash: Digest,
+    pub first: u64,
+    pub records: Vec<AuditRecord>,
+    pub head: Digest,
 }

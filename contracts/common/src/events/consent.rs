@@ -1,9 +1,9 @@
-//! Events of the consent contract (grants, access decisions, record anchors, break-glass).
+//! Events of the consent contract (grants, record anchors, break-glass). Access decisions are
+//! audit-log entries (`events::audit::Appended`).
 
-use crate::audit::{AuditOutcome, AuditSubject};
 use crate::consent_types::{Effect, EmergencyReason, GrantScope, Grantee};
 use crate::ids::{Digest, EmergencyId, GrantId, PatientId, RecordId, Timestamp};
-use crate::vocab::{DataCategory, Purpose};
+use crate::vocab::DataCategory;
 use ink::primitives::AccountId;
 
 #[ink::event]
@@ -34,19 +34,6 @@ pub struct GrantRevoked {
     pub by: AccountId,
 }
 
-/// Every access decision, granted or denied (the audit entry `audit_seq` holds the same).
-#[ink::event]
-pub struct AccessDecided {
-    #[ink(topic)]
-    pub patient: PatientId,
-    #[ink(topic)]
-    pub requester: AccountId,
-    pub subject: AuditSubject,
-    pub purpose: Purpose,
-    pub outcome: AuditOutcome,
-    pub audit_seq: u64,
-}
-
 #[ink::event]
 pub struct RecordAnchored {
     #[ink(topic)]
@@ -58,6 +45,7 @@ pub struct RecordAnchored {
     pub content_hash: Digest,
     pub version: u32,
     pub amends: Option<RecordId>,
+    pub audit_seq: u64,
 }
 
 #[ink::event]
@@ -78,25 +66,12 @@ pub struct EmergencyClosed {
     pub patient: PatientId,
     pub id: EmergencyId,
     pub by: AccountId,
-    pub audit_seq: u64,
+    /// The audit entry, or `None` when it was queued (the log did not take it).
+    pub audit_seq: Option<u64>,
 }
 
 #[ink::event]
 pub struct EmergencyWindowChanged {
     pub window: Timestamp,
-    pub by: AccountId,
-}
-
-#[ink::event]
-pub struct RelyingContractAdded {
-    #[ink(topic)]
-    pub account: AccountId,
-    pub by: AccountId,
-}
-
-#[ink::event]
-pub struct RelyingContractRemoved {
-    #[ink(topic)]
-    pub account: AccountId,
     pub by: AccountId,
 }

@@ -1,9 +1,19 @@
 //! Events of the drug provenance contract.
 
 use crate::ids::{BatchId, Digest, Gtin, LotNumber, Timestamp};
-use crate::provenance_types::{QuarantineReason, RecallReason, TransferKind, TransferStatus};
-use crate::traits::BatchStatus;
+use crate::provenance_types::{
+    BatchStatus, QuarantineReason, RecallReason, TransferKind, TransferStatus,
+};
 use ink::primitives::AccountId;
+
+/// A GTIN now belongs to `manufacturer` (its first registrant, or governance's assignment).
+#[ink::event]
+pub struct GtinAssigned {
+    #[ink(topic)]
+    pub gtin: Gtin,
+    pub manufacturer: AccountId,
+    pub by: AccountId,
+}
 
 #[ink::event]
 pub struct BatchRegistered {
@@ -69,6 +79,8 @@ pub struct BatchQuarantined {
     #[ink(topic)]
     pub batch: BatchId,
     pub reason: QuarantineReason,
+    /// A regulator holds it: only a regulator lifts the quarantine.
+    pub regulatory_hold: bool,
     pub by: AccountId,
 }
 

@@ -12,6 +12,7 @@ pub struct OrganisationRegistered {
     pub account: AccountId,
     pub roles: RoleSet,
     pub credential: Digest,
+    pub key: EncryptionKey,
     pub by: AccountId,
 }
 
@@ -30,6 +31,13 @@ pub struct OrganisationStatusChanged {
     pub account: AccountId,
     pub status: OrgStatus,
     pub by: AccountId,
+}
+
+#[ink::event]
+pub struct OrganisationKeyRotated {
+    #[ink(topic)]
+    pub account: AccountId,
+    pub key: EncryptionKey,
 }
 
 #[ink::event]
@@ -57,6 +65,8 @@ pub struct ControlTransferProposed {
     pub proposed: Option<AccountId>,
 }
 
+/// Control moved. After a recovery, `epoch` is the new one: delegates and custodian were dropped
+/// and every grant of an earlier epoch no longer applies.
 #[ink::event]
 pub struct ControlTransferred {
     #[ink(topic)]
@@ -65,6 +75,7 @@ pub struct ControlTransferred {
     pub controller: AccountId,
     pub previous: AccountId,
     pub via: ControlChange,
+    pub epoch: u32,
 }
 
 #[ink::event]
@@ -86,12 +97,20 @@ pub struct DelegateRemoved {
     pub by: AccountId,
 }
 
+/// The guardians and threshold now in force (also when a move of control changed them).
 #[ink::event]
 pub struct GuardiansSet {
     #[ink(topic)]
     pub patient: PatientId,
     pub guardians: Vec<AccountId>,
     pub threshold: u8,
+}
+
+#[ink::event]
+pub struct CustodianSet {
+    #[ink(topic)]
+    pub patient: PatientId,
+    pub custodian: Option<AccountId>,
 }
 
 #[ink::event]
@@ -102,8 +121,9 @@ pub struct RecoveryApproved {
     pub guardian: AccountId,
     pub new_controller: AccountId,
     pub approvals: u8,
-    /// Set when this approval reached the threshold.
-    pub ready_at: Option<Timestamp>,
+    /// The account chosen now (this approval, or an earlier choice that still holds), and the
+    /// registry's active time from which it may complete.
+    pub chosen: Option<(AccountId, Timestamp)>,
 }
 
 #[ink::event]

@@ -1,14 +1,17 @@
 //! The main job: the healthcare scenario across the suite, as a readable transcript with each
-//! call's gas. `scenario` (the binary) prints it; a test runs it and checks its summary.
+//! call's gas. It runs on any chain ([`Ledger`]): in process (`scripts/demo.sh`) or on a node
+//! (`scripts/demo.sh --url ...`), and it can be played again on a chain that keeps its state
+//! (fresh actors, patient ids and lot numbers each run).
 
 use crate::audit;
-use crate::chain::Contract::{AuditLog, Claims, Consent, Provenance, Registry};
+use crate::deploy::{credential, digest, key_for};
 use crate::ledger::Ledger;
-use crate::suite::{digest, key_for};
+use crate::msg::{access, claims, consent, provenance, registry};
+use crate::view;
 use carechain_common::*;
 use ink::primitives::AccountId;
 
-/// What the scenario observed, for the test that runs it.
+/// What the scenario observed, for the tests that run it.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
     pub hospital_read_granted: bool,
@@ -20,6 +23,7 @@ pub struct Summary {
     pub counterfeit_caught: bool,
     pub duplicate_flagged: bool,
     pub shipping_stopped_by_recall: bool,
+    pub recalled_pack_verdict: Option<Verdict>,
     pub claim_status: Option<ClaimStatus>,
     pub settled_amount: Balance,
     pub provider_received: Balance,
@@ -28,11 +32,11 @@ pub struct Summary {
     pub no_consent_refused: bool,
 }
 
-fn section(title: &str) {
+pub fn section(title: &str) {
     println!("\n== {title} ==");
 }
 
-fn note(text: &str) {
+pub fn note(text: &str) {
     println!("  · {text}");
 }
 
@@ -40,14 +44,40 @@ fn ok<T: std::fmt::Debug>(answer: Result<T>, what: &str) -> T {
     answer.unwrap_or_else(|e| panic!("scenario step failed: {what}: {e:?}"))
 }
 
-/// Run the whole scenario on `suite`. Panics if a step does not behave as the story says.
-pub fn run<L: Ledger>(suite: &mut L) -> Summary {
+/// Credential organisations (name, roles) as the admin; returns their accounts.
+pub fn credential_all<L: Ledger>(s: &mut L, orgs: &[(&str, &[Role])]) -> Vec<AccountId> {
+    let admin = s.admin();
+    let accounts: Vec<AccountId> = orgs.iter().map(|(name, _)| s.actor(name)).collect();
+    s.set_actor(admin);
+    for ((name, roles), who) in orgs.iter().zip(&accounts) {
+        ok(
+            s.tx(
+                registry::REGISTER_ORGANISATION,
+                (*who, RoleSet::of(roles), credential(name), key_for(name)),
+            ),
+            "register organisation",
+        );
+    }
+    accounts
+}
+
+/// The patient side, the hospital's record and the break-glass story.
+pub struct Care {
+    pub alice: AccountId,
+    pub patient: PatientId,
+    pub hospital: AccountId,
+    pub researcher: AccountId,
+    pub er: AccountId,
+    pub grant: GrantId,
+}
+
+/// Run the whole scenario on `s`. Panics if a step does not behave as the story says.
+pub fn run<L: Ledger>(s: &mut L) -> Summary {
     let mut summary = Summary::default();
-    let s = suite;
     s.set_verbose(true);
 
     section("Deployment");
-    for c in [Registry, AuditLog, Consent, Provenance, Claims] {
+    for c in crate::contracts::Contract::ALL {
         let address = s.address(c);
         note(&format!(
             "{:<10} at 0x{}",
@@ -56,26 +86,153 @@ pub fn run<L: Ledger>(suite: &mut L) -> Summary {
         ));
     }
 
-    section("Governance credentials organisations");
-    let admin = s.admin();
-    let hospital = s.actor("st-mary-hospital");
-    let researcher = s.actor("genomics-institute");
-    let er = s.actor("er-physician");
-    s.set_actor(admin);
-    for (who, roles, name) in [
-        (hospital, vec![Role::Provider], "st-mary-hospital"),
-        (researcher, vec![Role::Researcher], "genomics-institute"),
-        (er, vec![Role::Provider], "er-physician"),
-    ] {
-        ok(
-            s.tx::<()>(
-                Registry,
-                "register_organisation",
-                (who, RoleSet::of(&roles), crate::suite::credential(name)),
+    let care = patient_and_consent(s);
+    let Care {
+        alice,
+        patient,
+        hospital,
+        researcher,
+        er,
+        grant,
+    } = care;
+
+    section("The hospital anchors a lab report and reads it back (granted, logged)");
+    s.set_actor(hospital);
+    let locator = EncryptedLocator(b"sealed(gateway=local, object=records/lab-0001.v1)".to_vec());
+    let write = ok(
+        s.tx(
+            consent::ADD_RECORD,
+            (
+                patient,
+                DataCategory::Laboratory,
+                Purpose::Treatment,
+                digest(b"ciphertext of lab report v1"),
+                locator.clone(),
             ),
-            "register organisation",
-        );
+        ),
+        "add record",
+    );
+    let record = write.record.expect("write granted");
+    let read = ok(
+        s.tx(access::ACCESS_RECORD, (record, Purpose::Treatment)),
+        "read",
+    );
+    summary.hospital_read_granted = read.decision.is_granted() && read.locator == Some(locator);
+    assert!(
+        summary.hospital_read_granted,
+        "the hospital must be granted"
+    );
+
+    section("A researcher asks for the same data for research (denied, logged)");
+    s.set_actor(researcher);
+    let denied = ok(
+        s.tx(
+            access::CHECK_ACCESS,
+            (patient, DataCategory::Laboratory, Purpose::Research),
+        ),
+        "researcher check",
+    );
+    summary.researcher_denied = !denied.is_granted();
+    assert!(summary.researcher_denied);
+
+    section("Alice revokes; the hospital is denied from now on");
+    s.set_actor(alice);
+    ok(s.tx(consent::REVOKE_GRANT, grant), "revoke");
+    s.set_actor(hospital);
+    let after = ok(
+        s.tx(access::ACCESS_RECORD, (record, Purpose::Treatment)),
+        "read again",
+    );
+    summary.denied_after_revoke = !after.decision.is_granted() && after.locator.is_none();
+    assert!(summary.denied_after_revoke);
+
+    section("An emergency physician breaks the glass (recorded, not prevented)");
+    s.set_actor(er);
+    let session = match ok(
+        s.tx(
+            consent::BREAK_GLASS,
+            (patient, EmergencyReason::PatientUnconscious),
+        ),
+        "break glass",
+    ) {
+        BreakGlass::Opened(id) => id,
+        refused => panic!("break-glass refused: {refused:?}"),
+    };
+    let emergency = ok(
+        s.tx(access::ACCESS_RECORD, (record, Purpose::EmergencyTreatment)),
+        "emergency read",
+    );
+    summary.emergency_granted = emergency.decision.is_granted();
+    assert!(summary.emergency_granted);
+    ok(s.tx(consent::CLOSE_EMERGENCY, session), "close emergency");
+
+    section("Alice reviews who touched her data (read from the audit log's storage)");
+    s.set_verbose(false);
+    let trail = view::patient_trail(s, patient, 0, MAX_PAGE);
+    summary.patient_trail_len = trail.total;
+    for entry in trail.items.iter().rev() {
+        print_entry(s, entry);
     }
+    let reviews = view::patient_emergencies(s, patient, 0, MAX_PAGE).items;
+    note(&format!(
+        "break-glass review list: {} session(s), reason {:?}, closed by {}",
+        reviews.len(),
+        reviews[0].reason,
+        reviews[0]
+            .closed_by
+            .map(|a| s.name_of(&a))
+            .unwrap_or_default()
+    ));
+    if let Some(first) = trail.items.last() {
+        note(&format!("as FHIR AuditEvent: {}", audit::to_fhir(first)));
+    }
+
+    let drug = drug_supply_chain(s, &mut summary);
+    insurance_claims(s, &mut summary, patient, hospital, record, drug);
+
+    section("Anyone verifies the audit chain from genesis");
+    let verified = audit::verify_deployed(s).expect("the audit chain verifies");
+    let head = view::audit_root(s).head;
+    note(&format!(
+        "{verified} entries recomputed with sha2; head 0x{} matches",
+        hex::encode(head.0)
+    ));
+    summary.chain_verified = verified;
+    s.set_verbose(true);
+    summary
+}
+
+/// One audit entry as a transcript line.
+pub fn print_entry<L: Ledger>(s: &L, entry: &AuditEntry) {
+    let r = &entry.record;
+    note(&format!(
+        "#{:<3} {} {:<16} by {:<20} {:<8} {}",
+        entry.seq,
+        audit::chrono_like(entry.recorded_at),
+        r.action.fhir_type().1,
+        s.name_of(&r.actor),
+        r.purpose.map(|p| p.code()).unwrap_or("-"),
+        match r.outcome {
+            AuditOutcome::Success => "ok".to_owned(),
+            AuditOutcome::Granted(b) => format!("GRANTED {b:?}"),
+            AuditOutcome::Denied(d) => format!("DENIED {d:?}"),
+        }
+    ));
+}
+
+/// Organisations, a patient with a delegate and guardians, and a 30-day treatment grant to the
+/// hospital.
+pub fn patient_and_consent<L: Ledger>(s: &mut L) -> Care {
+    section("Governance credentials organisations");
+    let orgs = credential_all(
+        s,
+        &[
+            ("st-mary-hospital", &[Role::Provider]),
+            ("genomics-institute", &[Role::Researcher]),
+            ("er-physician", &[Role::Provider]),
+        ],
+    );
+    let (hospital, researcher, er) = (orgs[0], orgs[1], orgs[2]);
 
     section("A patient registers with a random pseudonymous id");
     let alice = s.actor("alice");
@@ -92,23 +249,18 @@ pub fn run<L: Ledger>(suite: &mut L) -> Summary {
     ));
     s.set_actor(alice);
     ok(
-        s.tx::<u64>(Registry, "register_patient", (patient, key_for("alice"))),
+        s.tx(registry::REGISTER_PATIENT, (patient, key_for("alice"))),
         "register patient",
     );
     ok(
-        s.tx::<()>(
-            Registry,
-            "add_delegate",
+        s.tx(
+            registry::ADD_DELEGATE,
             (patient, carer, DelegateKind::Carer, None::<u64>),
         ),
         "add delegate",
     );
     ok(
-        s.tx::<()>(
-            Registry,
-            "set_guardians",
-            (patient, guardians.to_vec(), 2u8),
-        ),
+        s.tx(registry::SET_GUARDIANS, (patient, guardians.to_vec(), 2u8)),
         "set guardians",
     );
 
@@ -121,184 +273,49 @@ pub fn run<L: Ledger>(suite: &mut L) -> Summary {
         valid_until: now + 30 * DAY_MS,
     };
     let grant = ok(
-        s.tx::<GrantId>(
-            Consent,
-            "create_grant",
+        s.tx(
+            consent::CREATE_GRANT,
             (patient, Grantee::Account(hospital), scope, Effect::Permit),
         ),
         "create grant",
     );
-
-    section("The hospital anchors a lab report and reads it back (granted, logged)");
-    s.set_actor(hospital);
-    let locator =
-        EncryptedLocator(b"nonce|ciphertext-of-s3://records/lab/2026-01-01.json|tag".to_vec());
-    let write = ok(
-        s.tx::<RecordWrite>(
-            Consent,
-            "add_record",
-            (
-                patient,
-                DataCategory::Laboratory,
-                Purpose::Treatment,
-                digest(b"lab report v1"),
-                locator.clone(),
-            ),
-        ),
-        "add record",
-    );
-    let record = write.record.expect("write granted");
-    let read = ok(
-        s.tx::<RecordAccess>(Consent, "access_record", (record, Purpose::Treatment)),
-        "read",
-    );
-    summary.hospital_read_granted = read.decision.is_granted() && read.locator == Some(locator);
-    assert!(
-        summary.hospital_read_granted,
-        "the hospital must be granted"
-    );
-
-    section("A researcher asks for the same data for research (denied, logged)");
-    s.set_actor(researcher);
-    let denied = ok(
-        s.tx::<Decision>(
-            Consent,
-            "check_access",
-            (patient, DataCategory::Laboratory, Purpose::Research),
-        ),
-        "researcher check",
-    );
-    summary.researcher_denied = !denied.is_granted();
-    assert!(summary.researcher_denied);
-
-    section("Alice revokes; the hospital is denied from now on");
-    s.set_actor(alice);
-    ok(s.tx::<()>(Consent, "revoke_grant", grant), "revoke");
-    s.set_actor(hospital);
-    let after = ok(
-        s.tx::<RecordAccess>(Consent, "access_record", (record, Purpose::Treatment)),
-        "read again",
-    );
-    summary.denied_after_revoke = !after.decision.is_granted() && after.locator.is_none();
-    assert!(summary.denied_after_revoke);
-
-    section("An emergency physician breaks the glass (recorded, not prevented)");
-    s.set_actor(er);
-    let session = ok(
-        s.tx::<EmergencyId>(
-            Consent,
-            "break_glass",
-            (patient, EmergencyReason::PatientUnconscious),
-        ),
-        "break glass",
-    );
-    let emergency = ok(
-        s.tx::<RecordAccess>(
-            Consent,
-            "access_record",
-            (record, Purpose::EmergencyTreatment),
-        ),
-        "emergency read",
-    );
-    summary.emergency_granted = emergency.decision.is_granted();
-    assert!(summary.emergency_granted);
-    ok(
-        s.tx::<()>(Consent, "close_emergency", session),
-        "close emergency",
-    );
-
-    section("Alice reviews who touched her data");
-    s.set_verbose(false);
-    let trail = s.query::<Page<AuditEntry>>(AuditLog, "patient_entries", (patient, 0u64, MAX_PAGE));
-    let trail_len = trail.total;
-    let trail = trail.items;
-    for entry in &trail {
-        let r = &entry.record;
-        note(&format!(
-            "#{:<3} {} {:<16} by {:<20} {:<14} {}",
-            entry.seq,
-            audit::chrono_like(entry.recorded_at),
-            r.action.fhir_type().1,
-            s.name_of(&r.actor),
-            r.purpose.map(|p| p.code()).unwrap_or("-"),
-            match r.outcome {
-                AuditOutcome::Success => "ok".to_owned(),
-                AuditOutcome::Granted(b) => format!("GRANTED {b:?}"),
-                AuditOutcome::Denied(d) => format!("DENIED {d:?}"),
-            }
-        ));
+    Care {
+        alice,
+        patient,
+        hospital,
+        researcher,
+        er,
+        grant,
     }
-    summary.patient_trail_len = trail_len;
-    let reviews = s
-        .query::<Page<Emergency>>(Consent, "patient_emergencies", (patient, 0u64, MAX_PAGE))
-        .items;
-    note(&format!(
-        "break-glass review list: {} session(s), reason {:?}, closed by {}",
-        reviews.len(),
-        reviews[0].reason,
-        reviews[0]
-            .closed_by
-            .map(|a| s.name_of(&a))
-            .unwrap_or_default()
-    ));
-    if let Some(first) = trail.first() {
-        note(&format!("as FHIR AuditEvent: {}", audit::to_fhir(first)));
-    }
-
-    let drug = drug_supply_chain(s, &mut summary);
-    insurance_claims(s, &mut summary, patient, hospital, record, drug);
-
-    section("Anyone verifies the audit chain from genesis");
-    let verified = audit::verify_deployed(s).expect("the audit chain verifies");
-    let head = s.query::<Digest>(AuditLog, "head", ());
-    note(&format!(
-        "{verified} entries recomputed with sha2; head 0x{} matches",
-        hex::encode(head.0)
-    ));
-    summary.chain_verified = verified;
-    s.set_verbose(true);
-    summary
 }
 
 /// A batch moves from manufacturer to distributor to two pharmacies; one dispenses; a counterfeit
-/// is caught; the regulator recalls and shipping stops.
+/// is caught; the regulator recalls; shipping stops and a pharmacist's scan says "recalled".
 fn drug_supply_chain<L: Ledger>(s: &mut L, summary: &mut Summary) -> DrugRef {
     s.set_verbose(true);
-    section("Pharma: a manufacturer registers a batch");
-    let admin = s.admin();
-    let maker = s.actor("acme-pharma");
-    let distributor = s.actor("medi-distrib");
-    let pharmacy_a = s.actor("corner-pharmacy");
-    let pharmacy_b = s.actor("station-pharmacy");
-    let regulator = s.actor("drug-regulator");
-    s.set_actor(admin);
-    for (who, role, name) in [
-        (maker, Role::Manufacturer, "acme-pharma"),
-        (distributor, Role::Distributor, "medi-distrib"),
-        (pharmacy_a, Role::Pharmacy, "corner-pharmacy"),
-        (pharmacy_b, Role::Pharmacy, "station-pharmacy"),
-        (regulator, Role::Regulator, "drug-regulator"),
-    ] {
-        ok(
-            s.tx::<()>(
-                Registry,
-                "register_organisation",
-                (who, RoleSet::of(&[role]), crate::suite::credential(name)),
-            ),
-            "register organisation",
-        );
-    }
-    let gtin = Gtin(10_614_141_000_415);
-    // A lot number of this run's own, so the scenario can be played again on a chain that
-    // keeps its state (a node): GTIN + lot is unique on chain.
+    section("Pharma: a manufacturer registers a batch (its GTIN becomes its own)");
+    let orgs = credential_all(
+        s,
+        &[
+            ("acme-pharma", &[Role::Manufacturer]),
+            ("medi-distrib", &[Role::Distributor]),
+            ("corner-pharmacy", &[Role::Pharmacy]),
+            ("station-pharmacy", &[Role::Pharmacy]),
+            ("drug-regulator", &[Role::Regulator]),
+        ],
+    );
+    let (maker, distributor, pharmacy_a, pharmacy_b, regulator) =
+        (orgs[0], orgs[1], orgs[2], orgs[3], orgs[4]);
+    // A GTIN and lot of this run's own, so the scenario can be played again on a chain that
+    // keeps its state (a node): a GTIN belongs to its first manufacturer.
     let tag = s.fresh_patient_id();
+    let gtin = gtin_for(&tag.0);
     let lot = LotNumber(format!("AMX-{}", hex::encode(&tag.0[..4])).into_bytes());
     let expiry = s.now() + 540 * DAY_MS;
     s.set_actor(maker);
     let batch = ok(
-        s.tx::<BatchId>(
-            Provenance,
-            "register_batch",
+        s.tx(
+            provenance::REGISTER_BATCH,
             (
                 gtin,
                 lot.clone(),
@@ -315,44 +332,38 @@ fn drug_supply_chain<L: Ledger>(s: &mut L, summary: &mut Summary) -> DrugRef {
     section("Custody: manufacturer -> distributor -> two pharmacies (ship, then accept)");
     let doc = |n: &str| digest(format!("despatch advice {n}").as_bytes());
     let t = ok(
-        s.tx::<u64>(Provenance, "ship", (batch, distributor, 600u64, doc("1"))),
+        s.tx(provenance::SHIP, (batch, distributor, 600u64, doc("1"))),
         "ship",
     );
     s.set_actor(distributor);
-    ok(s.tx::<()>(Provenance, "accept", (batch, t)), "accept");
+    ok(s.tx(provenance::ACCEPT, (batch, t)), "accept");
     for (pharmacy, qty, n) in [(pharmacy_a, 100u64, "2"), (pharmacy_b, 50u64, "3")] {
         s.set_actor(distributor);
         let t = ok(
-            s.tx::<u64>(Provenance, "ship", (batch, pharmacy, qty, doc(n))),
+            s.tx(provenance::SHIP, (batch, pharmacy, qty, doc(n))),
             "ship",
         );
         s.set_actor(pharmacy);
-        ok(s.tx::<()>(Provenance, "accept", (batch, t)), "accept");
+        ok(s.tx(provenance::ACCEPT, (batch, t)), "accept");
     }
 
     section("A pharmacy verifies and dispenses a pack");
     s.set_actor(pharmacy_a);
-    let v = s.query::<Verification>(Provenance, "verify", (gtin, lot.clone(), 5_042u64));
-    note(&format!(
-        "verify serial 5042: {:?}, batch {:?}, expired {}",
-        v.verdict, v.status, v.expired
-    ));
-    ok(
-        s.tx::<DispenseOutcome>(Provenance, "dispense", (batch, 5_042u64)),
-        "dispense",
-    );
+    let v = s.query(provenance::VERIFY, (gtin, lot.clone(), 5_042u64));
+    note(&format!("scan of serial 5042: {:?}", v.verdict));
+    ok(s.tx(provenance::DISPENSE, (batch, 5_042u64)), "dispense");
 
     section("Counterfeits are caught");
-    let fake = s.query::<Verification>(Provenance, "verify", (gtin, lot.clone(), 7_777u64));
+    let fake = s.query(provenance::VERIFY, (gtin, lot.clone(), 7_777u64));
     note(&format!(
         "a pack printed with serial 7777: {:?}",
         fake.verdict
     ));
-    summary.counterfeit_caught = fake.verdict == Verdict::SerialOutOfRange;
+    summary.counterfeit_caught = fake.verdict == Verdict::UnknownSerial;
     assert!(summary.counterfeit_caught);
     s.set_actor(pharmacy_b);
     let cloned = ok(
-        s.tx::<DispenseOutcome>(Provenance, "dispense", (batch, 5_042u64)),
+        s.tx(provenance::DISPENSE, (batch, 5_042u64)),
         "dispense clone",
     );
     summary.duplicate_flagged = cloned == DispenseOutcome::FlaggedSuspect;
@@ -360,30 +371,47 @@ fn drug_supply_chain<L: Ledger>(s: &mut L, summary: &mut Summary) -> DrugRef {
         summary.duplicate_flagged,
         "a serial dispensed twice is flagged"
     );
-    let v = s.query::<Verification>(Provenance, "verify", (gtin, lot, 5_042u64));
+    let v = s.query(provenance::VERIFY, (gtin, lot.clone(), 5_042u64));
     note(&format!("serial 5042 now verifies as {:?}", v.verdict));
 
     section("The regulator recalls the batch; shipping stops for every holder");
     s.set_actor(regulator);
     ok(
-        s.tx::<()>(Provenance, "recall", (batch, RecallReason::Counterfeit)),
+        s.tx(provenance::RECALL, (batch, RecallReason::Counterfeit)),
         "recall",
     );
     s.set_actor(distributor);
-    let refused = s.tx::<u64>(Provenance, "ship", (batch, pharmacy_a, 10u64, doc("4")));
+    let refused = s.tx(provenance::SHIP, (batch, pharmacy_a, 10u64, doc("4")));
     summary.shipping_stopped_by_recall = refused == Err(Error::BatchRecalled);
     assert!(summary.shipping_stopped_by_recall);
-    let b = s
-        .query::<Option<Batch>>(Provenance, "batch", batch)
-        .expect("batch");
+    let scan = s.query(provenance::VERIFY, (gtin, lot, 5_100u64));
     note(&format!(
-        "batch {}: status {:?}, {} transfers, {} dispensed, {} in transit",
-        b.id, b.status, b.transfer_count, b.dispensed, b.in_transit
+        "a pharmacist scans a pack of the batch: {:?}",
+        scan.verdict
+    ));
+    summary.recalled_pack_verdict = Some(scan.verdict);
+    s.set_verbose(false);
+    let b = view::batch(s, batch).expect("batch");
+    note(&format!(
+        "batch {}: status {:?}, {} transfers, {} dispensed, {} set aside, {} in transit",
+        b.id, b.status, b.transfer_count, b.dispensed, b.set_aside, b.in_transit
     ));
     DrugRef {
         batch,
         serial: 5_043,
     }
+}
+
+/// A valid GTIN-14 derived from some bytes (a company prefix of this run's own).
+pub fn gtin_for(bytes: &[u8]) -> Gtin {
+    let body = bytes.iter().take(8).fold(0u64, |acc, b| {
+        (acc * 256 + u64::from(*b)) % 1_000_000_000_000
+    });
+    let base = 1_000_000_000_000 + body; // 13 digits
+    (0..10)
+        .map(|check| Gtin(base * 10 + check))
+        .find(|g| g.is_valid())
+        .expect("one check digit fits")
 }
 
 /// Insurer escrow, a consented claim partially approved and settled, a duplicate, a recalled drug
@@ -396,29 +424,17 @@ fn insurance_claims<L: Ledger>(
     record: RecordId,
     recalled_drug: DrugRef,
 ) {
-    section("Insurance: an insurer funds its escrow and covers Alice");
-    let admin = s.admin();
-    let insurer = s.actor("carefirst-insurance");
-    let other_insurer = s.actor("unity-health");
+    s.set_verbose(true);
+    section("Insurance: insurers fund their escrow and cover Alice");
+    let insurers = credential_all(
+        s,
+        &[
+            ("carefirst-insurance", &[Role::Insurer]),
+            ("unity-health", &[Role::Insurer]),
+        ],
+    );
+    let (insurer, other_insurer) = (insurers[0], insurers[1]);
     let alice = s.actor("alice");
-    s.set_actor(admin);
-    for (who, name) in [
-        (insurer, "carefirst-insurance"),
-        (other_insurer, "unity-health"),
-    ] {
-        ok(
-            s.tx::<()>(
-                Registry,
-                "register_organisation",
-                (
-                    who,
-                    RoleSet::of(&[Role::Insurer]),
-                    crate::suite::credential(name),
-                ),
-            ),
-            "register insurer",
-        );
-    }
     let now = s.now();
     let terms = PolicyTerms {
         coverage: CoverageSet::of(&[
@@ -435,14 +451,8 @@ fn insurance_claims<L: Ledger>(
     let mut policies = Vec::new();
     for who in [insurer, other_insurer] {
         s.set_actor(who);
-        ok(
-            s.tx_with_value::<()>(Claims, "deposit", (), 1_000_000),
-            "deposit",
-        );
-        policies.push(ok(
-            s.tx::<PolicyId>(Claims, "create_policy", (patient, terms)),
-            "policy",
-        ));
+        ok(s.tx_with_value(claims::DEPOSIT, (), 1_000_000), "deposit");
+        policies.push(ok(s.tx(claims::CREATE_POLICY, (patient, terms)), "policy"));
     }
 
     section("Alice lets CareFirst see her lab data for payment");
@@ -454,15 +464,14 @@ fn insurance_claims<L: Ledger>(
         valid_until: now + 365 * DAY_MS,
     };
     ok(
-        s.tx::<GrantId>(
-            Consent,
-            "create_grant",
+        s.tx(
+            consent::CREATE_GRANT,
             (patient, Grantee::Account(insurer), scope, Effect::Permit),
         ),
         "payment grant",
     );
 
-    section("The hospital submits a claim backed by the lab record (consent checked, disclosure logged)");
+    section("The hospital submits a claim backed by its lab record (consent checked, disclosure logged)");
     let service = |what: &str| {
         digest(format!("hmac(provider-insurer key, CPT {what}, 2026-01-01)").as_bytes())
     };
@@ -480,9 +489,8 @@ fn insurance_claims<L: Ledger>(
     };
     s.set_actor(hospital);
     let submitted = ok(
-        s.tx::<SubmitOutcome>(
-            Claims,
-            "submit_claim",
+        s.tx(
+            claims::SUBMIT_CLAIM,
             (policies[0], patient, record, vec![lab_line, visit_line]),
         ),
         "submit claim",
@@ -496,9 +504,8 @@ fn insurance_claims<L: Ledger>(
     );
     s.set_actor(insurer);
     let status = ok(
-        s.tx::<ClaimStatus>(
-            Claims,
-            "adjudicate",
+        s.tx(
+            claims::ADJUDICATE,
             (
                 claim,
                 vec![
@@ -510,9 +517,7 @@ fn insurance_claims<L: Ledger>(
         "adjudicate",
     );
     summary.claim_status = Some(status);
-    let c = s
-        .query::<Option<Claim>>(Claims, "claim", claim)
-        .expect("claim");
+    let c = view::claim(s, claim).expect("claim");
     note(&format!(
         "lab line: deductible {}, co-insurance {}, plan pays {}; patient owes {}",
         c.results[0].deductible, c.results[0].coinsurance, c.results[0].plan_pays, c.patient_share
@@ -520,25 +525,21 @@ fn insurance_claims<L: Ledger>(
 
     section("Settlement: the approved amount moves from CareFirst's escrow to the hospital, once");
     let before = s.balance(&hospital);
-    let escrow_before = s.query::<Escrow>(Claims, "escrow", insurer);
-    summary.settled_amount = ok(s.tx::<Balance>(Claims, "settle", claim), "settle");
+    let escrow_before = view::escrow(s, insurer);
+    summary.settled_amount = ok(s.tx(claims::SETTLE, claim), "settle");
     summary.provider_received = s.balance(&hospital) - before;
-    let escrow_after = s.query::<Escrow>(Claims, "escrow", insurer);
+    let escrow_after = view::escrow(s, insurer);
     note(&format!(
         "hospital balance +{}; CareFirst escrow {} -> {}",
         summary.provider_received, escrow_before.balance, escrow_after.balance
     ));
     assert_eq!(summary.provider_received, summary.settled_amount);
-    assert_eq!(
-        s.tx::<Balance>(Claims, "settle", claim),
-        Err(Error::InvalidClaimState)
-    );
+    assert_eq!(s.tx(claims::SETTLE, claim), Err(Error::InvalidClaimState));
 
     section("Refusals: an exact duplicate, a recalled drug, a claim without payment consent");
     s.set_actor(hospital);
-    let duplicate = s.tx::<SubmitOutcome>(
-        Claims,
-        "submit_claim",
+    let duplicate = s.tx(
+        claims::SUBMIT_CLAIM,
         (policies[0], patient, record, vec![lab_line]),
     );
     summary.duplicate_refused = duplicate == Err(Error::DuplicateClaim);
@@ -548,9 +549,8 @@ fn insurance_claims<L: Ledger>(
         billed: 80,
         drug: Some(recalled_drug),
     };
-    let recalled = s.tx::<SubmitOutcome>(
-        Claims,
-        "submit_claim",
+    let recalled = s.tx(
+        claims::SUBMIT_CLAIM,
         (policies[0], patient, record, vec![drug_line]),
     );
     summary.recalled_drug_refused = recalled == Err(Error::DrugRefused);
@@ -558,9 +558,8 @@ fn insurance_claims<L: Ledger>(
         service_ref: service("99215"),
         ..visit_line
     };
-    let unconsented = s.tx::<SubmitOutcome>(
-        Claims,
-        "submit_claim",
+    let unconsented = s.tx(
+        claims::SUBMIT_CLAIM,
         (policies[1], patient, record, vec![visit_again]),
     );
     summary.no_consent_refused = matches!(unconsented, Ok(SubmitOutcome::ConsentDenied { .. }));
@@ -570,10 +569,7 @@ fn insurance_claims<L: Ledger>(
 
     section("Alice reads her claims");
     s.set_verbose(false);
-    for c in s
-        .query::<Page<Claim>>(Claims, "patient_claims", (patient, 0u64, MAX_PAGE))
-        .items
-    {
+    for c in view::patient_claims(s, patient, 0, MAX_PAGE).items {
         note(&format!(
             "claim {}: {:?}, billed {}, plan paid {}, patient share {}",
             c.id, c.status, c.billed, c.approved, c.patient_share

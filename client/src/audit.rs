@@ -1,25 +1,23 @@
-//! Off-chain audit tools: read the whole log page by page, verify the hash chain with an
+//! Off-chain audit tools: read the whole log from storage, verify the hash chain with an
 //! independent SHA-256, and export entries as FHIR R4 `AuditEvent` resources.
 
-use crate::chain::Contract;
 use crate::ledger::Ledger;
+use crate::view;
 use carechain_common::verify::{verify_chain, ChainError};
-use carechain_common::{AuditEntry, AuditOutcome, AuditSubject, Digest, MAX_PAGE};
+use carechain_common::{AuditEntry, AuditOutcome, AuditSubject};
 use serde_json::{json, Value};
 
-/// Every entry of the log, read in pages of `MAX_PAGE`.
+/// Every entry of the log, chunk by chunk (each append is stored under its first entry).
 pub fn fetch_all(chain: &mut impl Ledger) -> Vec<AuditEntry> {
-    let count = chain.query::<u64>(Contract::AuditLog, "count", ());
+    let count = view::audit_root(chain).count;
     let mut entries = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
-    let mut from = 0u64;
-    while from < count {
-        let page = chain.query::<Vec<AuditEntry>>(Contract::AuditLog, "entries", (from, MAX_PAGE));
-        assert!(
-            !page.is_empty(),
-            "the log returned an empty page at {from} of {count}"
-        );
-        from += page.len() as u64;
-        entries.extend(page);
+    let mut next = 0u64;
+    while next < count {
+        let chunk = view::audit_chunk(chain, next)
+            .unwrap_or_else(|| panic!("the log has no chunk at {next} of {count}"));
+        assert!(!chunk.is_empty(), "an empty chunk at {next}");
+        next += chunk.len() as u64;
+        entries.extend(chunk);
     }
     entries
 }
@@ -28,9 +26,8 @@ pub fn fetch_all(chain: &mut impl Ledger) -> Vec<AuditEntry> {
 /// Returns the number of entries verified.
 pub fn verify_deployed(chain: &mut impl Ledger) -> Result<u64, ChainError> {
     let entries = fetch_all(chain);
-    let head = chain.query::<Digest>(Contract::AuditLog, "head", ());
-    let count = chain.query::<u64>(Contract::AuditLog, "count", ());
-    verify_chain(&entries, head, count).map(|()| count)
+    let root = view::audit_root(chain);
+    verify_chain(&entries, root.head, root.count).map(|()| root.count)
 }
 
 fn hex32(bytes: &[u8; 32]) -> String {
@@ -58,6 +55,7 @@ fn subject_reference(subject: &AuditSubject) -> (String, Value) {
             "serial".into(),
             json!({"identifier": format!("{batch}/{serial}")}),
         ),
+        AuditSubject::Credential(id) => ("credential".into(), json!({"identifier": id})),
     }
 }
 
@@ -81,6 +79,16 @@ pub fn to_fhir(entry: &AuditEntry) -> Value {
         AuditOutcome::Denied(reason) => format!("denied: {reason:?}"),
     };
     let recorded = chrono_like(entry.recorded_at);
+    let mut extensions = vec![
+        json!({"url": "urn:carechain:block", "valueInteger": entry.block}),
+        json!({"url": "urn:carechain:prev-hash", "valueString": hex32(&entry.prev_hash.0)}),
+        json!({"url": "urn:carechain:hash", "valueString": hex32(&entry.hash.0)}),
+    ];
+    if let Some(previous) = entry.patient_prev {
+        extensions.push(
+            json!({"url": "urn:carechain:patient-prev", "valueString": previous.to_string()}),
+        );
+    }
     json!({
         "resourceType": "AuditEvent",
         "id": entry.seq.to_string(),
@@ -92,15 +100,22 @@ pub fn to_fhir(entry: &AuditEntry) -> Value {
         "outcomeDesc": outcome_detail,
         "purposeOfEvent": record.purpose.map(|p| vec![json!({"coding": [{
             "system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": p.code()}]})]).unwrap_or_default(),
-        "agent": [{"who": {"identifier": {"system": "urn:carechain:account", "value": hex32(record.actor.as_ref())}}, "requestor": true}],
+        "agent": agents(record.actor.as_ref(), record.initiator.as_ref().map(|a| a.as_ref())),
         "source": {"observer": {"identifier": {"system": "urn:carechain:contract", "value": hex32(entry.writer.as_ref())}}},
         "entity": entities,
-        "extension": [
-            {"url": "urn:carechain:block", "valueInteger": entry.block},
-            {"url": "urn:carechain:prev-hash", "valueString": hex32(&entry.prev_hash.0)},
-            {"url": "urn:carechain:hash", "valueString": hex32(&entry.hash.0)}
-        ]
+        "extension": extensions
     })
+}
+
+/// The actor (FHIR `agent` with `requestor`) and, when someone else triggered the action, the
+/// initiator as a second agent.
+fn agents(actor: &[u8; 32], initiator: Option<&[u8; 32]>) -> Value {
+    let who = |account: &[u8; 32]| json!({"identifier": {"system": "urn:carechain:account", "value": hex32(account)}});
+    let mut agents = vec![json!({"who": who(actor), "requestor": initiator.is_none()})];
+    if let Some(initiator) = initiator {
+        agents.push(json!({"who": who(initiator), "requestor": true}));
+    }
+    Value::Array(agents)
 }
 
 /// RFC 3339 UTC time from milliseconds since the epoch (no date library needed).

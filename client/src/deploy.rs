@@ -1,0 +1,161 @@
+//! One deployment path for every chain: instantiate the suite in dependency order and wire it.
+//! `scripts/deploy.sh` (a node), the in-process tests and the benchmarks all deploy through
+//! [`deploy_suite`]; the same setup helpers make organisations and patients for the scenario, the
+//! fault tests and the node weights.
+//!
+//! ```text
+//!   audit_log ◀── access(audit_log) ◀── registry(access), consent(access, audit_log)
+//!                  ▲  wire: writers = registry, consent; relying = claims
+//!   provenance(access, audit_log) ◀── claims(access, provenance, audit_log)
+//!   audit_log writers: access, consent, provenance, claims
+//! ```
+
+use crate::contracts::Contract;
+use crate::ledger::Ledger;
+use crate::msg;
+use carechain_common::{Digest, EncryptionKey, Error, PatientId, Role, RoleSet, Wiring};
+use ink::primitives::AccountId;
+use sha2::Digest as _;
+
+/// Deviations from the standard wiring, for tests of miswired deployments and faults.
+#[derive(Clone, Debug, Default)]
+pub struct DeployOptions {
+    /// The audit log every contract is built to write to (instead of the suite's own).
+    pub audit_log: Option<AccountId>,
+    /// The provenance contract claims is built to call (instead of the suite's own).
+    pub provenance: Option<AccountId>,
+    /// The access contract claims is built to call (instead of the suite's own).
+    pub claims_access: Option<AccountId>,
+    /// Contracts not registered as audit-log writers.
+    pub not_writers: Vec<Contract>,
+}
+
+/// Progress of a deployment, step by step (the node deployer records each in its manifest).
+pub trait Progress {
+    fn step(&mut self, text: &str);
+}
+
+impl Progress for () {
+    fn step(&mut self, _text: &str) {}
+}
+
+impl<F: FnMut(&str)> Progress for F {
+    fn step(&mut self, text: &str) {
+        self(text)
+    }
+}
+
+fn ok<T>(step: &str, answer: Result<T, Error>) -> Result<T, String> {
+    answer.map_err(|e| format!("{step}: {e:?}"))
+}
+
+/// Deploy every contract of the suite as the current actor (who becomes admin of each) and wire
+/// them. `salt` distinguishes deployments of the same code by the same account.
+pub fn deploy_suite<L: Ledger>(
+    l: &mut L,
+    options: &DeployOptions,
+    salt: &[u8],
+    progress: &mut impl Progress,
+) -> Result<(), String> {
+    let salted = |name: &str| [salt, name.as_bytes()].concat();
+    progress.step("instantiate audit_log");
+    let own_audit = l.deploy(msg::audit_log::NEW, (), &salted("audit_log"))?;
+    let audit = options.audit_log.unwrap_or(own_audit);
+    progress.step("instantiate access");
+    let access = l.deploy(msg::access::NEW, audit, &salted("access"))?;
+    progress.step("instantiate registry");
+    let registry = l.deploy(msg::registry::NEW, access, &salted("registry"))?;
+    progress.step("instantiate consent");
+    let consent = l.deploy(msg::consent::NEW, (access, audit), &salted("consent"))?;
+    progress.step("access: writers = registry, consent");
+    ok(
+        "wire access",
+        l.tx(msg::access::WIRE, Wiring::Writers { registry, consent }),
+    )?;
+    progress.step("instantiate provenance");
+    let provenance = l.deploy(msg::provenance::NEW, (access, audit), &salted("provenance"))?;
+    progress.step("instantiate claims");
+    let claims = l.deploy(
+        msg::claims::NEW,
+        (
+            options.claims_access.unwrap_or(access),
+            options.provenance.unwrap_or(provenance),
+            audit,
+        ),
+        &salted("claims"),
+    )?;
+    for (contract, address) in [
+        (Contract::Access, access),
+        (Contract::Consent, consent),
+        (Contract::Provenance, provenance),
+        (Contract::Claims, claims),
+    ] {
+        if options.audit_log.is_none() && !options.not_writers.contains(&contract) {
+            progress.step(&format!("audit_log: writer {}", contract.name()));
+            ok("add writer", l.tx(msg::audit_log::ADD_WRITER, address))?;
+        }
+    }
+    progress.step("access: relying contract claims");
+    ok(
+        "add relying contract",
+        l.tx(msg::access::WIRE, Wiring::AddRelying(claims)),
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------- setup helpers
+
+/// A funded account credentialed by the admin with `roles` (credential and key derived from
+/// the name: test and demo stand-ins).
+pub fn organisation<L: Ledger>(l: &mut L, name: &str, roles: &[Role]) -> AccountId {
+    let account = l.actor(name);
+    let admin = l.admin();
+    l.as_actor(admin, |l| {
+        l.tx(
+            msg::registry::REGISTER_ORGANISATION,
+            (account, RoleSet::of(roles), credential(name), key_for(name)),
+        )
+    })
+    .unwrap_or_else(|e| panic!("organisation {name} registers: {e:?}"));
+    account
+}
+
+/// A funded account registered as a patient's controller, with a fresh pseudonymous id.
+pub fn patient<L: Ledger>(l: &mut L, name: &str) -> (AccountId, PatientId) {
+    let account = l.actor(name);
+    let id = l.fresh_patient_id();
+    l.as_actor(account, |l| {
+        l.tx(msg::registry::REGISTER_PATIENT, (id, key_for(name)))
+    })
+    .unwrap_or_else(|e| panic!("patient {name} registers: {e:?}"));
+    (account, id)
+}
+
+/// Repeatable stand-in for 32 random bytes (the in-process chain's patient ids). Real clients draw
+/// 32 bytes from a CSPRNG; never anything derived from the person.
+pub fn pseudo_random_id(n: u32) -> PatientId {
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(b"carechain-harness-random");
+    hasher.update(n.to_le_bytes());
+    PatientId(hasher.finalize().into())
+}
+
+/// Stand-in for a client's X25519 public key (tests that do not encrypt).
+pub fn key_for(name: &str) -> EncryptionKey {
+    EncryptionKey(sha2::Sha256::digest(format!("x25519:{name}")).into())
+}
+
+/// Stand-in for the SHA-256 of an organisation's licence document.
+pub fn credential(name: &str) -> Digest {
+    Digest(sha2::Sha256::digest(format!("licence document of {name}")).into())
+}
+
+/// SHA-256 of some bytes, as the suite's `Digest`.
+pub fn digest(bytes: &[u8]) -> Digest {
+    Digest(sha2::Sha256::digest(bytes).into())
+}
+
+/// A deterministic account for a name (SHA-256 of the name): in-process actors.
+pub fn account(name: &str) -> AccountId {
+    AccountId::from(<[u8; 32]>::from(sha2::Sha256::digest(name.as_bytes())))
+}

@@ -1,0 +1,334 @@
+//! What dApps, tools and tests read, served from contract storage ([`crate::storage`]): the
+//! queries the contracts used to answer as messages.
+
+use crate::contracts::Contract::{self, *};
+use crate::ledger::Ledger;
+use crate::storage::{self, get, root};
+use carechain_common::*;
+use ink::primitives::AccountId;
+
+/// One page of a list, with the list's total length.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Page<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+/// Page `from..from+limit` of a per-patient index (`<path>.entries`, `<path>.counts`) of
+/// `contract`, each id turned into an item from the mapping at `items`.
+fn index_page<L: Ledger, T: scale::Decode>(
+    l: &mut L,
+    contract: Contract,
+    path: &str,
+    items: &str,
+    patient: PatientId,
+    from: u64,
+    limit: u32,
+) -> Page<T> {
+    let total = get::<_, u64>(l, contract, &format!("{path}.counts"), &patient).unwrap_or(0);
+    let ids: Vec<u64> = page_range(from, limit, total)
+        .filter_map(|n| get::<_, u64>(l, contract, &format!("{path}.entries"), &(patient, n)))
+        .collect();
+    let items = ids
+        .into_iter()
+        .filter_map(|id| get::<_, T>(l, contract, items, &id))
+        .collect();
+    Page { total, items }
+}
+
+// ---------------------------------------------------------------------------- registry
+
+pub fn registry_root<L: Ledger>(l: &mut L) -> storage::RegistryRoot {
+    root(l, Registry)
+}
+
+pub fn organisation<L: Ledger>(l: &mut L, account: AccountId) -> Option<Organisation> {
+    get(l, Registry, "orgs", &account)
+}
+
+pub fn patient<L: Ledger>(l: &mut L, id: PatientId) -> Option<Patient> {
+    get(l, Registry, "patients", &id)
+}
+
+pub fn patient_of<L: Ledger>(l: &mut L, controller: AccountId) -> Option<PatientId> {
+    get(l, Registry, "controller_of", &controller)
+}
+
+pub fn recovery<L: Ledger>(l: &mut L, id: PatientId) -> Option<Recovery> {
+    get(l, Registry, "recoveries", &id)
+}
+
+// ---------------------------------------------------------------------------- access
+
+pub fn access_root<L: Ledger>(l: &mut L) -> storage::AccessRoot {
+    root(l, Access)
+}
+
+/// An organisation's effective roles as decisions see them (`None`: not an organisation).
+pub fn effective_roles<L: Ledger>(l: &mut L, account: AccountId) -> Option<RoleSet> {
+    get(l, Access, "orgs", &account)
+}
+
+pub fn patient_cell<L: Ledger>(l: &mut L, id: PatientId) -> Option<PatientCell> {
+    get(l, Access, "patients", &id)
+}
+
+pub fn session<L: Ledger>(l: &mut L, patient: PatientId, provider: AccountId) -> Option<Session> {
+    get(l, Access, "sessions", &(patient, provider))
+}
+
+pub fn record_facts<L: Ledger>(l: &mut L, record: RecordId) -> Option<RecordFacts> {
+    get(l, Access, "records", &record)
+}
+
+/// The live slots decisions read for (patient, grantee).
+pub fn decision_slots<L: Ledger>(
+    l: &mut L,
+    patient: PatientId,
+    grantee: AccountId,
+) -> Vec<GrantSlot> {
+    get(l, Access, "slots", &(patient, grantee)).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------- consent
+
+pub fn consent_root<L: Ledger>(l: &mut L) -> storage::ConsentRoot {
+    root(l, Consent)
+}
+
+pub fn grant<L: Ledger>(l: &mut L, id: GrantId) -> Option<Grant> {
+    get(l, Consent, "grants", &id)
+}
+
+/// The patient's grants (revoked and expired included), oldest first.
+pub fn patient_grants<L: Ledger>(
+    l: &mut L,
+    patient: PatientId,
+    from: u64,
+    limit: u32,
+) -> Page<Grant> {
+    index_page(l, Consent, "patient_grants", "grants", patient, from, limit)
+}
+
+/// Whether a grant applies now to its patient's current registration and recovery epoch (a
+/// recovery ends every earlier grant without touching them in storage).
+pub fn grant_is_live<L: Ledger>(l: &mut L, grant: &Grant) -> bool {
+    let now = l.now();
+    let current = patient(l, grant.patient).map(|p| (p.registration, p.epoch));
+    grant.revoked_at.is_none()
+        && grant.scope.valid_until > now
+        && current == Some((grant.registration, grant.epoch))
+}
+
+pub fn record_meta<L: Ledger>(l: &mut L, id: RecordId) -> Option<RecordMeta> {
+    get(l, Consent, "records", &id)
+}
+
+pub fn patient_records<L: Ledger>(
+    l: &mut L,
+    patient: PatientId,
+    from: u64,
+    limit: u32,
+) -> Page<RecordMeta> {
+    index_page(
+        l,
+        Consent,
+        "patient_records",
+        "records",
+        patient,
+        from,
+        limit,
+    )
+}
+
+pub fn emergency<L: Ledger>(l: &mut L, id: EmergencyId) -> Option<Emergency> {
+    get(l, Consent, "emergencies", &id)
+}
+
+/// Every break-glass session ever opened (the regulators' review list), oldest first.
+pub fn emergencies<L: Ledger>(l: &mut L, from: u64, limit: u32) -> Page<Emergency> {
+    let total = consent_root(l).emergency_count;
+    let items = page_range(from, limit, total)
+        .filter_map(|id| emergency(l, id))
+        .collect();
+    Page { total, items }
+}
+
+/// The patient's review list of break-glass sessions.
+pub fn patient_emergencies<L: Ledger>(
+    l: &mut L,
+    patient: PatientId,
+    from: u64,
+    limit: u32,
+) -> Page<Emergency> {
+    index_page(
+        l,
+        Consent,
+        "patient_emergencies",
+        "emergencies",
+        patient,
+        from,
+        limit,
+    )
+}
+
+/// Restriction entries waiting in a contract's queue for the audit log.
+pub fn deferred_audit<L: Ledger>(l: &mut L, contract: Contract) -> Vec<AuditRecord> {
+    let (first, next) = match contract {
+        Consent => {
+            let r = consent_root(l).deferred;
+            (r.first, r.next)
+        }
+        Provenance => {
+            let r = provenance_root(l).deferred;
+            (r.first, r.next)
+        }
+        _ => (0, 0),
+    };
+    (first..next)
+        .filter_map(|position| get(l, contract, "deferred.queue", &position))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------- audit log
+
+pub fn audit_root<L: Ledger>(l: &mut L) -> storage::AuditLogRoot {
+    root(l, AuditLog)
+}
+
+/// The entries of the append that began at `first`.
+pub fn audit_chunk<L: Ledger>(l: &mut L, first: u64) -> Option<Vec<AuditEntry>> {
+    get(l, AuditLog, "chunks", &first)
+}
+
+/// Where the chunk holding entry `seq` starts: at `seq` or at most `MAX_AUDIT_BATCH - 1` before.
+fn chunk_start<L: Ledger>(l: &mut L, seq: u64) -> Option<(u64, Vec<AuditEntry>)> {
+    let lowest = seq.saturating_sub(MAX_AUDIT_BATCH as u64 - 1);
+    (lowest..=seq).rev().find_map(|first| {
+        audit_chunk(l, first)
+            .filter(|chunk| first + chunk.len() as u64 > seq)
+            .map(|chunk| (first, chunk))
+    })
+}
+
+/// Entry `seq`.
+pub fn audit_entry<L: Ledger>(l: &mut L, seq: u64) -> Option<AuditEntry> {
+    chunk_start(l, seq).and_then(|(_, chunk)| chunk.into_iter().find(|e| e.seq == seq))
+}
+
+/// Entries `from..from+limit` (at most `MAX_PAGE`), in order.
+pub fn audit_entries<L: Ledger>(l: &mut L, from: u64, limit: u32) -> Vec<AuditEntry> {
+    let count = audit_root(l).count;
+    let range = page_range(from, limit, count);
+    let mut out = Vec::new();
+    let Some((mut key, _)) = chunk_start(l, range.start) else {
+        return out;
+    };
+    while key < range.end {
+        let Some(chunk) = audit_chunk(l, key) else {
+            break;
+        };
+        key += (chunk.len() as u64).max(1);
+        out.extend(chunk.into_iter().filter(|e| range.contains(&e.seq)));
+    }
+    out
+}
+
+/// A patient's trail ("who touched my data"), newest first: `limit` entries starting `skip`
+/// entries back from the newest, with how many there are in all.
+pub fn patient_trail<L: Ledger>(
+    l: &mut L,
+    patient: PatientId,
+    skip: u64,
+    limit: u32,
+) -> Page<AuditEntry> {
+    let Some((newest, total)) = get::<_, (u64, u64)>(l, AuditLog, "patients", &patient) else {
+        return Page {
+            total: 0,
+            items: Vec::new(),
+        };
+    };
+    let mut items = Vec::new();
+    let mut cursor = Some(newest);
+    let mut position = 0u64;
+    let wanted = u64::from(page_len(limit));
+    while let Some(seq) = cursor {
+        if position >= skip.saturating_add(wanted) {
+            break;
+        }
+        let Some(entry) = audit_entry(l, seq) else {
+            break;
+        };
+        cursor = entry.patient_prev;
+        if position >= skip {
+            items.push(entry);
+        }
+        position += 1;
+    }
+    Page { total, items }
+}
+
+// ---------------------------------------------------------------------------- provenance
+
+pub fn provenance_root<L: Ledger>(l: &mut L) -> storage::ProvenanceRoot {
+    root(l, Provenance)
+}
+
+pub fn gtin_owner<L: Ledger>(l: &mut L, gtin: Gtin) -> Option<AccountId> {
+    get(l, Provenance, "gtins", &gtin)
+}
+
+pub fn batch<L: Ledger>(l: &mut L, id: BatchId) -> Option<Batch> {
+    get(l, Provenance, "batches", &id)
+}
+
+pub fn batch_id<L: Ledger>(l: &mut L, gtin: Gtin, lot: &LotNumber) -> Option<BatchId> {
+    get(l, Provenance, "by_gtin_lot", &(gtin, lot))
+}
+
+pub fn holding<L: Ledger>(l: &mut L, batch: BatchId, holder: AccountId) -> u64 {
+    get(l, Provenance, "holdings", &(batch, holder)).unwrap_or(0)
+}
+
+pub fn transfer<L: Ledger>(l: &mut L, batch: BatchId, index: u64) -> Option<Transfer> {
+    get(l, Provenance, "transfers", &(batch, index))
+}
+
+/// The batch's transfer history, oldest first.
+pub fn transfers<L: Ledger>(l: &mut L, batch_id: BatchId, from: u64, limit: u32) -> Vec<Transfer> {
+    let count = batch(l, batch_id).map_or(0, |b| b.transfer_count);
+    page_range(from, limit, count)
+        .filter_map(|n| transfer(l, batch_id, n))
+        .collect()
+}
+
+pub fn serial<L: Ledger>(l: &mut L, batch: BatchId, serial: u64) -> Option<SerialRecord> {
+    get(l, Provenance, "serials", &(batch, serial))
+}
+
+// ---------------------------------------------------------------------------- claims
+
+pub fn claims_root<L: Ledger>(l: &mut L) -> storage::ClaimsRoot {
+    root(l, Claims)
+}
+
+pub fn policy<L: Ledger>(l: &mut L, id: PolicyId) -> Option<Policy> {
+    get(l, Claims, "policies", &id)
+}
+
+pub fn escrow<L: Ledger>(l: &mut L, insurer: AccountId) -> Escrow {
+    get(l, Claims, "escrows", &insurer).unwrap_or_default()
+}
+
+pub fn claim<L: Ledger>(l: &mut L, id: ClaimId) -> Option<Claim> {
+    get(l, Claims, "claims", &id)
+}
+
+pub fn patient_claims<L: Ledger>(
+    l: &mut L,
+    patient: PatientId,
+    from: u64,
+    limit: u32,
+) -> Page<Claim> {
+    index_page(l, Claims, "patient_claims", "claims", patient, from, limit)
+}

@@ -1,0 +1,468 @@
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+//! Access: the small contract every audited access decision runs in.
+//!
+//! A decision reads only this contract's storage — organisations' effective roles and patients'
+//! facts (kept current by the registry), live grant slots, open break-glass sessions and record
+//! anchors (kept current by consent) — decides with the suite's one access rule
+//! (`carechain-rules`), appends the decision to the audit log and answers it. Granted or denied,
+//! every decision is an audit entry; the record gateway releases data only against a granted,
+//! finalized `RecordRead` entry written by this contract.
+//!
+//! Calls: the audit log (`AuditSink::append_batch`), nothing else. Any failure of that call
+//! refuses the request (nothing unlogged is ever granted).
+//!
+//! Writes to the projection (`AccessGate::update`) come only from the registry and consent,
+//! wired once by the admin; a write that only takes something away (`restricts`) is applied even
+//! while this contract is paused.
+
+#[ink::contract]
+mod access {
+    use carechain_common::events::access::{
+        RelyingContractAdded, RelyingContractRemoved, WritersSet,
+    };
+    use carechain_common::{
+        ensure_nonzero, xcall, AccessGate, AccessRequest, AuditAction, AuditOutcome, AuditRecord,
+        AuditRef, AuditSink, AuditSubject, Callee, DataCategory, Decision, DenyReason, Disclosure,
+        EmergencyId, Error, Facts, GovAction, Governance, Governed, GrantSlot, GrantSlots, Party,
+        PatientCell, PatientId, Pause, Purpose, RecordAccess, RecordFacts, RecordId, Result, Role,
+        RoleSet, Session, Update, Wiring, MAX_ACCESS_BATCH, MAX_RELYING,
+    };
+    use carechain_rules::{decide, Inputs};
+    use ink::codegen::TraitCallBuilder;
+    use ink::prelude::vec::Vec;
+    use ink::storage::Mapping;
+
+    #[ink(storage)]
+    pub struct Access {
+        gov: Governance,
+        audit: AuditRef,
+        /// The registry and consent contracts that write the projection (wired once).
+        writers: Option<(AccountId, AccountId)>,
+        /// Contracts allowed to ask for disclosures (claims).
+        relying: Vec<AccountId>,
+        /// Effective roles of every organisation (empty while suspended or revoked).
+        orgs: Mapping<AccountId, RoleSet>,
+        patients: Mapping<PatientId, PatientCell>,
+        /// Live grant slots per (patient, grantee); "anyone" lives in the patient's cell.
+        slots: Mapping<(PatientId, AccountId), GrantSlots>,
+        /// Open break-glass sessions per (patient, provider).
+        sessions: Mapping<(PatientId, AccountId), Session>,
+        records: Mapping<RecordId, RecordFacts>,
+    }
+
+    /// What decisions about one (patient, requester) pair read, once.
+    struct Context {
+        patient: Option<(u64, u32)>,
+        patient_side: bool,
+        emergency: Option<(EmergencyId, u64)>,
+        roles: RoleSet,
+        own: Vec<GrantSlot>,
+        anyone: Vec<GrantSlot>,
+    }
+
+    impl Context {
+        fn decide(&self, category: DataCategory, purpose: Purpose, now: Timestamp) -> AuditOutcome {
+            let inputs = Inputs {
+                patient: self.patient,
+                patient_side: self.patient_side,
+                emergency: self.emergency,
+                roles: self.roles,
+                own: &self.own,
+                anyone: &self.anyone,
+            };
+            decide(&inputs, category, purpose, now)
+        }
+
+        /// Decide for a record of `registration`: a record of an earlier registration of the id
+        /// is never granted.
+        fn decide_record(
+            &self,
+            record: &RecordFacts,
+            purpose: Purpose,
+            now: Timestamp,
+        ) -> AuditOutcome {
+            if self.patient.map(|(registration, _)| registration) == Some(record.registration) {
+                self.decide(record.category, purpose, now)
+            } else {
+                AuditOutcome::Denied(DenyReason::PatientNotActive)
+            }
+        }
+    }
+
+    fn entry(
+        action: AuditAction,
+        actor: AccountId,
+        patient: PatientId,
+        subject: AuditSubject,
+        purpose: Purpose,
+        outcome: AuditOutcome,
+    ) -> AuditRecord {
+        AuditRecord {
+            action,
+            actor,
+            patient: Some(patient),
+            subject,
+            purpose: Some(purpose),
+            outcome,
+            initiator: None,
+        }
+    }
+
+    impl Access {
+        /// The instantiating account becomes admin; `audit_log` is the suite's log (fixed).
+        #[ink(constructor)]
+        pub fn new(audit_log: AccountId) -> Self {
+            Self {
+                gov: Governance::new(Self::env().caller()),
+                audit: audit_log.into(),
+                writers: None,
+                relying: Vec::new(),
+                orgs: Mapping::default(),
+                patients: Mapping::default(),
+                slots: Mapping::default(),
+                sessions: Mapping::default(),
+                records: Mapping::default(),
+            }
+        }
+
+        /// The caller asks for `category` of `patient`'s record for `purpose`. The decision is
+        /// logged, granted or denied; `Err` only for a paused contract or a failed audit-log
+        /// call (then nothing is recorded and nothing granted).
+        #[ink(message)]
+        pub fn check_access(
+            &mut self,
+            patient: PatientId,
+            category: DataCategory,
+            purpose: Purpose,
+        ) -> Result<Decision> {
+            let decisions = self.check_access_batch(
+                patient,
+                ink::prelude::vec![AccessRequest { category, purpose }],
+            )?;
+            decisions.into_iter().next().ok_or(Error::Empty)
+        }
+
+        /// Several categories and purposes of one patient at once (up to `MAX_ACCESS_BATCH`, as
+        /// an EHR opening a chart does). Each request is decided and logged as its own audit
+        /// entry, exactly as `check_access` would; the entries are stored together.
+        #[ink(message)]
+        pub fn check_access_batch(
+            &mut self,
+            patient: PatientId,
+            requests: Vec<AccessRequest>,
+        ) -> Result<Vec<Decision>> {
+            self.gov.enter(Pause::Stops)?;
+            let caller = self.env().caller();
+            if requests.is_empty() {
+                return Err(Error::Empty);
+            }
+            if requests.len() > MAX_ACCESS_BATCH {
+                return Err(Error::TooMany);
+            }
+            let emergency = requests
+                .iter()
+                .any(|r| r.purpose == Purpose::EmergencyTreatment);
+            let context = self.context(patient, caller, false, emergency);
+            let now = self.env().block_timestamp();
+            let records: Vec<AuditRecord> = requests
+                .iter()
+                .map(|r| {
+                    entry(
+                        AuditAction::AccessCheck,
+                        caller,
+                        patient,
+                        AuditSubject::Category(r.category),
+                        r.purpose,
+                        context.decide(r.category, r.purpose, now),
+                    )
+                })
+                .collect();
+            let mut audit_seq = self.log(records.clone())?;
+            let mut decisions = Vec::with_capacity(records.len());
+            for record in records {
+                decisions.push(Decision {
+                    outcome: record.outcome,
+                    audit_seq,
+                });
+                audit_seq = audit_seq.checked_add(1).ok_or(Error::Overflow)?;
+            }
+            Ok(decisions)
+        }
+
+        /// The caller asks for a record's locator. Granted: the locator comes back, and the audit
+        /// entry is what the record gateway releases the ciphertext against. Denied: no locator.
+        /// Logged either way.
+        #[ink(message)]
+        pub fn access_record(
+            &mut self,
+            record: RecordId,
+            purpose: Purpose,
+        ) -> Result<RecordAccess> {
+            self.gov.enter(Pause::Stops)?;
+            let caller = self.env().caller();
+            let facts = self.records.get(record).ok_or(Error::RecordNotFound)?;
+            let context = self.context(
+                facts.patient,
+                caller,
+                false,
+                purpose == Purpose::EmergencyTreatment,
+            );
+            let outcome = context.decide_record(&facts, purpose, self.env().block_timestamp());
+            let audit_seq = self.log(ink::prelude::vec![entry(
+                AuditAction::RecordRead,
+                caller,
+                facts.patient,
+                AuditSubject::Record(record),
+                purpose,
+                outcome,
+            )])?;
+            Ok(RecordAccess {
+                decision: Decision { outcome, audit_seq },
+                locator: outcome.is_granted().then_some(facts.locator),
+            })
+        }
+
+        /// Wire the contract: the registry and consent once (admin), relying contracts
+        /// (governors). Relying contracts must be contracts; removing one works while paused.
+        #[ink(message)]
+        pub fn wire(&mut self, wiring: Wiring) -> Result<()> {
+            let caller = self.env().caller();
+            match wiring {
+                Wiring::Writers { registry, consent } => {
+                    self.gov.enter(Pause::Stops)?;
+                    self.gov.ensure_admin(&caller)?;
+                    if self.writers.is_some() {
+                        return Err(Error::AlreadyConfigured);
+                    }
+                    if !self.env().is_contract(&registry) || !self.env().is_contract(&consent) {
+                        return Err(Error::NotAContract);
+                    }
+                    self.writers = Some((registry, consent));
+                    self.env().emit_event(WritersSet {
+                        registry,
+                        consent,
+                        by: caller,
+                    });
+                }
+                Wiring::AddRelying(account) => {
+                    self.gov.enter(Pause::Stops)?;
+                    self.gov.ensure_governor(&caller)?;
+                    ensure_nonzero(&account)?;
+                    if self.relying.contains(&account) {
+                        return Err(Error::RelyingContractExists);
+                    }
+                    if !self.env().is_contract(&account) {
+                        return Err(Error::NotAContract);
+                    }
+                    if self.relying.len() >= MAX_RELYING {
+                        return Err(Error::TooMany);
+                    }
+                    self.relying.push(account);
+                    self.env().emit_event(RelyingContractAdded {
+                        account,
+                        by: caller,
+                    });
+                }
+                Wiring::RemoveRelying(account) => {
+                    self.gov.enter(Pause::Never)?;
+                    self.gov.ensure_governor(&caller)?;
+                    let position = self
+                        .relying
+                        .iter()
+                        .position(|a| *a == account)
+                        .ok_or(Error::RelyingContractNotFound)?;
+                    self.relying.swap_remove(position);
+                    self.env().emit_event(RelyingContractRemoved {
+                        account,
+                        by: caller,
+                    });
+                }
+            }
+            Ok(())
+        }
+
+        // ---------------------------------------------------------------- internals
+
+        /// Read what decisions about (patient, requester) need. A third party (a disclosure's
+        /// recipient) never counts as the patient's side; the break-glass session is read only
+        /// when an emergency purpose is asked for.
+        fn context(
+            &self,
+            patient: PatientId,
+            requester: AccountId,
+            third_party: bool,
+            emergency: bool,
+        ) -> Context {
+            let now = self.env().block_timestamp();
+            let org = self.orgs.get(requester);
+            let roles = org.unwrap_or_default();
+            let mut context = Context {
+                patient: None,
+                patient_side: false,
+                emergency: None,
+                roles,
+                own: Vec::new(),
+                anyone: Vec::new(),
+            };
+            let Some(cell) = self.patients.get(patient) else {
+                return context;
+            };
+            context.patient = Some((cell.facts.registration, cell.facts.epoch));
+            // An organisation never manages a patient's consent as a delegate.
+            context.patient_side =
+                !third_party && org.is_none() && cell.facts.manager(&requester, now).is_some();
+            if context.patient_side {
+                return context;
+            }
+            if emergency && roles.contains(Role::Provider) {
+                context.emergency = self
+                    .sessions
+                    .get((patient, requester))
+                    .filter(|session| now < session.expires_at)
+                    .map(|session| (session.id, session.registration));
+            }
+            context.own = self.slots.get((patient, requester)).unwrap_or_default();
+            context.anyone = cell.anyone;
+            context
+        }
+
+        fn log(&mut self, records: Vec<AuditRecord>) -> Result<u64> {
+            xcall::fallible(
+                Callee::AuditLog,
+                self.audit.call_mut().append_batch(records).try_invoke(),
+            )
+        }
+
+        fn party(&self, account: AccountId, cell: Option<&PatientCell>, now: Timestamp) -> Party {
+            let org = self.orgs.get(account);
+            Party {
+                roles: org.unwrap_or_default(),
+                manager: if org.is_some() {
+                    None
+                } else {
+                    cell.and_then(|c| c.facts.manager(&account, now))
+                },
+            }
+        }
+    }
+
+    impl AccessGate for Access {
+        #[ink(message)]
+        fn lookup(&self, patient: Option<PatientId>, first: AccountId, second: AccountId) -> Facts {
+            let now = self.env().block_timestamp();
+            let cell = patient.and_then(|p| self.patients.get(p));
+            Facts {
+                registration: cell.as_ref().map(|c| c.facts.registration),
+                epoch: cell.as_ref().map_or(0, |c| c.facts.epoch),
+                first: self.party(first, cell.as_ref(), now),
+                second: self.party(second, cell.as_ref(), now),
+            }
+        }
+
+        #[ink(message)]
+        fn update(&mut self, update: Update, restricts: bool) -> Result<()> {
+            self.gov.enter(if restricts {
+                Pause::Never
+            } else {
+                Pause::Stops
+            })?;
+            let (registry, consent) = self.writers.ok_or(Error::NotConfigured)?;
+            let owner = match update {
+                Update::Organisation(..) | Update::Patient(..) => registry,
+                Update::Slots(..) | Update::Session(..) | Update::Record(..) => consent,
+            };
+            if self.env().caller() != owner {
+                return Err(Error::NotSuiteContract);
+            }
+            match update {
+                Update::Organisation(account, roles) => {
+                    self.orgs.insert(account, &roles);
+                }
+                Update::Patient(patient, None) => self.patients.remove(patient),
+                Update::Patient(patient, Some(facts)) => {
+                    // Deny rules for "anyone" of the same registration stay; a new registration
+                    // of the id starts with none.
+                    let anyone = self
+                        .patients
+                        .get(patient)
+                        .filter(|cell| cell.facts.registration == facts.registration)
+                        .map(|cell| cell.anyone)
+                        .unwrap_or_default();
+                    self.patients
+                        .insert(patient, &PatientCell { facts, anyone });
+                }
+                Update::Slots(patient, grantee, slots) if grantee == AccountId::from([0u8; 32]) => {
+                    if let Some(mut cell) = self.patients.get(patient) {
+                        cell.anyone = slots;
+                        self.patients.insert(patient, &cell);
+                    }
+                }
+                Update::Slots(patient, grantee, slots) => {
+                    if slots.is_empty() {
+                        self.slots.remove((patient, grantee));
+                    } else {
+                        self.slots.insert((patient, grantee), &slots);
+                    }
+                }
+                Update::Session(patient, provider, Some(session)) => {
+                    self.sessions.insert((patient, provider), &session);
+                }
+                Update::Session(patient, provider, None) => {
+                    self.sessions.remove((patient, provider));
+                }
+                Update::Record(record, facts) => {
+                    self.records.insert(record, &facts);
+                }
+            }
+            Ok(())
+        }
+
+        #[ink(message)]
+        fn authorize_disclosure(
+            &mut self,
+            patient: PatientId,
+            record: RecordId,
+            claimant: AccountId,
+            recipient: AccountId,
+            purpose: Purpose,
+        ) -> Result<Disclosure> {
+            self.gov.enter(Pause::Stops)?;
+            if !self.relying.contains(&self.env().caller()) {
+                return Err(Error::NotSuiteContract);
+            }
+            let facts = self.records.get(record).ok_or(Error::RecordNotFound)?;
+            if facts.patient != patient {
+                return Err(Error::RecordPatientMismatch);
+            }
+            if facts.author != claimant {
+                return Err(Error::NotAuthor);
+            }
+            // The recipient is a third party: the patient-side basis does not apply.
+            let context = self.context(patient, recipient, true, false);
+            let outcome = context.decide_record(&facts, purpose, self.env().block_timestamp());
+            let mut disclosure = entry(
+                AuditAction::Disclosure,
+                recipient,
+                patient,
+                AuditSubject::Record(record),
+                purpose,
+                outcome,
+            );
+            disclosure.initiator = Some(claimant);
+            let audit_seq = self.log(ink::prelude::vec![disclosure])?;
+            Ok(Disclosure {
+                decision: Decision { outcome, audit_seq },
+                registration: context.patient.map(|(registration, _)| registration),
+                claimant_roles: self.orgs.get(claimant).unwrap_or_default(),
+            })
+        }
+    }
+
+    impl Governed for Access {
+        #[ink(message)]
+        fn govern(&mut self, action: GovAction) -> Result<()> {
+            self.gov.govern(self.env().caller(), action)
+        }
+    }
+}

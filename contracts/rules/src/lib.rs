@@ -1,0 +1,229 @@
+//! The access rule, in one place: patient side (controller, delegate) always; an open break-glass
+//! session for emergency treatment (over any deny rule); otherwise a role eligible for the
+//! purpose and a permit that covers the request, of the patient's current registration and
+//! recovery epoch, with no deny covering it.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+use carechain_common::{
+    AccessBasis, AuditOutcome, DataCategory, DenyReason, Effect, EmergencyId, GrantSlot, Purpose,
+    Role, RoleSet, Timestamp,
+};
+
+/// Everything the rule needs about a (patient, requester) pair, read once per call.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    /// The patient's current registration and recovery epoch; `None` when not registered.
+    pub patient: Option<(u64, u32)>,
+    /// The requester is the patient's controller or an active delegate.
+    pub patient_side: bool,
+    /// The requester's open break-glass session for this patient: its id and registration.
+    pub emergency: Option<(EmergencyId, u64)>,
+    /// The requester's roles (empty unless an active organisation).
+    pub roles: RoleSet,
+    /// The live grants for the requester.
+    pub own: &'a [GrantSlot],
+    /// The live grants for "anyone" (deny rules).
+    pub anyone: &'a [GrantSlot],
+}
+
+/// Decide one request.
+pub fn decide(
+    inputs: &Inputs,
+    category: DataCategory,
+    purpose: Purpose,
+    now: Timestamp,
+) -> AuditOutcome {
+    let Some((registration, epoch)) = inputs.patient else {
+        return AuditOutcome::Denied(DenyReason::PatientNotActive);
+    };
+    if inputs.patient_side {
+        return AuditOutcome::Granted(AccessBasis::PatientSide);
+    }
+    if purpose == Purpose::EmergencyTreatment && inputs.roles.contains(Role::Provider) {
+        if let Some((id, session_registration)) = inputs.emergency {
+            if session_registration == registration {
+                return AuditOutcome::Granted(AccessBasis::Emergency(id));
+            }
+        }
+    }
+    if !purpose.eligible_roles().intersects(inputs.roles) {
+        return AuditOutcome::Denied(DenyReason::RoleNotEligible);
+    }
+    evaluate(
+        inputs.own.iter().chain(inputs.anyone.iter()),
+        (registration, epoch),
+        category,
+        purpose,
+        now,
+    )
+}
+
+/// Decide from live grants: a deny that covers category and purpose and is valid now wins;
+/// otherwise a covering permit valid now grants; otherwise the request is refused (naming a
+/// covering permit that is outside its window, if there is one). Grants of an earlier
+/// registration or recovery epoch of the same patient id never count.
+pub fn evaluate<'a>(
+    slots: impl IntoIterator<Item = &'a GrantSlot>,
+    (registration, epoch): (u64, u32),
+    category: DataCategory,
+    purpose: Purpose,
+    now: Timestamp,
+) -> AuditOutcome {
+    let mut permit = None;
+    let mut outside = None;
+    for slot in slots {
+        if slot.registration != registration
+            || slot.epoch != epoch
+            || !slot.scope.covers(category, purpose)
+        {
+            continue;
+        }
+        match (slot.effect, slot.scope.valid_at(now)) {
+            (Effect::Deny, true) => {
+                return AuditOutcome::Denied(DenyReason::DeniedByPatient(slot.id))
+            }
+            (Effect::Permit, true) => permit = permit.or(Some(slot.id)),
+            (Effect::Permit, false) => outside = outside.or(Some(slot.id)),
+            (Effect::Deny, false) => {}
+        }
+    }
+    match (permit, outside) {
+        (Some(id), _) => AuditOutcome::Granted(AccessBasis::Consent(id)),
+        (None, Some(id)) => AuditOutcome::Denied(DenyReason::OutsideValidity(id)),
+        (None, None) => AuditOutcome::Denied(DenyReason::NoConsent),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carechain_common::{CategorySet, GrantId, GrantScope, PurposeSet};
+
+    fn slot(id: GrantId, effect: Effect, from: Timestamp, until: Timestamp) -> GrantSlot {
+        GrantSlot {
+            id,
+            registration: 1,
+            epoch: 0,
+            scope: GrantScope {
+                categories: CategorySet::of(&[DataCategory::Laboratory, DataCategory::Imaging]),
+                purposes: PurposeSet::of(&[Purpose::Treatment]),
+                valid_from: from,
+                valid_until: until,
+            },
+            effect,
+        }
+    }
+
+    const LAB: DataCategory = DataCategory::Laboratory;
+    const TREAT: Purpose = Purpose::Treatment;
+    const NOW: (u64, u32) = (1, 0);
+
+    #[test]
+    fn deny_wins_over_permit() {
+        let slots = [
+            slot(1, Effect::Permit, 0, 100),
+            slot(2, Effect::Deny, 0, 100),
+        ];
+        assert_eq!(
+            evaluate(&slots, NOW, LAB, TREAT, 50),
+            AuditOutcome::Denied(DenyReason::DeniedByPatient(2))
+        );
+        // Once the deny's window is over, the permit applies again.
+        let slots = [
+            slot(1, Effect::Permit, 0, 100),
+            slot(2, Effect::Deny, 0, 40),
+        ];
+        assert_eq!(
+            evaluate(&slots, NOW, LAB, TREAT, 50),
+            AuditOutcome::Granted(AccessBasis::Consent(1))
+        );
+    }
+
+    #[test]
+    fn patient_side_emergency_and_roles() {
+        let provider = RoleSet::of(&[Role::Provider]);
+        let deny_all = [GrantSlot {
+            id: 9,
+            registration: 1,
+            epoch: 0,
+            scope: GrantScope {
+                categories: CategorySet::of(&DataCategory::ALL),
+                purposes: PurposeSet::of(&Purpose::ALL),
+                valid_from: 0,
+                valid_until: u64::MAX,
+            },
+            effect: Effect::Deny,
+        }];
+        let mut inputs = Inputs {
+            patient: Some(NOW),
+            patient_side: false,
+            emergency: Some((4, 1)),
+            roles: provider,
+            own: &[],
+            anyone: &deny_all,
+        };
+        // Break-glass wins over deny, for emergency treatment only.
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::EmergencyTreatment, 5),
+            AuditOutcome::Granted(AccessBasis::Emergency(4))
+        );
+        assert_eq!(
+            decide(&inputs, LAB, TREAT, 5),
+            AuditOutcome::Denied(DenyReason::DeniedByPatient(9))
+        );
+        // A session of an earlier registration does not count.
+        inputs.emergency = Some((4, 0));
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::EmergencyTreatment, 5),
+            AuditOutcome::Denied(DenyReason::DeniedByPatient(9))
+        );
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::Research, 5),
+            AuditOutcome::Denied(DenyReason::RoleNotEligible)
+        );
+        inputs.patient_side = true;
+        assert_eq!(
+            decide(&inputs, LAB, Purpose::Research, 5),
+            AuditOutcome::Granted(AccessBasis::PatientSide)
+        );
+        inputs.patient = None;
+        assert_eq!(
+            decide(&inputs, LAB, TREAT, 5),
+            AuditOutcome::Denied(DenyReason::PatientNotActive)
+        );
+    }
+
+    #[test]
+    fn window_scope_registration_and_epoch() {
+        let slots = [slot(1, Effect::Permit, 10, 100)];
+        assert_eq!(
+            evaluate(&slots, NOW, LAB, TREAT, 9),
+            AuditOutcome::Denied(DenyReason::OutsideValidity(1))
+        );
+        assert!(evaluate(&slots, NOW, LAB, TREAT, 10).is_granted());
+        // valid_until is exclusive: the last granted millisecond is 99.
+        assert!(evaluate(&slots, NOW, LAB, TREAT, 99).is_granted());
+        assert_eq!(
+            evaluate(&slots, NOW, LAB, TREAT, 100),
+            AuditOutcome::Denied(DenyReason::OutsideValidity(1))
+        );
+        assert_eq!(
+            evaluate(&slots, NOW, DataCategory::Genomics, TREAT, 50),
+            AuditOutcome::Denied(DenyReason::NoConsent)
+        );
+        assert_eq!(
+            evaluate(&slots, NOW, LAB, Purpose::Research, 50),
+            AuditOutcome::Denied(DenyReason::NoConsent)
+        );
+        // Another registration, or a later recovery epoch: the grant does not count.
+        assert_eq!(
+            evaluate(&slots, (2, 0), LAB, TREAT, 50),
+            AuditOutcome::Denied(DenyReason::NoConsent)
+        );
+        assert_eq!(
+            evaluate(&slots, (1, 1), LAB, TREAT, 50),
+            AuditOutcome::Denied(DenyReason::NoConsent)
+        );
+    }
+}
