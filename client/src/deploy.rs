@@ -32,7 +32,10 @@ pub struct DeployOptions {
 
 /// Progress of a deployment, step by step (the node deployer records each in its manifest).
 pub trait Progress {
+    /// A step is about to run.
     fn step(&mut self, text: &str);
+    /// A contract of the suite now lives at `address`.
+    fn deployed(&mut self, _contract: Contract, _address: AccountId) {}
 }
 
 impl Progress for () {
@@ -43,6 +46,21 @@ impl<F: FnMut(&str)> Progress for F {
     fn step(&mut self, text: &str) {
         self(text)
     }
+}
+
+/// Instantiate one contract of the suite and report it.
+fn instantiate<L: Ledger, A: scale::Encode>(
+    l: &mut L,
+    progress: &mut impl Progress,
+    ctor: msg::Ctor<A>,
+    args: A,
+    salt: &[u8],
+) -> Result<AccountId, String> {
+    let name = ctor.contract.name();
+    progress.step(&format!("instantiate {name}"));
+    let address = l.deploy(ctor, args, &[salt, name.as_bytes()].concat())?;
+    progress.deployed(ctor.contract, address);
+    Ok(address)
 }
 
 fn ok<T>(step: &str, answer: Result<T, Error>) -> Result<T, String> {
@@ -57,32 +75,27 @@ pub fn deploy_suite<L: Ledger>(
     salt: &[u8],
     progress: &mut impl Progress,
 ) -> Result<(), String> {
-    let salted = |name: &str| [salt, name.as_bytes()].concat();
-    progress.step("instantiate audit_log");
-    let own_audit = l.deploy(msg::audit_log::NEW, (), &salted("audit_log"))?;
+    let own_audit = instantiate(l, progress, msg::audit_log::NEW, (), salt)?;
     let audit = options.audit_log.unwrap_or(own_audit);
-    progress.step("instantiate access");
-    let access = l.deploy(msg::access::NEW, audit, &salted("access"))?;
-    progress.step("instantiate registry");
-    let registry = l.deploy(msg::registry::NEW, access, &salted("registry"))?;
-    progress.step("instantiate consent");
-    let consent = l.deploy(msg::consent::NEW, (access, audit), &salted("consent"))?;
+    let access = instantiate(l, progress, msg::access::NEW, audit, salt)?;
+    let registry = instantiate(l, progress, msg::registry::NEW, access, salt)?;
+    let consent = instantiate(l, progress, msg::consent::NEW, (access, audit), salt)?;
     progress.step("access: writers = registry, consent");
     ok(
         "wire access",
         l.tx(msg::access::WIRE, Wiring::Writers { registry, consent }),
     )?;
-    progress.step("instantiate provenance");
-    let provenance = l.deploy(msg::provenance::NEW, (access, audit), &salted("provenance"))?;
-    progress.step("instantiate claims");
-    let claims = l.deploy(
+    let provenance = instantiate(l, progress, msg::provenance::NEW, (access, audit), salt)?;
+    let claims = instantiate(
+        l,
+        progress,
         msg::claims::NEW,
         (
             options.claims_access.unwrap_or(access),
             options.provenance.unwrap_or(provenance),
             audit,
         ),
-        &salted("claims"),
+        salt,
     )?;
     for (contract, address) in [
         (Contract::Access, access),
