@@ -79,16 +79,11 @@ pub fn to_fhir(entry: &AuditEntry) -> Value {
         AuditOutcome::Denied(reason) => format!("denied: {reason:?}"),
     };
     let recorded = chrono_like(entry.recorded_at);
-    let mut extensions = vec![
+    let extensions = vec![
         json!({"url": "urn:carechain:block", "valueInteger": entry.block}),
         json!({"url": "urn:carechain:prev-hash", "valueString": hex32(&entry.prev_hash.0)}),
         json!({"url": "urn:carechain:hash", "valueString": hex32(&entry.hash.0)}),
     ];
-    if let Some(previous) = entry.patient_prev {
-        extensions.push(
-            json!({"url": "urn:carechain:patient-prev", "valueString": previous.to_string()}),
-        );
-    }
     json!({
         "resourceType": "AuditEvent",
         "id": entry.seq.to_string(),

@@ -239,6 +239,50 @@ pub trait Ledger {
         Ok(address)
     }
 
+    /// Instantiate any bundle (test doubles, the reference token) with a constructor by label;
+    /// a fresh salt each time.
+    fn instantiate_bundle(
+        &mut self,
+        bundle: &str,
+        constructor: &str,
+        args: impl Encode,
+    ) -> Result<AccountId, String>
+    where
+        Self: Sized,
+    {
+        let selector = self
+            .artifact(bundle)
+            .constructor(constructor)
+            .ok_or_else(|| format!("{bundle} has no constructor {constructor}"))?;
+        let mut input = selector.to_vec();
+        args.encode_to(&mut input);
+        let salt = self.fresh_patient_id().0.to_vec();
+        let address = self.instantiate(bundle, input, salt)?;
+        self.set_name(address, bundle);
+        Ok(address)
+    }
+
+    /// Call a message by label on any contract (test doubles, the reference token).
+    fn call_at(
+        &mut self,
+        address: AccountId,
+        bundle: &str,
+        message: &str,
+        args: impl Encode,
+        value: u128,
+    ) -> CallReport
+    where
+        Self: Sized,
+    {
+        let selector = self
+            .artifact(bundle)
+            .selector(message)
+            .unwrap_or_else(|| panic!("{bundle} has no message {message}"));
+        let mut data = selector.to_vec();
+        args.encode_to(&mut data);
+        self.submit_to(address, message, data, value)
+    }
+
     /// Events of type `E` in the last call, decoded.
     fn events<E: ink::env::Event + Decode>(&self) -> Vec<E>
     where

@@ -4,6 +4,7 @@
 //! ([`deploy`]), the main scenario and the audit tools. It does not depend on any chain runtime.
 
 pub mod audit;
+pub mod bench;
 pub mod contracts;
 pub mod deploy;
 pub mod ledger;

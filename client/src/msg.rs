@@ -178,8 +178,7 @@ pub mod audit_log {
     messages! { Contract::AuditLog;
         ADD_WRITER: "add_writer" [Write, Stops] (AccountId) -> Result<()>;
         REMOVE_WRITER: "remove_writer" [Write, Restriction] (AccountId) -> Result<()>;
-        APPEND: "AuditSink::append" [Write, Stops] (AuditRecord) -> Result<u64>;
-        APPEND_BATCH: "AuditSink::append_batch" [Write, Stops] (Vec<AuditRecord>) -> Result<u64>;
+        APPEND: "AuditSink::append" [Write, Stops] (Vec<AuditRecord>) -> Result<u64>;
         GOVERN: "Governed::govern" [Write, Never] (GovAction) -> Result<()>;
     }
 }

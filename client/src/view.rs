@@ -235,35 +235,33 @@ pub fn audit_entries<L: Ledger>(l: &mut L, from: u64, limit: u32) -> Vec<AuditEn
 }
 
 /// A patient's trail ("who touched my data"), newest first: `limit` entries starting `skip`
-/// entries back from the newest, with how many there are in all.
+/// entries back from the newest, with how many there are in all. The log keeps no per-patient
+/// index (that would cost every audited decision a storage read and write), so this scans the
+/// log's chunks newest first: fine for a client holding a few hundred thousand entries; a large
+/// deployment indexes the log's `Appended` events instead.
 pub fn patient_trail<L: Ledger>(
     l: &mut L,
     patient: PatientId,
     skip: u64,
     limit: u32,
 ) -> Page<AuditEntry> {
-    let Some((newest, total)) = get::<_, (u64, u64)>(l, AuditLog, "patients", &patient) else {
-        return Page {
-            total: 0,
-            items: Vec::new(),
-        };
-    };
-    let mut items = Vec::new();
-    let mut cursor = Some(newest);
-    let mut position = 0u64;
     let wanted = u64::from(page_len(limit));
-    while let Some(seq) = cursor {
-        if position >= skip.saturating_add(wanted) {
-            break;
-        }
-        let Some(entry) = audit_entry(l, seq) else {
+    let mut items = Vec::new();
+    let mut total = 0u64;
+    let mut next = audit_root(l).count;
+    while next > 0 {
+        let Some((first, chunk)) = chunk_start(l, next - 1) else {
             break;
         };
-        cursor = entry.patient_prev;
-        if position >= skip {
-            items.push(entry);
+        for entry in chunk.into_iter().rev() {
+            if entry.record.patient == Some(patient) {
+                if total >= skip && total < skip.saturating_add(wanted) {
+                    items.push(entry);
+                }
+                total += 1;
+            }
         }
-        position += 1;
+        next = first;
     }
     Page { total, items }
 }

@@ -9,7 +9,7 @@
 //! every decision is an audit entry; the record gateway releases data only against a granted,
 //! finalized `RecordRead` entry written by this contract.
 //!
-//! Calls: the audit log (`AuditSink::append_batch`), nothing else. Any failure of that call
+//! Calls: the audit log (`AuditSink::append`), nothing else. Any failure of that call
 //! refuses the request (nothing unlogged is ever granted).
 //!
 //! Writes to the projection (`AccessGate::update`) come only from the registry and consent,
@@ -23,13 +23,12 @@ mod access {
     };
     use carechain_common::{
         ensure_nonzero, xcall, AccessGate, AccessRequest, AuditAction, AuditOutcome, AuditRecord,
-        AuditRef, AuditSink, AuditSubject, Callee, DataCategory, Decision, DenyReason, Disclosure,
-        EmergencyId, Error, Facts, GovAction, Governance, Governed, GrantSlot, GrantSlots, Party,
-        PatientCell, PatientId, Pause, Purpose, RecordAccess, RecordFacts, RecordId, Result, Role,
-        RoleSet, Session, Update, Wiring, MAX_ACCESS_BATCH, MAX_RELYING,
+        AuditRef, AuditSubject, DataCategory, Decision, DenyReason, Disclosure, EmergencyId, Error,
+        Facts, GovAction, Governance, Governed, GrantSlot, GrantSlots, Party, PatientCell,
+        PatientId, Pause, Purpose, RecordAccess, RecordFacts, RecordId, Result, Role, RoleSet,
+        Session, Update, Wiring, MAX_ACCESS_BATCH, MAX_RELYING,
     };
     use carechain_rules::{decide, Inputs};
-    use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
 
@@ -328,10 +327,7 @@ mod access {
         }
 
         fn log(&mut self, records: Vec<AuditRecord>) -> Result<u64> {
-            xcall::fallible(
-                Callee::AuditLog,
-                self.audit.call_mut().append_batch(records).try_invoke(),
-            )
+            xcall::audit(&mut self.audit, records)
         }
 
         fn party(&self, account: AccountId, cell: Option<&PatientCell>, now: Timestamp) -> Party {

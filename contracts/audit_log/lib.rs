@@ -8,14 +8,14 @@
 //! - Entry `n` stores the hash of entry `n-1` and its own hash: SHA-256 over the SCALE encoding of
 //!   its fields and that previous hash (`carechain_common::EntryPreimage`). The contract keeps the
 //!   head hash and the count, so anyone can recompute the chain from genesis and compare.
-//! - Each append (one entry, or a batch of up to `MAX_AUDIT_BATCH`) is stored as one storage item
-//!   under its first sequence number; each patient's newest entry and count are kept, and every
-//!   entry names the previous entry of its patient, so "who touched my data" pages backwards.
-//!   Appending is O(1) in what is stored.
+//! - Each append (one to `MAX_AUDIT_BATCH` entries) is stored as one storage item under its first
+//!   sequence number: an append reads and writes the root cell and writes one item, O(1) in what
+//!   is stored. There is no per-patient index (it would cost every decision a read and a write);
+//!   a patient's trail is found by scanning newest first or by indexing `Appended` events.
 //! - There is no delete, no terminate and no code upgrade: records must outlive retention rules
 //!   (HIPAA §164.316, DSCSA: six years).
 //!
-//! Reads (count, head, entries, a patient's trail) are served from contract storage by the
+//! Reads (count, head, entries) are served from contract storage by the
 //! clients (`carechain-client`), typed by this contract's storage layout.
 
 #[ink::contract]
@@ -23,7 +23,7 @@ mod audit_log {
     use carechain_common::events::audit::{Appended, WriterAdded, WriterRemoved};
     use carechain_common::{
         ensure_nonzero, sha256, AuditEntry, AuditRecord, AuditSink, Digest, Error, GovAction,
-        Governance, Governed, PatientId, Pause, Result, MAX_AUDIT_BATCH, MAX_WRITERS,
+        Governance, Governed, Pause, Result, MAX_AUDIT_BATCH, MAX_WRITERS,
     };
     use ink::prelude::vec::Vec;
     use ink::scale::Encode;
@@ -37,8 +37,6 @@ mod audit_log {
         head: Digest,
         /// The entries of each append, under the sequence number of its first entry.
         chunks: Mapping<u64, Vec<AuditEntry>>,
-        /// Each patient's newest entry and how many entries name the patient.
-        patients: Mapping<PatientId, (u64, u64)>,
     }
 
     // A constructor reads the caller; a `Default` impl would hide that.
@@ -53,7 +51,6 @@ mod audit_log {
                 count: 0,
                 head: Digest::ZERO,
                 chunks: Mapping::default(),
-                patients: Mapping::default(),
             }
         }
 
@@ -108,36 +105,16 @@ mod audit_log {
             let first = self.count;
             let block = self.env().block_number();
             let recorded_at = self.env().block_timestamp();
-            // Patients touched by this append: (id, newest entry, count), written once each.
-            let mut touched: Vec<(PatientId, u64, u64)> = Vec::new();
             let mut entries = Vec::with_capacity(records.len());
             let mut seq = first;
             for record in &records {
                 ensure_nonzero(&record.actor)?;
-                let patient_prev = match record.patient {
-                    None => None,
-                    Some(patient) => {
-                        if !touched.iter().any(|(p, _, _)| *p == patient) {
-                            let (last, n) = self.patients.get(patient).unwrap_or((0, 0));
-                            touched.push((patient, last, n));
-                        }
-                        let entry = touched
-                            .iter_mut()
-                            .find(|(p, _, _)| *p == patient)
-                            .ok_or(Error::Overflow)?;
-                        let previous = (entry.2 > 0).then_some(entry.1);
-                        entry.1 = seq;
-                        entry.2 = entry.2.checked_add(1).ok_or(Error::Overflow)?;
-                        previous
-                    }
-                };
                 let mut entry = AuditEntry {
                     seq,
                     writer,
                     record: *record,
                     block,
                     recorded_at,
-                    patient_prev,
                     prev_hash: self.head,
                     hash: Digest::ZERO,
                 };
@@ -145,9 +122,6 @@ mod audit_log {
                 self.head = entry.hash;
                 entries.push(entry);
                 seq = seq.checked_add(1).ok_or(Error::Overflow)?;
-            }
-            for (patient, last, n) in touched {
-                self.patients.insert(patient, &(last, n));
             }
             self.chunks.insert(first, &entries);
             self.count = seq;
@@ -162,19 +136,10 @@ mod audit_log {
     }
 
     impl AuditSink for AuditLog {
-        /// Writers only. Returns the new entry's sequence number.
-        #[ink(message)]
-        fn append(&mut self, record: AuditRecord) -> Result<u64> {
-            self.gov.enter(Pause::Stops)?;
-            let caller = self.env().caller();
-            self.ensure_writer(&caller)?;
-            self.push(caller, ink::prelude::vec![record])
-        }
-
         /// Writers only. Entries are chained in order and stored together; returns the first
         /// sequence number.
         #[ink(message)]
-        fn append_batch(&mut self, records: Vec<AuditRecord>) -> Result<u64> {
+        fn append(&mut self, records: Vec<AuditRecord>) -> Result<u64> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.ensure_writer(&caller)?;
@@ -200,7 +165,7 @@ mod audit_log {
         use super::*;
         use carechain_common::verify::{verify_chain, ChainError};
         use carechain_common::{
-            AccessBasis, AuditAction, AuditOutcome, AuditSubject, DataCategory, Purpose,
+            AccessBasis, AuditAction, AuditOutcome, AuditSubject, DataCategory, PatientId, Purpose,
         };
         use ink::env::test::{default_accounts, set_caller};
         use ink::env::DefaultEnvironment as Env;
@@ -217,10 +182,9 @@ mod audit_log {
             }
         }
 
-        /// The host function and the `sha2` crate agree, entries chain across single and batched
-        /// appends, and each patient's entries link backwards.
+        /// The host function and the `sha2` crate agree and entries chain across appends.
         #[ink::test]
-        fn chain_recomputes_off_chain_and_patients_link_back() {
+        fn chain_recomputes_off_chain() {
             let a = default_accounts::<Env>();
             set_caller::<Env>(a.alice);
             let mut log = AuditLog::new();
@@ -229,9 +193,9 @@ mod audit_log {
             set_caller::<Env>(a.bob);
             let p1 = PatientId([1; 32]);
             let p2 = PatientId([2; 32]);
-            assert_eq!(log.append(record(a.charlie, Some(p1))), Ok(0));
+            assert_eq!(log.append(vec![record(a.charlie, Some(p1))]), Ok(0));
             assert_eq!(
-                log.append_batch(vec![
+                log.append(vec![
                     record(a.charlie, Some(p2)),
                     record(a.charlie, Some(p1)),
                     record(a.charlie, None),
@@ -243,10 +207,6 @@ mod audit_log {
             entries.extend(log.chunks.get(1).unwrap());
             assert_eq!(entries.len(), 5);
             assert_eq!(verify_chain(&entries, log.head, log.count), Ok(()));
-            assert_eq!(log.patients.get(p1), Some((4, 3)));
-            assert_eq!(log.patients.get(p2), Some((1, 1)));
-            let links: Vec<Option<u64>> = entries.iter().map(|e| e.patient_prev).collect();
-            assert_eq!(links, vec![None, None, Some(0), None, Some(2)]);
 
             let mut tampered = entries.clone();
             tampered[2].record.outcome = AuditOutcome::Success;
@@ -262,7 +222,10 @@ mod audit_log {
             set_caller::<Env>(a.alice);
             let mut log = AuditLog::new();
             set_caller::<Env>(a.bob);
-            assert_eq!(log.append(record(a.charlie, None)), Err(Error::NotWriter));
+            assert_eq!(
+                log.append(vec![record(a.charlie, None)]),
+                Err(Error::NotWriter)
+            );
             assert_eq!(log.count, 0);
         }
     }

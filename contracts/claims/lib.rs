@@ -26,12 +26,12 @@ mod claims {
     use carechain_common::events::claims::*;
     use carechain_common::{
         next_id, pack_key, sha256, xcall, zero_account, AccessGate, AccessRef, AuditAction,
-        AuditOutcome, AuditRecord, AuditRef, AuditSink, AuditSubject, Callee, Claim, ClaimId,
-        ClaimLine, ClaimStatus, DenialReason, Digest, Error, Escrow, GovAction, Governance,
-        Governed, LineDecision, LineResult, PatientId, PatientIndex, Pause, Policy, PolicyId,
-        PolicyTerms, ProvenanceRef, ProvenanceView, Purpose, RecordId, Result, Role, RoleSet,
-        StoredLine, SubmitOutcome, Verdict, APPEAL_DEADLINE, BASIS_POINTS, FILING_GRACE,
-        MAX_CLAIM_LINES, MAX_POLICY_PERIOD,
+        AuditOutcome, AuditRecord, AuditRef, AuditSubject, Callee, Claim, ClaimId, ClaimLine,
+        ClaimStatus, DenialReason, Digest, Error, Escrow, GovAction, Governance, Governed,
+        LineDecision, LineResult, PatientId, PatientIndex, Pause, Policy, PolicyId, PolicyTerms,
+        ProvenanceRef, ProvenanceView, Purpose, RecordId, Result, Role, RoleSet, StoredLine,
+        SubmitOutcome, Verdict, APPEAL_DEADLINE, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES,
+        MAX_POLICY_PERIOD,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -699,20 +699,17 @@ mod claims {
         }
 
         fn log(&mut self, actor: AccountId, claim: &Claim, action: AuditAction) -> Result<u64> {
-            xcall::fallible(
-                Callee::AuditLog,
-                self.audit
-                    .call_mut()
-                    .append(AuditRecord {
-                        action,
-                        actor,
-                        patient: Some(claim.patient),
-                        subject: AuditSubject::Claim(claim.id),
-                        purpose: Some(Purpose::Payment),
-                        outcome: AuditOutcome::Success,
-                        initiator: None,
-                    })
-                    .try_invoke(),
+            xcall::audit(
+                &mut self.audit,
+                ink::prelude::vec![AuditRecord {
+                    action,
+                    actor,
+                    patient: Some(claim.patient),
+                    subject: AuditSubject::Claim(claim.id),
+                    purpose: Some(Purpose::Payment),
+                    outcome: AuditOutcome::Success,
+                    initiator: None,
+                }],
             )
         }
 

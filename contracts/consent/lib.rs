@@ -22,12 +22,12 @@ mod consent {
     use carechain_common::events::consent::*;
     use carechain_common::{
         ensure_nonzero, next_id, xcall, zero_account, AccessBasis, AccessGate, AccessRef,
-        AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSink, AuditSubject, BreakGlass,
-        Callee, DataCategory, Decision, DeferredAudit, DenyReason, Digest, Effect, Emergency,
-        EmergencyId, EmergencyReason, EncryptedLocator, Error, Facts, GovAction, Governance,
-        Governed, Grant, GrantId, GrantScope, GrantSlot, GrantSlots, Grantee, PatientId,
-        PatientIndex, Pause, Purpose, RecordFacts, RecordId, RecordMeta, RecordWrite, Result, Role,
-        Session, Update, DEFAULT_EMERGENCY_WINDOW, MAX_EMERGENCY_WINDOW, MAX_GRANTS_PER_GRANTEE,
+        AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject, BreakGlass, Callee,
+        DataCategory, Decision, DeferredAudit, DenyReason, Digest, Effect, Emergency, EmergencyId,
+        EmergencyReason, EncryptedLocator, Error, Facts, GovAction, Governance, Governed, Grant,
+        GrantId, GrantScope, GrantSlot, GrantSlots, Grantee, PatientId, PatientIndex, Pause,
+        Purpose, RecordFacts, RecordId, RecordMeta, RecordWrite, Result, Role, Session, Update,
+        DEFAULT_EMERGENCY_WINDOW, MAX_EMERGENCY_WINDOW, MAX_GRANTS_PER_GRANTEE,
         MIN_EMERGENCY_WINDOW,
     };
     use carechain_rules::{decide, Inputs};
@@ -509,10 +509,7 @@ mod consent {
         }
 
         fn log(&mut self, record: AuditRecord) -> Result<u64> {
-            xcall::fallible(
-                Callee::AuditLog,
-                self.audit.call_mut().append(record).try_invoke(),
-            )
+            xcall::audit(&mut self.audit, ink::prelude::vec![record])
         }
 
         fn success(

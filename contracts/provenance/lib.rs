@@ -26,11 +26,11 @@ mod provenance {
     use carechain_common::events::provenance::*;
     use carechain_common::{
         dispenser_roles, ensure_nonzero, next_id, trading_partner_roles, xcall, zero_account,
-        AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSink,
-        AuditSubject, Batch, BatchId, BatchStatus, Callee, DeferredAudit, Digest, DispenseOutcome,
-        Error, GovAction, Governance, Governed, Gtin, LotNumber, Pause, ProvenanceView,
-        QuarantineReason, RecallReason, Result, Role, RoleSet, SerialRecord, SerialState, Transfer,
-        TransferKind, TransferStatus, Verdict, Verification, MAX_SERIALS_PER_CALL,
+        AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject,
+        Batch, BatchId, BatchStatus, Callee, DeferredAudit, Digest, DispenseOutcome, Error,
+        GovAction, Governance, Governed, Gtin, LotNumber, Pause, ProvenanceView, QuarantineReason,
+        RecallReason, Result, Role, RoleSet, SerialRecord, SerialState, Transfer, TransferKind,
+        TransferStatus, Verdict, Verification, MAX_SERIALS_PER_CALL,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -415,16 +415,13 @@ mod provenance {
             record.status = BatchStatus::Active;
             record.regulatory_hold = false;
             self.batches.insert(batch, &record);
-            xcall::fallible(
-                Callee::AuditLog,
-                self.audit
-                    .call_mut()
-                    .append(Self::entry(
-                        caller,
-                        AuditAction::BatchClear,
-                        AuditSubject::Batch(batch),
-                    ))
-                    .try_invoke(),
+            xcall::audit(
+                &mut self.audit,
+                ink::prelude::vec![Self::entry(
+                    caller,
+                    AuditAction::BatchClear,
+                    AuditSubject::Batch(batch),
+                )],
             )?;
             self.env().emit_event(BatchStatusChanged {
                 batch,

@@ -135,12 +135,7 @@ mod faulty {
 
     impl AuditSink for Faulty {
         #[ink(message)]
-        fn append(&mut self, _record: AuditRecord) -> Result<u64> {
-            self.misbehave();
-            Err(Error::Paused)
-        }
-        #[ink(message)]
-        fn append_batch(&mut self, _records: Vec<AuditRecord>) -> Result<u64> {
+        fn append(&mut self, _records: Vec<AuditRecord>) -> Result<u64> {
             self.misbehave();
             Err(Error::Paused)
         }

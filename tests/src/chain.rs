@@ -108,44 +108,6 @@ impl Chain {
         self.sandbox
             .set_timestamp(now.checked_add(ms).expect("time overflow"));
     }
-
-    /// Instantiate any bundle (test doubles included) with a constructor by label.
-    pub fn instantiate_bundle(
-        &mut self,
-        bundle: &str,
-        constructor: &str,
-        args: impl Encode,
-    ) -> Result<AccountId, String> {
-        let selector = self
-            .artifact(bundle)
-            .constructor(constructor)
-            .unwrap_or_else(|| panic!("{bundle} has no constructor {constructor}"));
-        let mut input = selector.to_vec();
-        args.encode_to(&mut input);
-        let salt = self.names.len().to_le_bytes().to_vec();
-        let address = self.instantiate(bundle, input, salt)?;
-        self.names.insert(address, bundle.to_owned());
-        Ok(address)
-    }
-
-    /// Call a message by label on any contract (test doubles included), with encoded arguments.
-    pub fn call_at(
-        &mut self,
-        address: AccountId,
-        bundle: &str,
-        message: &str,
-        args: impl Encode,
-        value: u128,
-    ) -> CallReport {
-        let selector = self
-            .artifact(bundle)
-            .selector(message)
-            .unwrap_or_else(|| panic!("{bundle} has no message {message}"));
-        let mut data = selector.to_vec();
-        args.encode_to(&mut data);
-        self.submit_to(address, message, data, value)
-    }
-
     /// The current actor calls `message` and must get `expected`; afterwards no contract of the
     /// suite has changed storage and no event was emitted.
     pub fn assert_refused<A: Encode, T: Decode + Debug>(

@@ -8,8 +8,9 @@
 //!
 //! An entry's hash is SHA-256 over the SCALE encoding of [`EntryPreimage`] — every field of the
 //! entry except the hash itself, the previous entry's hash included. The first entry links to
-//! [`crate::Digest::ZERO`]. Each entry also names the previous entry of the same patient
-//! (`patient_prev`), so a patient's trail is read backwards without an index.
+//! [`crate::Digest::ZERO`]. The log keeps no per-patient index (it would cost every audited
+//! decision a storage read and a write): a patient's trail is the entries naming the patient,
+//! found by clients scanning the log newest first or by an indexer of `Appended` events.
 
 // parity-scale-codec's derive casts variant indices (`usize` literals) to `u8` for enums whose
 // variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
@@ -229,8 +230,6 @@ pub struct AuditEntry {
     pub block: u32,
     /// FHIR `recorded`.
     pub recorded_at: Timestamp,
-    /// The previous entry naming the same patient, if any.
-    pub patient_prev: Option<u64>,
     pub prev_hash: Digest,
     pub hash: Digest,
 }
@@ -244,7 +243,6 @@ pub struct EntryPreimage<'a> {
     pub record: &'a AuditRecord,
     pub block: u32,
     pub recorded_at: Timestamp,
-    pub patient_prev: Option<u64>,
     pub prev_hash: &'a Digest,
 }
 
@@ -256,7 +254,6 @@ impl AuditEntry {
             record: &self.record,
             block: self.block,
             recorded_at: self.recorded_at,
-            patient_prev: self.patient_prev,
             prev_hash: &self.prev_hash,
         }
     }

@@ -10,11 +10,10 @@
 //! restriction itself.
 
 use crate::audit::AuditRecord;
-use crate::error::{Callee, Error, Result};
+use crate::error::{Error, Result};
 use crate::governance::emit;
-use crate::traits::{AuditRef, AuditSink, MAX_AUDIT_BATCH};
+use crate::traits::{AuditRef, MAX_AUDIT_BATCH};
 use crate::xcall;
-use ink::codegen::TraitCallBuilder;
 use ink::prelude::vec::Vec;
 use ink::storage::traits::{AutoKey, StorageKey};
 use ink::storage::Mapping;
@@ -48,10 +47,7 @@ impl<KEY: StorageKey> DeferredAudit<KEY> {
     /// Log a restriction's entry, or queue it when the log does not take it. Returns the entry's
     /// sequence number when it was logged now.
     pub fn log(&mut self, audit: &mut AuditRef, record: AuditRecord) -> Option<u64> {
-        let outcome = xcall::fallible(
-            Callee::AuditLog,
-            audit.call_mut().append(record).try_invoke(),
-        );
+        let outcome = xcall::audit(audit, ink::prelude::vec![record]);
         match outcome {
             Ok(seq) => Some(seq),
             Err(_) => {
@@ -78,10 +74,7 @@ impl<KEY: StorageKey> DeferredAudit<KEY> {
         let records: Vec<AuditRecord> = (self.first..end)
             .filter_map(|position| self.queue.get(position))
             .collect();
-        let first_seq = xcall::fallible(
-            Callee::AuditLog,
-            audit.call_mut().append_batch(records).try_invoke(),
-        )?;
+        let first_seq = xcall::audit(audit, records)?;
         for position in self.first..end {
             self.queue.remove(position);
         }

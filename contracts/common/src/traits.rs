@@ -17,7 +17,7 @@ use crate::vocab::Purpose;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
-/// Most entries one `append_batch` may carry.
+/// Most entries one `append` may carry.
 pub const MAX_AUDIT_BATCH: usize = 16;
 /// Most writers (contracts of the suite) the audit log keeps.
 pub const MAX_WRITERS: usize = 8;
@@ -25,14 +25,10 @@ pub const MAX_WRITERS: usize = 8;
 /// The audit log's write interface.
 #[ink::trait_definition]
 pub trait AuditSink {
-    /// Append one entry; returns its sequence number. Only registered writers may append.
+    /// Append 1 to `MAX_AUDIT_BATCH` entries in order (stored together); returns the first
+    /// one's sequence number. Only registered writers may append.
     #[ink(message)]
-    fn append(&mut self, record: AuditRecord) -> Result<u64>;
-
-    /// Append up to `MAX_AUDIT_BATCH` entries in order (stored together); returns the first
-    /// one's sequence number.
-    #[ink(message)]
-    fn append_batch(&mut self, records: Vec<AuditRecord>) -> Result<u64>;
+    fn append(&mut self, records: Vec<AuditRecord>) -> Result<u64>;
 }
 
 /// What the access contract offers the rest of the suite.

@@ -6,8 +6,12 @@
 //! the callee's own refusal. Each becomes `Error::Downstream(callee, how)`, the callee's own error
 //! carried inside; callers never see a half-understood answer.
 
+use crate::audit::AuditRecord;
 use crate::error::{CallFailure, Callee, Error, Result};
+use crate::traits::{AuditRef, AuditSink};
+use ink::codegen::TraitCallBuilder;
 use ink::prelude::boxed::Box;
+use ink::prelude::vec::Vec;
 
 type Invoked<R> = core::result::Result<ink::MessageResult<R>, ink::env::Error>;
 
@@ -24,6 +28,15 @@ pub fn read<T>(callee: Callee, outcome: Invoked<T>) -> Result<T> {
 pub fn fallible<T>(callee: Callee, outcome: Invoked<Result<T>>) -> Result<T> {
     read(callee, outcome)?
         .map_err(|inner| Error::Downstream(callee, CallFailure::Refused(Box::new(inner))))
+}
+
+/// Append `records` to the audit log: the first entry's sequence number, or the log's refusal
+/// (or failure) as `Downstream(AuditLog, ..)`.
+pub fn audit(log: &mut AuditRef, records: Vec<AuditRecord>) -> Result<u64> {
+    fallible(
+        Callee::AuditLog,
+        log.call_mut().append(records).try_invoke(),
+    )
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub struct WriterRemoved {
     pub by: AccountId,
 }
 
-/// One per `append` / `append_batch`: the entries' records (what was decided or done), from
+/// One per `append`: the entries' records (what was decided or done), from
 /// sequence number `first` on, and the chain's new head. The entries themselves are read from
 /// storage (the log keeps each append under its first sequence number).
 #[ink::event]
