@@ -104,11 +104,13 @@ pub fn setup<L: Ledger>(l: &mut L) -> World {
         );
     }
     l.set_actor(hospital);
+    let id = crate::new_record_id(l);
     let record = ok(
         "record",
         l.tx(
             msg::consent::ADD_RECORD,
             (
+                id,
                 patient,
                 DataCategory::Laboratory,
                 Purpose::Treatment,
@@ -436,11 +438,13 @@ pub fn fill<L: Ledger>(l: &mut L, w: &mut World, n: u64) {
             ),
         );
         l.set_actor(w.hospital);
+        let id = crate::new_record_id(l);
         ok(
             "fill record",
             l.tx(
                 msg::consent::ADD_RECORD,
                 (
+                    id,
                     w.patient,
                     DataCategory::Laboratory,
                     Purpose::Treatment,

@@ -13,7 +13,7 @@
 use crate::contracts::Contract;
 use crate::ledger::Ledger;
 use crate::msg;
-use carechain_common::{Digest, EncryptionKey, Error, PatientId, Role, RoleSet, Wiring};
+use carechain_common::{Digest, Error, PatientId, RecordId, Role, RoleSet, Wiring};
 use ink::primitives::AccountId;
 use sha2::Digest as _;
 
@@ -153,10 +153,14 @@ pub fn pseudo_random_id(n: u32) -> PatientId {
     PatientId(hasher.finalize().into())
 }
 
-/// Stand-in for a client's X25519 public key (tests that do not encrypt).
-pub fn key_for(name: &str) -> EncryptionKey {
-    EncryptionKey(sha2::Sha256::digest(format!("x25519:{name}")).into())
+/// A fresh record id for a new record version: the author's client chooses it (64 random bits on
+/// a node; repeatable in process) so the ciphertext can be bound to it before the anchor exists.
+pub fn new_record_id<L: Ledger>(l: &mut L) -> RecordId {
+    let bytes = l.fresh_patient_id().0;
+    u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))
 }
+
+pub use crate::keys::key_for;
 
 /// Stand-in for the SHA-256 of an organisation's licence document.
 pub fn credential(name: &str) -> Digest {
@@ -168,7 +172,7 @@ pub fn digest(bytes: &[u8]) -> Digest {
     Digest(sha2::Sha256::digest(bytes).into())
 }
 
-/// A deterministic account for a name (SHA-256 of the name): in-process actors.
+/// The account of demo actor `name` (its sr25519 key is `//<name>`): in-process actors.
 pub fn account(name: &str) -> AccountId {
-    AccountId::from(<[u8; 32]>::from(sha2::Sha256::digest(name.as_bytes())))
+    crate::keys::account_of(&crate::keys::demo_signer(name))
 }

@@ -115,11 +115,18 @@ pub trait Ledger {
     fn read_at(&mut self, address: AccountId, input: Vec<u8>) -> Result<Vec<u8>, Failure>;
     /// A contract's raw storage value under an (unhashed) ink! storage key.
     fn storage(&mut self, address: AccountId, key: &[u8]) -> Option<Vec<u8>>;
+    /// The same at the latest finalized block (the in-process chain finalizes every block).
+    fn finalized_storage(&mut self, address: AccountId, key: &[u8]) -> Option<Vec<u8>> {
+        self.storage(address, key)
+    }
     /// Block timestamp in milliseconds.
     fn now(&mut self) -> u64;
     fn balance(&mut self, account: &AccountId) -> u128;
     /// A fresh pseudonymous patient id (32 random bytes from the client's point of view).
     fn fresh_patient_id(&mut self) -> PatientId;
+    /// Sign `message` with `account`'s sr25519 key, if this ledger holds it (requests to the
+    /// record gateway are signed by the caller's chain account).
+    fn sign(&self, account: &AccountId, message: &[u8]) -> Option<[u8; 64]>;
     /// The last call's report.
     fn last(&self) -> Option<&CallReport>;
     fn verbose(&self) -> bool;
@@ -335,4 +342,103 @@ fn print_line<L: Ledger + ?Sized, R: Debug>(
 pub fn short_name(account: &AccountId) -> String {
     let bytes: &[u8; 32] = account.as_ref();
     format!("0x{}..", hex::encode(&bytes[..4]))
+}
+
+/// Reads through `L` at its latest *finalized* state: what the record gateway releases against.
+/// Every other method is `L`'s own.
+pub struct Finalized<'a, L: Ledger>(pub &'a mut L);
+
+/// A ledger several threads use (the scenario and an in-process gateway): each call locks the
+/// inner ledger for its own duration only. Bundles are loaded per handle.
+pub struct Shared<L: Ledger> {
+    inner: std::sync::Arc<std::sync::Mutex<L>>,
+    bundles: crate::contracts::Bundles,
+    last: Option<CallReport>,
+}
+
+impl<L: Ledger> Clone for Shared<L> {
+    fn clone(&self) -> Self {
+        Shared {
+            inner: self.inner.clone(),
+            bundles: crate::contracts::Bundles::default(),
+            last: None,
+        }
+    }
+}
+
+impl<L: Ledger> Shared<L> {
+    pub fn new(ledger: L) -> Self {
+        Shared {
+            inner: std::sync::Arc::new(std::sync::Mutex::new(ledger)),
+            bundles: crate::contracts::Bundles::default(),
+            last: None,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, L> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Forward the methods every wrapper passes through unchanged (`$inner` gives `&L` / `&mut L`).
+macro_rules! forward {
+    ($me:ident, $get:expr, $get_mut:expr) => {
+        fn admin(&$me) -> AccountId { $get.admin() }
+        fn actor(&mut $me, name: &str) -> AccountId { $get_mut.actor(name) }
+        fn set_actor(&mut $me, actor: AccountId) -> AccountId { $get_mut.set_actor(actor) }
+        fn current_actor(&$me) -> AccountId { $get.current_actor() }
+        fn name_of(&$me, account: &AccountId) -> String { $get.name_of(account) }
+        fn set_name(&mut $me, account: AccountId, name: &str) { $get_mut.set_name(account, name) }
+        fn address(&$me, contract: Contract) -> AccountId { $get.address(contract) }
+        fn set_address(&mut $me, contract: Contract, address: AccountId) {
+            $get_mut.set_address(contract, address)
+        }
+        fn instantiate(&mut $me, bundle: &str, input: Vec<u8>, salt: Vec<u8>) -> Result<AccountId, String> {
+            $get_mut.instantiate(bundle, input, salt)
+        }
+        fn read_at(&mut $me, address: AccountId, input: Vec<u8>) -> Result<Vec<u8>, Failure> {
+            $get_mut.read_at(address, input)
+        }
+        fn finalized_storage(&mut $me, address: AccountId, key: &[u8]) -> Option<Vec<u8>> {
+            $get_mut.finalized_storage(address, key)
+        }
+        fn now(&mut $me) -> u64 { $get_mut.now() }
+        fn balance(&mut $me, account: &AccountId) -> u128 { $get_mut.balance(account) }
+        fn fresh_patient_id(&mut $me) -> PatientId { $get_mut.fresh_patient_id() }
+        fn sign(&$me, account: &AccountId, message: &[u8]) -> Option<[u8; 64]> {
+            $get.sign(account, message)
+        }
+        fn verbose(&$me) -> bool { $get.verbose() }
+        fn set_verbose(&mut $me, verbose: bool) { $get_mut.set_verbose(verbose) }
+    };
+}
+
+#[rustfmt::skip]
+impl<L: Ledger> Ledger for Finalized<'_, L> {
+    forward!(self, self.0, self.0);
+    fn artifact(&mut self, name: &str) -> &Artifact { self.0.artifact(name) }
+    fn submit_to(&mut self, address: AccountId, label: &str, input: Vec<u8>, value: u128) -> CallReport {
+        self.0.submit_to(address, label, input, value)
+    }
+    fn storage(&mut self, address: AccountId, key: &[u8]) -> Option<Vec<u8>> {
+        self.0.finalized_storage(address, key)
+    }
+    fn last(&self) -> Option<&CallReport> { self.0.last() }
+}
+
+#[rustfmt::skip]
+impl<L: Ledger> Ledger for Shared<L> {
+    forward!(self, self.lock(), self.lock());
+    fn artifact(&mut self, name: &str) -> &Artifact { self.bundles.get(name) }
+    fn submit_to(&mut self, address: AccountId, label: &str, input: Vec<u8>, value: u128) -> CallReport {
+        let report = self.lock().submit_to(address, label, input, value);
+        self.last = Some(report.clone());
+        report
+    }
+    fn storage(&mut self, address: AccountId, key: &[u8]) -> Option<Vec<u8>> {
+        self.lock().storage(address, key)
+    }
+    fn last(&self) -> Option<&CallReport> { self.last.as_ref() }
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bench;
 pub mod contracts;
 pub mod deploy;
+pub mod keys;
 pub mod ledger;
 pub mod msg;
 pub mod scenario;
@@ -15,6 +16,8 @@ pub mod view;
 
 pub use carechain_common as common;
 pub use contracts::{bundles_dir, Artifact, Bundles, Contract};
-pub use deploy::{account, credential, deploy_suite, digest, key_for, DeployOptions};
-pub use ledger::{CallReport, Failure, Ledger, RawEvent};
+pub use deploy::{
+    account, credential, deploy_suite, digest, key_for, new_record_id, DeployOptions,
+};
+pub use ledger::{CallReport, Failure, Finalized, Ledger, RawEvent, Shared};
 pub use view::Page;

@@ -241,9 +241,9 @@ pub mod consent {
         CHANGE_GRANT: "change_grant" [Write, Stops] (GrantId, GrantScope) -> Result<()>;
         REVOKE_GRANT: "revoke_grant" [Write, Restriction] (GrantId) -> Result<()>;
         ADD_RECORD: "add_record" [Decision, Stops]
-            (PatientId, DataCategory, Purpose, Digest, EncryptedLocator) -> Result<RecordWrite>;
+            (RecordId, PatientId, DataCategory, Purpose, Digest, EncryptedLocator) -> Result<RecordWrite>;
         AMEND_RECORD: "amend_record" [Write, Stops]
-            (RecordId, Purpose, Digest, EncryptedLocator) -> Result<RecordWrite>;
+            (RecordId, RecordId, Purpose, Digest, EncryptedLocator) -> Result<RecordWrite>;
         BREAK_GLASS: "break_glass" [Decision, Stops] (PatientId, EmergencyReason) -> Result<BreakGlass>;
         CLOSE_EMERGENCY: "close_emergency" [Write, Restriction] (EmergencyId) -> Result<()>;
         SET_EMERGENCY_WINDOW: "set_emergency_window" [Write, Stops] (Timestamp) -> Result<()>;

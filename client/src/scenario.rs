@@ -30,6 +30,68 @@ pub struct Summary {
     pub duplicate_refused: bool,
     pub recalled_drug_refused: bool,
     pub no_consent_refused: bool,
+    /// What the record vault did, when the scenario ran with one.
+    pub vault: Option<VaultSummary>,
+}
+
+/// The data plane's part of the story.
+#[derive(Debug, Default, Clone)]
+pub struct VaultSummary {
+    /// The hospital's granted read was served and decrypted, and matched its anchor.
+    pub hospital_decrypted: bool,
+    /// Why the gateway refused the researcher.
+    pub researcher_refusal: String,
+    /// Why the gateway refused the hospital's earlier granted entry after the revocation.
+    pub after_revoke_refusal: String,
+    /// The emergency physician got the record through the patient's custodian.
+    pub emergency_decrypted: bool,
+    /// The patient's client detected a blob altered in storage.
+    pub tamper_detected: String,
+}
+
+/// The record vault as the scenario uses it: the gateway's client with each actor's keys
+/// (`carechain-gateway` implements it). Errors are the gateway's refusals or the client's
+/// findings, as sentences with their reason code.
+pub trait DataPlane<L: Ledger> {
+    /// The author's client encrypts a record version: the content hash and sealed locator
+    /// for its anchor.
+    fn seal(
+        &mut self,
+        l: &mut L,
+        author: AccountId,
+        patient: PatientId,
+        record: RecordId,
+        version: u32,
+        plaintext: &[u8],
+    ) -> core::result::Result<(Digest, EncryptedLocator), String>;
+    /// After the anchor: upload the blob and the data key wrapped for the patient, the author
+    /// and the patient's emergency custodian.
+    fn upload(
+        &mut self,
+        l: &mut L,
+        author: AccountId,
+        record: RecordId,
+    ) -> core::result::Result<(), String>;
+    /// Download and decrypt a record as `reader`, against its decision entry `entry`.
+    fn fetch(
+        &mut self,
+        l: &mut L,
+        reader: AccountId,
+        record: RecordId,
+        entry: u64,
+    ) -> core::result::Result<Vec<u8>, String>;
+    /// The patient's custodian re-wraps the record's key for an emergency provider, after
+    /// checking the provider's granted break-glass entry `entry`.
+    fn emergency_rewrap(
+        &mut self,
+        l: &mut L,
+        custodian: AccountId,
+        provider: AccountId,
+        record: RecordId,
+        entry: u64,
+    ) -> core::result::Result<(), String>;
+    /// Alter the stored blob, as a compromised store would (demonstration only).
+    fn corrupt(&mut self, record: RecordId) -> core::result::Result<(), String>;
 }
 
 pub fn section(title: &str) {
@@ -68,11 +130,31 @@ pub struct Care {
     pub hospital: AccountId,
     pub researcher: AccountId,
     pub er: AccountId,
+    pub custodian: AccountId,
     pub grant: GrantId,
 }
 
-/// Run the whole scenario on `s`. Panics if a step does not behave as the story says.
+/// Run the whole scenario on `s` without a record vault (anchors with placeholder hashes).
 pub fn run<L: Ledger>(s: &mut L) -> Summary {
+    run_with(s, None)
+}
+
+/// A lab report as FHIR R4 would carry it: the plaintext the vault encrypts.
+pub const LAB_REPORT: &[u8] = br#"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"718-7","display":"Hemoglobin [Mass/volume] in Blood"}]},"valueQuantity":{"value":13.5,"unit":"g/dL"}}"#;
+
+fn refusal<T>(answer: core::result::Result<T, String>, what: &str) -> String {
+    match answer {
+        Ok(_) => panic!("{what}: the vault served it"),
+        Err(reason) => {
+            note(&format!("{what}: refused: {reason}"));
+            reason
+        }
+    }
+}
+
+/// Run the whole scenario on `s`, with the record vault when `vault` is given. Panics if a step
+/// does not behave as the story says.
+pub fn run_with<L: Ledger>(s: &mut L, mut vault: Option<&mut dyn DataPlane<L>>) -> Summary {
     let mut summary = Summary::default();
     s.set_verbose(true);
 
@@ -93,26 +175,55 @@ pub fn run<L: Ledger>(s: &mut L) -> Summary {
         hospital,
         researcher,
         er,
+        custodian,
         grant,
     } = care;
+    let mut vs = VaultSummary::default();
 
-    section("The hospital anchors a lab report and reads it back (granted, logged)");
+    section(if vault.is_some() {
+        "The hospital encrypts a lab report, anchors its hash, uploads it and reads it back"
+    } else {
+        "The hospital anchors a lab report and reads it back (granted, logged)"
+    });
     s.set_actor(hospital);
-    let locator = EncryptedLocator(b"sealed(gateway=local, object=records/lab-0001.v1)".to_vec());
+    let id = crate::new_record_id(s);
+    let (content_hash, locator) = match vault.as_mut() {
+        Some(v) => {
+            let sealed = v
+                .seal(s, hospital, patient, id, 1, LAB_REPORT)
+                .unwrap_or_else(|e| panic!("seal: {e}"));
+            note(&format!(
+                "encrypted {} bytes (XChaCha20-Poly1305, fresh data key); anchored hash 0x{}",
+                LAB_REPORT.len(),
+                hex::encode(sealed.0 .0)
+            ));
+            sealed
+        }
+        None => (
+            digest(b"ciphertext of lab report v1"),
+            EncryptedLocator(b"sealed(gateway=local, object=records/lab-0001.v1)".to_vec()),
+        ),
+    };
     let write = ok(
         s.tx(
             consent::ADD_RECORD,
             (
+                id,
                 patient,
                 DataCategory::Laboratory,
                 Purpose::Treatment,
-                digest(b"ciphertext of lab report v1"),
+                content_hash,
                 locator.clone(),
             ),
         ),
         "add record",
     );
     let record = write.record.expect("write granted");
+    if let Some(v) = vault.as_mut() {
+        v.upload(s, hospital, record)
+            .unwrap_or_else(|e| panic!("upload: {e}"));
+        note("uploaded the blob and the key wrapped for Alice, the hospital and Alice's custodian");
+    }
     let read = ok(
         s.tx(access::ACCESS_RECORD, (record, Purpose::Treatment)),
         "read",
@@ -122,6 +233,18 @@ pub fn run<L: Ledger>(s: &mut L) -> Summary {
         summary.hospital_read_granted,
         "the hospital must be granted"
     );
+    let granted_entry = read.decision.audit_seq;
+    if let Some(v) = vault.as_mut() {
+        let plaintext = v
+            .fetch(s, hospital, record, granted_entry)
+            .unwrap_or_else(|e| panic!("the hospital's granted read: {e}"));
+        vs.hospital_decrypted = plaintext == LAB_REPORT;
+        assert!(vs.hospital_decrypted);
+        note(&format!(
+            "the gateway released it against entry #{granted_entry}; decrypted {} bytes, hash matches the anchor",
+            plaintext.len()
+        ));
+    }
 
     section("A researcher asks for the same data for research (denied, logged)");
     s.set_actor(researcher);
@@ -134,6 +257,16 @@ pub fn run<L: Ledger>(s: &mut L) -> Summary {
     );
     summary.researcher_denied = !denied.is_granted();
     assert!(summary.researcher_denied);
+    if let Some(v) = vault.as_mut() {
+        let asked = ok(
+            s.tx(access::ACCESS_RECORD, (record, Purpose::Research)),
+            "researcher read",
+        );
+        vs.researcher_refusal = refusal(
+            v.fetch(s, researcher, record, asked.decision.audit_seq),
+            "the gateway, to the researcher",
+        );
+    }
 
     section("Alice revokes; the hospital is denied from now on");
     s.set_actor(alice);
@@ -145,6 +278,12 @@ pub fn run<L: Ledger>(s: &mut L) -> Summary {
     );
     summary.denied_after_revoke = !after.decision.is_granted() && after.locator.is_none();
     assert!(summary.denied_after_revoke);
+    if let Some(v) = vault.as_mut() {
+        vs.after_revoke_refusal = refusal(
+            v.fetch(s, hospital, record, granted_entry),
+            "the gateway, to the hospital's earlier granted entry",
+        );
+    }
 
     section("An emergency physician breaks the glass (recorded, not prevented)");
     s.set_actor(er);
@@ -164,6 +303,18 @@ pub fn run<L: Ledger>(s: &mut L) -> Summary {
     );
     summary.emergency_granted = emergency.decision.is_granted();
     assert!(summary.emergency_granted);
+    if let Some(v) = vault.as_mut() {
+        let entry = emergency.decision.audit_seq;
+        v.emergency_rewrap(s, custodian, er, record, entry)
+            .unwrap_or_else(|e| panic!("custodian re-wrap: {e}"));
+        note("Alice's custodian checked the granted break-glass entry and re-wrapped the key for the ER");
+        let plaintext = v
+            .fetch(s, er, record, entry)
+            .unwrap_or_else(|e| panic!("the emergency read: {e}"));
+        vs.emergency_decrypted = plaintext == LAB_REPORT;
+        assert!(vs.emergency_decrypted);
+        note("the ER physician decrypted the lab report");
+    }
     ok(s.tx(consent::CLOSE_EMERGENCY, session), "close emergency");
 
     section("Alice reviews who touched her data (read from the audit log's storage)");
@@ -185,6 +336,21 @@ pub fn run<L: Ledger>(s: &mut L) -> Summary {
     ));
     if let Some(first) = trail.items.last() {
         note(&format!("as FHIR AuditEvent: {}", audit::to_fhir(first)));
+    }
+    if let Some(v) = vault.as_mut() {
+        section("A compromised store alters the blob; Alice's client detects it");
+        s.set_verbose(true);
+        s.set_actor(alice);
+        let own = ok(
+            s.tx(access::ACCESS_RECORD, (record, Purpose::Treatment)),
+            "Alice's own read",
+        );
+        v.corrupt(record).unwrap_or_else(|e| panic!("corrupt: {e}"));
+        vs.tamper_detected = refusal(
+            v.fetch(s, alice, record, own.decision.audit_seq),
+            "Alice's client",
+        );
+        summary.vault = Some(vs);
     }
 
     let drug = drug_supply_chain(s, &mut summary);
@@ -230,9 +396,10 @@ pub fn patient_and_consent<L: Ledger>(s: &mut L) -> Care {
             ("st-mary-hospital", &[Role::Provider]),
             ("genomics-institute", &[Role::Researcher]),
             ("er-physician", &[Role::Provider]),
+            ("emergency-key-service", &[Role::PublicHealth]),
         ],
     );
-    let (hospital, researcher, er) = (orgs[0], orgs[1], orgs[2]);
+    let (hospital, researcher, er, custodian) = (orgs[0], orgs[1], orgs[2], orgs[3]);
 
     section("A patient registers with a random pseudonymous id");
     let alice = s.actor("alice");
@@ -263,6 +430,11 @@ pub fn patient_and_consent<L: Ledger>(s: &mut L) -> Care {
         s.tx(registry::SET_GUARDIANS, (patient, guardians.to_vec(), 2u8)),
         "set guardians",
     );
+    ok(
+        s.tx(registry::SET_CUSTODIAN, (patient, Some(custodian))),
+        "set custodian",
+    );
+    note("emergency custodian: emergency-key-service (holds a wrapped key of each new record)");
 
     section("Alice grants the hospital treatment access to laboratory results for 30 days");
     let now = s.now();
@@ -285,6 +457,7 @@ pub fn patient_and_consent<L: Ledger>(s: &mut L) -> Care {
         hospital,
         researcher,
         er,
+        custodian,
         grant,
     }
 }

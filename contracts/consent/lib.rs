@@ -235,12 +235,14 @@ mod consent {
 
         // ---------------------------------------------------------------- records
 
-        /// A credentialed provider anchors a new record version's ciphertext hash and encrypted
-        /// locator for the patient. The write is an access decision for `purpose` (treatment or
+        /// A credentialed provider anchors a new record's ciphertext hash and encrypted locator
+        /// for the patient, under `record`, an unused id its client chose (the record vault binds
+        /// the ciphertext to it). The write is an access decision for `purpose` (treatment or
         /// emergency treatment) and is logged either way.
         #[ink(message)]
         pub fn add_record(
             &mut self,
+            record: RecordId,
             patient: PatientId,
             category: DataCategory,
             purpose: Purpose,
@@ -248,22 +250,31 @@ mod consent {
             locator: EncryptedLocator,
         ) -> Result<RecordWrite> {
             self.gov.enter(Pause::Stops)?;
-            self.write_record(patient, category, purpose, content_hash, locator, None)
+            self.write_record(
+                record,
+                patient,
+                category,
+                purpose,
+                content_hash,
+                locator,
+                None,
+            )
         }
 
-        /// The author amends the latest version of its record: a new version that names the one
-        /// it amends (nothing is overwritten). Another provider cannot amend it, whatever its
-        /// permits.
+        /// The author amends the latest version of its record: a new version, under the unused id
+        /// `record`, that names the one it amends (nothing is overwritten). Another provider
+        /// cannot amend it, whatever its permits.
         #[ink(message)]
         pub fn amend_record(
             &mut self,
+            amends: RecordId,
             record: RecordId,
             purpose: Purpose,
             content_hash: Digest,
             locator: EncryptedLocator,
         ) -> Result<RecordWrite> {
             self.gov.enter(Pause::Stops)?;
-            let previous = self.records.get(record).ok_or(Error::RecordNotFound)?;
+            let previous = self.records.get(amends).ok_or(Error::RecordNotFound)?;
             if previous.author != self.env().caller() {
                 return Err(Error::NotAuthor);
             }
@@ -271,6 +282,7 @@ mod consent {
                 return Err(Error::RecordSuperseded);
             }
             self.write_record(
+                record,
                 previous.patient,
                 previous.category,
                 purpose,
@@ -541,8 +553,10 @@ mod consent {
                 .filter(|session| session.is_open(now))
         }
 
+        #[allow(clippy::too_many_arguments)]
         fn write_record(
             &mut self,
+            id: RecordId,
             patient: PatientId,
             category: DataCategory,
             purpose: Purpose,
@@ -559,6 +573,9 @@ mod consent {
             }
             if !matches!(purpose, Purpose::Treatment | Purpose::EmergencyTreatment) {
                 return Err(Error::InvalidSet);
+            }
+            if self.records.contains(id) {
+                return Err(Error::RecordExists);
             }
             let facts = self.lookup(patient, caller, caller)?;
             let now = self.env().block_timestamp();
@@ -591,7 +608,6 @@ mod consent {
                 }
             };
             let granted = outcome.is_granted();
-            let id = self.record_count;
             // A refused write names the category: no record id is taken.
             let subject = if granted {
                 AuditSubject::Record(id)

@@ -170,6 +170,22 @@ impl NodeLedger {
         Ok(node)
     }
 
+    /// Connect to read the suite recorded for this chain in `deployments` (the record gateway):
+    /// no deployer key; the signing key is a throwaway that never signs.
+    pub fn connect_read_only(
+        url: &str,
+        deployments: &std::path::Path,
+    ) -> Result<NodeLedger, String> {
+        let throwaway = format!("//carechain-reader-{}", rand::random::<u64>());
+        let mut node = Self::connect(url, &throwaway)?;
+        let manifest = Manifest::find(deployments, &node.genesis())?;
+        for (contract, address) in manifest.addresses()? {
+            node.set_address(contract, address);
+            node.set_name(address, contract.name());
+        }
+        Ok(node)
+    }
+
     /// The chain's genesis hash, `0x…`.
     pub fn genesis(&self) -> String {
         format!("0x{}", hex::encode(self.api.genesis_hash().0))
@@ -550,6 +566,17 @@ impl Ledger for NodeLedger {
         })
     }
 
+    fn finalized_storage(&mut self, address: AccountId, key: &[u8]) -> Option<Vec<u8>> {
+        let call = runtime::apis()
+            .contracts_api()
+            .get_storage(to_subxt(&address), key.to_vec());
+        self.runtime.block_on(async {
+            let finalized = self.api.backend().latest_finalized_block_ref().await.ok()?;
+            let api = self.api.runtime_api().at(finalized.hash());
+            api.call(call).await.ok()?.ok()?
+        })
+    }
+
     fn now(&mut self) -> u64 {
         let query = runtime::storage().timestamp().now();
         self.runtime
@@ -572,6 +599,10 @@ impl Ledger for NodeLedger {
     fn fresh_patient_id(&mut self) -> PatientId {
         // What a real client does: 32 bytes from a CSPRNG.
         PatientId(rand::random())
+    }
+
+    fn sign(&self, account: &AccountId, message: &[u8]) -> Option<[u8; 64]> {
+        self.keys.get(account).map(|key| key.sign(message).0)
     }
 
     fn last(&self) -> Option<&CallReport> {

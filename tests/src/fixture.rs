@@ -207,6 +207,8 @@ pub struct Fixture {
 
 pub const GTIN: Gtin = Gtin(10_614_141_000_415);
 pub const LAB: DataCategory = DataCategory::Laboratory;
+/// The fixture record's id (ids are chosen by the author's client).
+pub const FIXTURE_RECORD: RecordId = 7_000;
 
 pub fn lot(text: &str) -> LotNumber {
     LotNumber(text.as_bytes().to_vec())
@@ -337,6 +339,7 @@ impl Fixture {
             s.tx(
                 msg::consent::ADD_RECORD,
                 (
+                    FIXTURE_RECORD,
                     patient,
                     LAB,
                     Purpose::Treatment,
@@ -828,6 +831,7 @@ fn consent() -> Vec<Case> {
         case(REVOKE_GRANT, managers, |f| f.grant),
         case(ADD_RECORD, &[Who::Provider], |f| {
             (
+                FIXTURE_RECORD + 1,
                 f.patient,
                 LAB,
                 Purpose::Treatment,
@@ -838,6 +842,7 @@ fn consent() -> Vec<Case> {
         case(AMEND_RECORD, &[Who::Provider], |f| {
             (
                 f.record,
+                FIXTURE_RECORD + 2,
                 Purpose::Treatment,
                 digest(b"v2"),
                 EncryptedLocator(b"enc-v2".to_vec()),

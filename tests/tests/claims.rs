@@ -81,6 +81,7 @@ fn anchor(s: &mut Suite, clinic: AccountId, patient: PatientId, content: &[u8]) 
     s.tx(
         consent::ADD_RECORD,
         (
+            carechain_client::digest(content).0[0] as u64 * 1_000 + content.len() as u64,
             patient,
             LAB,
             Purpose::Treatment,

@@ -124,10 +124,22 @@ impl World {
         self.s
             .tx(
                 consent::ADD_RECORD,
-                (self.patient, LAB, TREAT, digest(content), locator(content)),
+                (
+                    record_id(content),
+                    self.patient,
+                    LAB,
+                    TREAT,
+                    digest(content),
+                    locator(content),
+                ),
             )
             .expect("a decision")
     }
+}
+
+/// A record id for a content (ids are chosen by the author's client; here, from the content).
+fn record_id(content: &[u8]) -> RecordId {
+    u64::from_le_bytes(digest(content).0[..8].try_into().unwrap())
 }
 
 fn locator(content: &[u8]) -> EncryptedLocator {
@@ -710,10 +722,11 @@ fn records_are_anchored_read_and_amended() {
     let amended =
         w.s.tx(
             consent::AMEND_RECORD,
-            (v1, TREAT, digest(b"v2"), locator(b"v2")),
+            (v1, record_id(b"v2"), TREAT, digest(b"v2"), locator(b"v2")),
         )
         .unwrap();
     let v2 = amended.record.unwrap();
+    assert_eq!(v2, record_id(b"v2"));
     let anchored = &w.s.events::<RecordAnchored>()[0];
     assert_eq!((anchored.version, anchored.amends), (2, Some(v1)));
     let old = view::record_meta(&mut w.s.chain, v1).unwrap();
@@ -723,13 +736,25 @@ fn records_are_anchored_read_and_amended() {
     );
     w.s.assert_refused(
         consent::AMEND_RECORD,
-        (v1, TREAT, digest(b"v3"), locator(b"v3")),
+        (v1, record_id(b"v3"), TREAT, digest(b"v3"), locator(b"v3")),
         Error::RecordSuperseded,
     );
     w.s.assert_refused(
         consent::AMEND_RECORD,
-        (77u64, TREAT, digest(b"v3"), locator(b"v3")),
+        (
+            77u64,
+            record_id(b"v3"),
+            TREAT,
+            digest(b"v3"),
+            locator(b"v3"),
+        ),
         Error::RecordNotFound,
+    );
+    // An id in use is refused before anything is decided or logged.
+    w.s.assert_refused(
+        consent::AMEND_RECORD,
+        (v2, v1, TREAT, digest(b"v3"), locator(b"v3")),
+        Error::RecordExists,
     );
     let listed = view::patient_records(&mut w.s.chain, w.patient, 0, 0).items;
     assert_eq!(
@@ -758,7 +783,13 @@ fn only_the_author_amends_a_record() {
         .is_granted());
     w.s.assert_refused(
         consent::AMEND_RECORD,
-        (v1, TREAT, digest(b"forged"), locator(b"forged")),
+        (
+            v1,
+            record_id(b"forged"),
+            TREAT,
+            digest(b"forged"),
+            locator(b"forged"),
+        ),
         Error::NotAuthor,
     );
     assert!(w.add_lab_record(w.er, b"er note").record.is_some());
@@ -770,7 +801,7 @@ fn only_the_author_amends_a_record() {
     let refused =
         w.s.tx(
             consent::AMEND_RECORD,
-            (v1, TREAT, digest(b"v2"), locator(b"v2")),
+            (v1, record_id(b"v2"), TREAT, digest(b"v2"), locator(b"v2")),
         )
         .unwrap();
     assert_eq!(refused.record, None);
@@ -809,7 +840,7 @@ fn record_writes_refuse_bad_input() {
     ] {
         w.s.assert_refused(
             consent::ADD_RECORD,
-            (patient, category, purpose, hash, loc),
+            (record_id(b"bad"), patient, category, purpose, hash, loc),
             error,
         );
     }

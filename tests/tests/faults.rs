@@ -224,10 +224,12 @@ fn claims_with(
         .unwrap();
     }
     s.set_actor(clinic);
+    let id = carechain_client::new_record_id(&mut s.chain);
     let record = s
         .tx(
             consent::ADD_RECORD,
             (
+                id,
                 patient,
                 DataCategory::Laboratory,
                 Purpose::Treatment,

@@ -28,3 +28,41 @@ fn the_main_scenario_runs() {
     assert_eq!(summary.patient_trail_len, 9);
     assert!(summary.chain_verified >= summary.patient_trail_len);
 }
+
+/// The main job as `scripts/demo.sh` runs it: with the record vault, a gateway served over HTTP
+/// on 127.0.0.1 from this process.
+#[test]
+fn the_main_scenario_runs_with_the_record_vault() {
+    use carechain_client::Shared;
+    use carechain_gateway::{open_store, spawn, Config, Gateway, GatewayClient, VaultPlane};
+    let suite = Suite::deploy();
+    let mut chain = Shared::new(suite.chain);
+    let dir = std::env::temp_dir().join(format!("carechain-scenario-vault-{}", std::process::id()));
+    let store = open_store(&dir.display().to_string()).unwrap();
+    let gateway = Gateway::new(Config::default(), chain.clone(), store.clone());
+    let address = spawn(gateway, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let client = GatewayClient::new(&format!("http://{address}"), &Config::default().id);
+    let mut plane = VaultPlane::new(client, Some(store));
+    let summary = scenario::run_with(&mut chain, Some(&mut plane));
+    let vault = summary.vault.expect("the vault's part ran");
+    assert!(vault.hospital_decrypted && vault.emergency_decrypted);
+    assert!(
+        vault.researcher_refusal.starts_with("403 not-granted"),
+        "{}",
+        vault.researcher_refusal
+    );
+    assert!(
+        vault.after_revoke_refusal.starts_with("403 revoked-since"),
+        "{}",
+        vault.after_revoke_refusal
+    );
+    assert!(
+        vault.tamper_detected.contains("is not the anchored"),
+        "{}",
+        vault.tamper_detected
+    );
+    // The emergency read is in Alice's trail.
+    assert!(summary.emergency_granted);
+    assert!(summary.patient_trail_len >= 10);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -152,6 +152,9 @@ pub enum Error {
     GrantNotFound,
     /// The grant was revoked already.
     GrantRevoked,
+    /// A record anchor with this id exists already (record ids are chosen by the author's
+    /// client, so the ciphertext can be bound to the id before the anchor is written).
+    RecordExists,
     /// No record anchor with this id.
     RecordNotFound,
     /// Only the latest version of a record can be amended.
