@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
-# The main job: the healthcare scenario, printed as a transcript with each call's gas.
-# By default on the in-process chain (drink: pallet-contracts in process, no node).
-#   scripts/demo.sh                               in process
-#   scripts/demo.sh --url ws://127.0.0.1:9944     against a node where scripts/deploy.sh deployed the suite
+# The main job: the healthcare scenario, printed as a transcript with each call's gas, with the
+# record vault (records encrypted off chain, released by a gateway only against the chain's
+# decision).
+#   scripts/demo.sh                             in process: pallet-contracts in this process, the
+#                                               gateway served over HTTP on 127.0.0.1 from it too
+#   scripts/demo.sh --url ws://127.0.0.1:9944   against a node where scripts/deploy.sh deployed the
+#                                               suite, with the gateway as its own process
 set -euo pipefail
 cd "$(dirname "$0")/.."
+say() { printf '[demo] %s\n' "$*"; }
 
 bash scripts/setup.sh
 bash scripts/build.sh
 if [ "${1:-}" = "--url" ]; then
-    cargo run --quiet -p carechain-e2e --bin scenario -- "$@"
+    URL="${2:?usage: scripts/demo.sh --url ws://127.0.0.1:9944}"
+    say "building the node client and the gateway"
+    cargo build -q -p carechain-node --bins
+    PORT=${CARECHAIN_GATEWAY_PORT:-8700}
+    STORE="$PWD/target/demo-vault"
+    target/debug/carechain-gateway --url "$URL" --listen "127.0.0.1:$PORT" --store "$STORE" \
+        >target/demo-gateway.log 2>&1 &
+    gateway_pid=$!
+    trap 'kill $gateway_pid 2>/dev/null || true' EXIT
+    for _ in $(seq 1 30); do
+        curl -s -m 1 "http://127.0.0.1:$PORT/v1/health" >/dev/null && break
+        sleep 1
+    done
+    say "gateway (pid $gateway_pid) on 127.0.0.1:$PORT; its log: target/demo-gateway.log"
+    target/debug/scenario-node --url "$URL" --gateway "http://127.0.0.1:$PORT" --store "$STORE"
 else
-    cargo run --quiet -p carechain-tests --bin scenario -- "$@"
+    say "building the in-process chain and the gateway (the first build takes several minutes)"
+    cargo build -q -p carechain-tests --bin scenario
+    target/debug/scenario "$@"
 fi

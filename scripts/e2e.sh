@@ -32,6 +32,29 @@ case "$status" in
        say "using the suite already deployed on this chain" ;;
     *) say "deployment failed"; exit "$status" ;;
 esac
+# The record gateway as its own process, against this node.
+GATEWAY_PORT=${CARECHAIN_GATEWAY_PORT:-8711}
+GATEWAY_STORE="$PWD/target/e2e-vault-$$"
+say "building the node client and the gateway"
+cargo build -q -p carechain-node --bins
+target/debug/carechain-gateway --url "$URL" --listen "127.0.0.1:$GATEWAY_PORT" \
+    --store "$GATEWAY_STORE" >target/e2e-gateway.log 2>&1 &
+gateway_pid=$!
+cleanup() {
+    kill "$gateway_pid" 2>/dev/null || true
+    rm -rf "$GATEWAY_STORE"
+    if [ -n "$started" ]; then bash scripts/node.sh stop; fi
+}
+for _ in $(seq 1 30); do
+    curl -s -m 1 "http://127.0.0.1:$GATEWAY_PORT/v1/health" >/dev/null && break
+    sleep 1
+done
+curl -s -m 1 "http://127.0.0.1:$GATEWAY_PORT/v1/health" >/dev/null \
+    || { say "the gateway did not start; its log:"; cat target/e2e-gateway.log; exit 1; }
+say "gateway up on 127.0.0.1:$GATEWAY_PORT (log: target/e2e-gateway.log)"
+
 say "end-to-end tests (node/tests/e2e.rs) against $URL"
-CONTRACTS_NODE_URL="$URL" cargo test -q -p carechain-node --test e2e -- --ignored --test-threads=1
+CONTRACTS_NODE_URL="$URL" CARECHAIN_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" \
+    CARECHAIN_GATEWAY_STORE="$GATEWAY_STORE" \
+    cargo test -q -p carechain-node --test e2e -- --ignored --test-threads=1
 say "end-to-end tests passed against $URL"

@@ -54,6 +54,28 @@ fn the_healthcare_scenario_runs_on_a_node() {
     );
 }
 
+/// The scenario with the record vault, against the gateway scripts/e2e.sh runs as its own
+/// process (CARECHAIN_GATEWAY_URL, its store in CARECHAIN_GATEWAY_STORE).
+#[test]
+#[ignore = "needs a node with the suite deployed and a gateway: scripts/e2e.sh"]
+fn the_scenario_with_the_record_vault_runs_on_a_node() {
+    use carechain_gateway::{open_store, GatewayClient, VaultPlane};
+    let base = std::env::var("CARECHAIN_GATEWAY_URL").expect("CARECHAIN_GATEWAY_URL");
+    let store = std::env::var("CARECHAIN_GATEWAY_STORE").expect("CARECHAIN_GATEWAY_STORE");
+    let id = carechain_gateway::Config::default().id;
+    let mut node = connect();
+    let mut plane = VaultPlane::new(
+        GatewayClient::new(&base, &id),
+        Some(open_store(&store).unwrap()),
+    );
+    let summary = scenario::run_with(&mut node, Some(&mut plane));
+    let vault = summary.vault.expect("the vault's part ran");
+    assert!(vault.hospital_decrypted && vault.emergency_decrypted);
+    assert!(vault.researcher_refusal.starts_with("403 not-granted"));
+    assert!(vault.after_revoke_refusal.starts_with("403 revoked-since"));
+    assert!(vault.tamper_detected.contains("is not the anchored"));
+}
+
 #[test]
 #[ignore = "needs a running node with the suite deployed: scripts/e2e.sh"]
 fn a_decision_is_logged_in_the_block_and_the_chain_verifies_from_node_storage() {
