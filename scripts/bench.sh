@@ -9,7 +9,8 @@
 #       The same hot paths on a running node where scripts/deploy.sh deployed the suite, against
 #       the reference token deployed there in the same run. Writes docs/benchmarks-node.{md,json}.
 #   scripts/bench.sh --vault
-#       The record vault: encryption throughput and gateway download latency (issue 14).
+#       Only the record vault's part (encryption throughput, gateway download latency); the full
+#       run includes it in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[bench] %s\n' "$*"; }
@@ -34,8 +35,8 @@ if [ "${1:-}" = "--url" ]; then
     exit 0
 fi
 if [ "${1:-}" = "--vault" ]; then
-    shift
-    cargo run -q --release -p carechain-gateway --bin vault-bench -- "$@"
+    cargo build -p carechain-tests --bin bench
+    target/debug/bench --vault-only
     exit 0
 fi
 

@@ -3,9 +3,7 @@
 //! deposit, events and outcome are kept in a [`CallReport`]; snapshots let tests branch.
 
 use carechain_client::ledger::short_name;
-use carechain_client::{
-    account, Artifact, Bundles, CallReport, Contract, Failure, Ledger, RawEvent,
-};
+use carechain_client::{Artifact, Bundles, CallReport, Contract, Failure, Ledger, RawEvent};
 use carechain_common::{Error, PatientId};
 use ink::primitives::AccountId;
 use ink_sandbox::api::prelude::*;
@@ -32,6 +30,9 @@ pub struct Chain {
     bundles: Bundles,
     addresses: HashMap<Contract, AccountId>,
     names: HashMap<AccountId, String>,
+    /// Actors' demo signing keys (`//<name>`), derived once (a derivation takes milliseconds).
+    keys: HashMap<AccountId, subxt_signer::sr25519::Keypair>,
+    actors: HashMap<String, AccountId>,
     actor: AccountId,
     /// Patient ids handed out so far (see `fresh_patient_id`).
     patients: u32,
@@ -81,6 +82,8 @@ impl Chain {
             bundles: Bundles::default(),
             addresses: HashMap::new(),
             names,
+            keys: HashMap::new(),
+            actors: HashMap::new(),
             actor: admin,
             patients: 0,
             last: None,
@@ -189,7 +192,13 @@ impl Ledger for Chain {
 
     /// A funded account with a name for transcripts.
     fn actor(&mut self, name: &str) -> AccountId {
-        let id = account(name);
+        if let Some(id) = self.actors.get(name) {
+            return *id;
+        }
+        let key = carechain_client::keys::demo_signer(name);
+        let id = carechain_client::keys::account_of(&key);
+        self.keys.insert(id, key);
+        self.actors.insert(name.to_owned(), id);
         if !self.names.contains_key(&id) {
             self.sandbox
                 .mint_into(&to_sandbox(&id), ACTOR_FUNDS)
@@ -365,8 +374,7 @@ impl Ledger for Chain {
 
     /// Actors' keys are their demo keys (`//<name>`); the genesis admin has none.
     fn sign(&self, account: &AccountId, message: &[u8]) -> Option<[u8; 64]> {
-        let key = carechain_client::keys::demo_signer(self.names.get(account)?);
-        (carechain_client::keys::account_of(&key) == *account).then(|| key.sign(message).0)
+        self.keys.get(account).map(|key| key.sign(message).0)
     }
 
     fn last(&self) -> Option<&CallReport> {

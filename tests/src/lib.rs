@@ -8,6 +8,7 @@ pub mod doubles;
 pub mod fixture;
 pub mod privacy;
 pub mod suite;
+pub mod vault_bench;
 
 pub use carechain_client::{self as client, common, credential, digest, key_for, view, Ledger};
 pub use chain::{Chain, GENESIS_TIME};

@@ -3,7 +3,7 @@
 //! scaling with stored data, and every message on the fixture. Writes docs/benchmarks.md and
 //! docs/benchmarks.json (or the folder given with --out).
 //!
-//! Usage: bench [--scales 10,1000,10000] [--out docs] [--breakdown FILE]
+//! Usage: bench [--scales 10,1000,10000] [--out docs] [--breakdown FILE] [--vault-only]
 
 use carechain_client::bench::{fill, hot_calls, per_block, setup, table, token_transfer, Hot};
 use carechain_client::msg::Kind;
@@ -30,6 +30,7 @@ fn main() {
     let mut scales: Vec<u64> = vec![10, 1_000, 10_000];
     let mut out = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs"));
     let mut breakdown = None;
+    let mut vault_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -43,6 +44,7 @@ fn main() {
             }
             "--out" => out = PathBuf::from(args.next().expect("--out needs a folder")),
             "--breakdown" => breakdown = Some(PathBuf::from(args.next().expect("a file"))),
+            "--vault-only" => vault_only = true,
             other => panic!(
                 "unknown argument {other}; usage: bench [--scales 10,1000,10000] [--out docs] [--breakdown FILE]"
             ),
@@ -50,6 +52,10 @@ fn main() {
     }
     scales.sort_unstable();
     let started = Instant::now();
+    if vault_only {
+        println!("{}", carechain_tests::vault_bench::run());
+        return;
+    }
 
     eprintln!("[bench] hot paths against the reference token");
     let (token, hot, _) = hot_run(0);
