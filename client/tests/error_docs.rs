@@ -1,0 +1,41 @@
+//! Every variant of the contracts' `Error` is documented, and the TypeScript client's sentences
+//! (`clients/ts/src/error-docs.json`) are those docs: regenerate with
+//! `UPDATE_FIXTURES=1 cargo test -p carechain-client --test error_docs` after changing `Error`.
+
+use carechain_client::common::Error;
+use scale_info::{MetaType, PortableRegistry, Registry, TypeDef};
+use std::collections::BTreeMap;
+
+fn docs() -> BTreeMap<String, String> {
+    let mut registry = Registry::new();
+    let id = registry.register_type(&MetaType::new::<Error>()).id;
+    let portable: PortableRegistry = registry.into();
+    let TypeDef::Variant(def) = &portable.resolve(id).expect("Error").type_def else {
+        panic!("Error is an enum")
+    };
+    def.variants
+        .iter()
+        .map(|v| {
+            let text = v.docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
+            (v.name.clone(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn every_error_is_documented_and_the_typescript_sentences_are_current() {
+    let docs = docs();
+    assert!(docs.len() > 60, "{}", docs.len());
+    let undocumented: Vec<&String> = docs.iter().filter(|(_, d)| d.len() < 8).map(|(n, _)| n).collect();
+    assert!(undocumented.is_empty(), "undocumented errors: {undocumented:?}");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../clients/ts/src/error-docs.json");
+    let json = serde_json::to_string_pretty(&docs).unwrap() + "\n";
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(path, &json).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == json,
+        "clients/ts/src/error-docs.json is out of date: UPDATE_FIXTURES=1 cargo test -p carechain-client --test error_docs"
+    );
+}
