@@ -22,6 +22,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo test (unit tests, typed-message checks, in-process integration tests)"
 cargo test --workspace --quiet
 
+step "TypeScript client and web page (types current, tsc --strict, unit tests, build)"
+bash scripts/ts.sh
+
 # The end-to-end tests on substrate-contracts-node, when it is installed (prebuilt on CI machines;
 # `scripts/node.sh install` builds it from source in about 75 minutes).
 if command -v substrate-contracts-node >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/substrate-contracts-node" ]; then

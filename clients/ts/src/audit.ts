@@ -5,6 +5,7 @@
 import type { TypinkRegistry } from 'dedot/contracts';
 import type { CarechainCommonAuditAuditEntry } from './generated/audit-log/index.js';
 import type { CareChain } from './suite.js';
+import { accountText } from './storage.js';
 
 export type AuditEntry = CarechainCommonAuditAuditEntry;
 
@@ -113,9 +114,9 @@ export function toFhirAuditEvent(entry: AuditEntry, writer: string): Record<stri
       : outcome === 'Denied'
         ? `denied: ${enumName((record.outcome as any).value)}`
         : 'success';
-  const agents: any[] = [{ who: { identifier: { system: 'urn:carechain:account', value: String(record.actor) } }, requestor: true }];
+  const agents: any[] = [{ who: { identifier: { system: 'urn:carechain:account', value: accountText(record.actor) } }, requestor: true }];
   if (record.initiator) {
-    agents.push({ who: { identifier: { system: 'urn:carechain:account', value: String(record.initiator) } }, requestor: false });
+    agents.push({ who: { identifier: { system: 'urn:carechain:account', value: accountText(record.initiator) } }, requestor: false });
   }
   const entity: any[] = [];
   if (record.patient) {

@@ -3,6 +3,7 @@
 // does the same).
 
 import type { Grant } from './reads.js';
+import { accountText } from './storage.js';
 
 /** The contracts' vocabularies, in bit order. */
 export const CATEGORIES = ['Demographics', 'Conditions', 'Medications', 'Allergies', 'Laboratory', 'Imaging', 'ClinicalNotes', 'Genomics', 'MentalHealth', 'SexualReproductiveHealth', 'SubstanceUse', 'Immunisations'] as const;
@@ -33,7 +34,7 @@ export function consentResource(grant: Grant, patientReference: string): Record<
   const categoryBits = bits(grant.scope.categories);
   const purposeNames = PURPOSE_NAMES;
   const purposeBits = bits(grant.scope.purposes);
-  const grantee = (grant.grantee as any).type === 'Anyone' ? undefined : String((grant.grantee as any).value);
+  const grantee = (grant.grantee as any).type === 'Anyone' ? undefined : accountText((grant.grantee as any).value);
   const iso = (ms: bigint) => new Date(Number(ms)).toISOString();
   const effect = String(grant.effect) === 'Deny' ? 'deny' : 'permit';
   return {

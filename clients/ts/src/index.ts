@@ -14,3 +14,5 @@ export type * as Claims from './generated/claims/index.js';
 export type * as Consent from './generated/consent/index.js';
 export type * as Provenance from './generated/provenance/index.js';
 export type * as Registry from './generated/registry/index.js';
+export * from './wallet.js';
+export * from './storage.js';

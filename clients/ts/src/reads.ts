@@ -2,6 +2,7 @@
 // grants, records and break-glass sessions, an organisation, a batch.
 
 import type { CareChain } from './suite.js';
+import { field } from './storage.js';
 import type {
   CarechainCommonConsentTypesEmergency,
   CarechainCommonConsentTypesGrant,
@@ -30,17 +31,17 @@ async function indexed<T>(
 
 export async function patientGrants(suite: CareChain, patient: string): Promise<Grant[]> {
   const s = suite.consent.storage.lazy();
-  return indexed(s.patientGrants, patient, (id) => s.grants.get(id));
+  return indexed(field(s, 'patientGrants'), patient, (id) => s.grants.get(id));
 }
 
 export async function patientRecords(suite: CareChain, patient: string): Promise<RecordMeta[]> {
   const s = suite.consent.storage.lazy();
-  return indexed(s.patientRecords, patient, (id) => s.records.get(id));
+  return indexed(field(s, 'patientRecords'), patient, (id) => s.records.get(id));
 }
 
 export async function patientEmergencies(suite: CareChain, patient: string): Promise<Emergency[]> {
   const s = suite.consent.storage.lazy();
-  return indexed(s.patientEmergencies, patient, (id) => s.emergencies.get(id));
+  return indexed(field(s, 'patientEmergencies'), patient, (id) => s.emergencies.get(id));
 }
 
 /** Whether a grant applies now (not revoked, in its window; recoveries end earlier grants). */
@@ -58,7 +59,8 @@ export async function grantIsLive(suite: CareChain, grant: Grant, now: bigint): 
 
 /** The patient id an account controls, if any. */
 export async function patientOf(suite: CareChain, account: string): Promise<string | undefined> {
-  const id = await suite.registry.storage.lazy().controllerOf.get(account);
+  const lookup = field<{ get(a: string): Promise<unknown> }>(suite.registry.storage.lazy(), 'controllerOf');
+  const id = await lookup.get(account);
   return id === undefined ? undefined : String(id);
 }
 

@@ -103,6 +103,18 @@ export class CareChain {
     return new CareChain(client, deployment, metadata);
   }
 
+  /** Connect to a node and use the deployment (of several) recorded for its chain. */
+  static async connectMatching(url: string, deployments: Deployment[], metadata: Metadata): Promise<CareChain> {
+    const client = await DedotClient.legacy(new WsProvider(url));
+    const genesis = String(client.genesisHash).toLowerCase();
+    const deployment = deployments.find((d) => d.genesis.toLowerCase() === genesis);
+    if (!deployment) {
+      await client.disconnect();
+      throw new Error(`no CareChain deployment is recorded for the chain at ${url} (genesis ${genesis}): run scripts/deploy.sh`);
+    }
+    return new CareChain(client, deployment, metadata);
+  }
+
   contract(name: ContractName): Contract<any> {
     return this.byName[name];
   }
