@@ -6,14 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
-bash scripts/build.sh
-bash scripts/build.sh faulty reference_token   # test doubles: the failing callee and relay, the yardstick token
-
 step() { printf '[test] %s\n' "$*"; }
 
+bash scripts/setup.sh
+# Formatting first: it needs no build, and a long build should not end in a formatting failure.
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
+bash scripts/build.sh
+bash scripts/build.sh faulty reference_token   # test doubles: the failing callee and relay, the yardstick token
 
 step "cargo clippy (workspace incl. the node client, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings

@@ -16,7 +16,12 @@ fn docs() -> BTreeMap<String, String> {
     def.variants
         .iter()
         .map(|v| {
-            let text = v.docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
+            let text = v
+                .docs
+                .iter()
+                .map(|d| d.trim())
+                .collect::<Vec<_>>()
+                .join(" ");
             (v.name.clone(), text)
         })
         .collect()
@@ -26,9 +31,19 @@ fn docs() -> BTreeMap<String, String> {
 fn every_error_is_documented_and_the_typescript_sentences_are_current() {
     let docs = docs();
     assert!(docs.len() > 60, "{}", docs.len());
-    let undocumented: Vec<&String> = docs.iter().filter(|(_, d)| d.len() < 8).map(|(n, _)| n).collect();
-    assert!(undocumented.is_empty(), "undocumented errors: {undocumented:?}");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../clients/ts/src/error-docs.json");
+    let undocumented: Vec<&String> = docs
+        .iter()
+        .filter(|(_, d)| d.len() < 8)
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "undocumented errors: {undocumented:?}"
+    );
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../clients/ts/src/error-docs.json"
+    );
     let json = serde_json::to_string_pretty(&docs).unwrap() + "\n";
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         std::fs::write(path, &json).unwrap();

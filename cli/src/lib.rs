@@ -1,0 +1,4 @@
+//! The `carechain` command line for back offices.
+
+pub mod dates;
+pub mod gs1;
