@@ -57,6 +57,8 @@ say "end-to-end tests (node/tests/e2e.rs) against $URL"
 CONTRACTS_NODE_URL="$URL" CARECHAIN_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" \
     CARECHAIN_GATEWAY_STORE="$GATEWAY_STORE" \
     cargo test -q -p carechain-node --test e2e -- --ignored --test-threads=1
+say "the carechain command line against $URL"
+bash scripts/cli-e2e.sh "$URL"
 say "the web page in headless Chromium against $URL"
 bash scripts/ts.sh --browser "$URL"
 say "end-to-end tests passed against $URL"

@@ -16,6 +16,8 @@ cargo fmt --all -- --check
 bash scripts/build.sh
 bash scripts/build.sh faulty reference_token   # test doubles: the failing callee and relay, the yardstick token
 
+bash scripts/pyenv.sh   # fhir.resources and pyx12: independent checkers of the CLI's FHIR and X12
+
 step "cargo clippy (workspace incl. the node client, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 

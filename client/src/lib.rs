@@ -6,7 +6,10 @@
 pub mod audit;
 pub mod bench;
 pub mod contracts;
+pub mod dates;
 pub mod deploy;
+pub mod errors;
+pub mod fhir;
 pub mod keys;
 pub mod ledger;
 pub mod msg;

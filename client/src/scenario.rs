@@ -335,7 +335,10 @@ pub fn run_with<L: Ledger>(s: &mut L, mut vault: Option<&mut dyn DataPlane<L>>) 
             .unwrap_or_default()
     ));
     if let Some(first) = trail.items.last() {
-        note(&format!("as FHIR AuditEvent: {}", audit::to_fhir(first)));
+        note(&format!(
+            "as FHIR AuditEvent: {}",
+            crate::fhir::audit_event(first)
+        ));
     }
     if let Some(v) = vault.as_mut() {
         section("A compromised store alters the blob; Alice's client detects it");
@@ -374,7 +377,7 @@ pub fn print_entry<L: Ledger>(s: &L, entry: &AuditEntry) {
     note(&format!(
         "#{:<3} {} {:<16} by {:<20} {:<8} {}",
         entry.seq,
-        audit::chrono_like(entry.recorded_at),
+        crate::dates::format_time(entry.recorded_at),
         r.action.fhir_type().1,
         s.name_of(&r.actor),
         r.purpose.map(|p| p.code()).unwrap_or("-"),

@@ -2,30 +2,7 @@
 //! (`clients/ts/src/error-docs.json`) are those docs: regenerate with
 //! `UPDATE_FIXTURES=1 cargo test -p carechain-client --test error_docs` after changing `Error`.
 
-use carechain_client::common::Error;
-use scale_info::{MetaType, PortableRegistry, Registry, TypeDef};
-use std::collections::BTreeMap;
-
-fn docs() -> BTreeMap<String, String> {
-    let mut registry = Registry::new();
-    let id = registry.register_type(&MetaType::new::<Error>()).id;
-    let portable: PortableRegistry = registry.into();
-    let TypeDef::Variant(def) = &portable.resolve(id).expect("Error").type_def else {
-        panic!("Error is an enum")
-    };
-    def.variants
-        .iter()
-        .map(|v| {
-            let text = v
-                .docs
-                .iter()
-                .map(|d| d.trim())
-                .collect::<Vec<_>>()
-                .join(" ");
-            (v.name.clone(), text)
-        })
-        .collect()
-}
+use carechain_client::errors::all_docs as docs;
 
 #[test]
 fn every_error_is_documented_and_the_typescript_sentences_are_current() {

@@ -170,6 +170,22 @@ impl NodeLedger {
         Ok(node)
     }
 
+    /// Connect as `suri` (any account: an organisation's or a patient's key) and use the suite
+    /// recorded for this chain in `deployments` (the command line).
+    pub fn connect_suite(
+        url: &str,
+        deployments: &std::path::Path,
+        suri: &str,
+    ) -> Result<NodeLedger, String> {
+        let mut node = Self::connect(url, suri)?;
+        let manifest = Manifest::find(deployments, &node.genesis())?;
+        for (contract, address) in manifest.addresses()? {
+            node.set_address(contract, address);
+            node.set_name(address, contract.name());
+        }
+        Ok(node)
+    }
+
     /// Connect to read the suite recorded for this chain in `deployments` (the record gateway):
     /// no deployer key; the signing key is a throwaway that never signs.
     pub fn connect_read_only(

@@ -2,7 +2,8 @@
 //! and verifies, paging, each patient's trail, and tampering with any field of any entry is
 //! detected.
 
-use carechain_client::audit::{fetch_all, to_fhir, verify_deployed};
+use carechain_client::audit::{fetch_all, verify_deployed};
+use carechain_client::fhir::audit_event;
 use carechain_client::msg::{self, audit_log};
 use carechain_client::Contract;
 use carechain_tests::common::events::audit::*;
@@ -176,7 +177,7 @@ fn entries_page_and_chain_from_genesis() {
     );
 
     // Every entry maps to a FHIR AuditEvent.
-    let fhir = to_fhir(&all[0]);
+    let fhir = audit_event(&all[0]);
     assert_eq!(fhir["resourceType"], "AuditEvent");
     assert_eq!(fhir["outcome"], "4");
     assert_eq!(fhir["purposeOfEvent"][0]["coding"][0]["code"], "HOPERAT");

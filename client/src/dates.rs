@@ -122,6 +122,8 @@ mod tests {
             Ok("2027-12-31".into())
         );
         assert_eq!(format_time(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(format_time(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(format_time(951_782_400_123), "2000-02-29T00:00:00.123Z");
         let exp = expiry_from_date(parse_date("2027-12-31").unwrap());
         assert_eq!(date_of_expiry(exp), "2027-12-31");
     }

@@ -1,0 +1,1011 @@
+//! The commands, written against the client's `Ledger` (a node in the binary, the in-process
+//! chain in the tests). Each returns JSON (printed as is with `--json`, as a table otherwise) or
+//! a [`CliError`] with the exit code scripts test.
+
+use crate::{epcis, gs1, send, vrs, x12};
+use carechain_client::dates::{expiry_from_date, parse_date};
+use carechain_client::msg::{access, claims, consent, provenance, registry};
+use carechain_client::{audit, digest, fhir, view, Ledger};
+use carechain_common::*;
+use clap::{Args, Subcommand};
+use hmac::{Hmac, Mac};
+use ink::primitives::AccountId;
+use serde_json::{json, Value};
+use std::fmt::Debug;
+use std::path::PathBuf;
+use std::result::Result;
+
+/// Exit codes.
+pub mod exit {
+    /// The contract refused (its error named in the message), or a call failed.
+    pub const REFUSED: i32 = 1;
+    /// Bad arguments (clap's own code too).
+    pub const USAGE: i32 = 2;
+    /// An input document failed validation: nothing was applied.
+    pub const INVALID_DOCUMENT: i32 = 3;
+    /// No node, no deployment, no key.
+    pub const SETUP: i32 = 4;
+    /// The answer is negative: access denied, a pack not verified, a broken audit chain.
+    pub const NEGATIVE: i32 = 5;
+}
+
+#[derive(Debug)]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(code: i32, message: impl Into<String>) -> CliError {
+        CliError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+fn usage(message: impl Into<String>) -> CliError {
+    CliError::new(exit::USAGE, message)
+}
+
+fn refused(message: String) -> CliError {
+    CliError::new(exit::REFUSED, message)
+}
+
+/// A command's answer: JSON, and a non-zero exit code when the answer is negative.
+#[derive(Debug)]
+pub struct Output {
+    pub json: Value,
+    pub exit: i32,
+}
+
+fn ok(json: Value) -> Result<Output, CliError> {
+    Ok(Output { json, exit: 0 })
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// The signer's account and roles.
+    Whoami,
+    /// Credential an organisation (registry admin or governor).
+    OrgRegister {
+        account: String,
+        /// Comma-separated roles: provider, manufacturer, distributor, pharmacy, insurer,
+        /// researcher, regulator, public-health.
+        #[arg(long)]
+        roles: String,
+        /// The credential document (its SHA-256 goes on chain).
+        #[arg(long)]
+        credential_file: PathBuf,
+        /// The organisation's X25519 encryption key, 32 bytes hex.
+        #[arg(long)]
+        key: String,
+    },
+    /// Suspend an organisation (a restriction: works while paused).
+    OrgSuspend { account: String },
+    /// Revoke an organisation for good.
+    OrgRevoke { account: String },
+    /// Register the signer as a patient's controller; prints the new pseudonymous patient id.
+    PatientRegister {
+        /// The patient's X25519 encryption key, 32 bytes hex.
+        #[arg(long)]
+        key: String,
+    },
+    /// Grant (or deny) access to a patient's data.
+    Grant(GrantArgs),
+    /// Revoke a grant (a restriction).
+    Revoke { grant: GrantId },
+    /// A patient's grants.
+    Grants {
+        #[arg(long)]
+        patient: String,
+    },
+    /// Check access as the signer (an audited decision: granted or denied, with its audit entry).
+    Check {
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        purpose: String,
+    },
+    /// The audit trail, newest first (`--patient`: only that patient's entries).
+    Trail {
+        #[arg(long)]
+        patient: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Recompute the audit hash chain from genesis and compare with the contract's head.
+    AuditVerify,
+    /// Register a batch (manufacturer).
+    BatchRegister {
+        #[arg(long)]
+        gtin: String,
+        #[arg(long)]
+        lot: String,
+        /// Last day of use, YYYY-MM-DD.
+        #[arg(long)]
+        expiry: String,
+        #[arg(long)]
+        first_serial: u64,
+        #[arg(long)]
+        last_serial: u64,
+        /// The certificate of analysis (its SHA-256 goes on chain).
+        #[arg(long)]
+        coa_file: PathBuf,
+    },
+    /// A batch and its custody state.
+    Batch { id: BatchId },
+    /// Ship packs of a batch to a trading partner.
+    Ship {
+        #[arg(long)]
+        batch: BatchId,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        quantity: u64,
+        /// The shipping document (its SHA-256 goes on chain).
+        #[arg(long)]
+        document_file: PathBuf,
+    },
+    /// Accept a pending transfer addressed to the signer.
+    Accept {
+        #[arg(long)]
+        batch: BatchId,
+        #[arg(long)]
+        transfer: u64,
+    },
+    /// Verify a pack, answered with GS1 LM / VRS response codes.
+    VerifyPack(PackArgs),
+    /// Quarantine a batch (manufacturer or regulator; a restriction).
+    Quarantine {
+        #[arg(long)]
+        batch: BatchId,
+        /// suspect-product, quality-investigation, temperature-excursion, damaged-packaging,
+        /// regulatory-hold.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Recall a batch (manufacturer or regulator; a restriction).
+    Recall {
+        #[arg(long)]
+        batch: BatchId,
+        /// safety-issue, quality-defect, contamination, mislabeling, counterfeit, regulatory-action.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Create a policy for a patient (insurer).
+    PolicyCreate {
+        #[arg(long)]
+        patient: String,
+        /// Comma-separated service categories covered.
+        #[arg(long)]
+        coverage: String,
+        #[arg(long)]
+        start: String,
+        /// Exclusive end, YYYY-MM-DD.
+        #[arg(long)]
+        end: String,
+        /// Annual limit, in minor units (cents).
+        #[arg(long)]
+        limit: Balance,
+        #[arg(long)]
+        deductible: Balance,
+        #[arg(long)]
+        coinsurance_bps: u16,
+    },
+    /// Submit a claim (provider or pharmacy).
+    ClaimSubmit(ClaimArgs),
+    /// Adjudicate a claim: one decision per line, `approve:<allowed>` or `deny:<reason>`.
+    Adjudicate {
+        #[arg(long)]
+        claim: ClaimId,
+        #[arg(long = "line", required = true)]
+        lines: Vec<String>,
+    },
+    /// Pay an approved claim from the insurer's escrow.
+    Settle { claim: ClaimId },
+    /// A claim and its adjudication.
+    Claim { id: ClaimId },
+    /// FHIR R4 resources.
+    #[command(subcommand)]
+    Fhir(FhirCommand),
+    /// X12 835 remittance advice for settled claims (one payer, one payee).
+    X12_835 {
+        #[arg(long = "claim", required = true)]
+        claims: Vec<ClaimId>,
+        /// JSON: payer_name, payer_id, payer_company_id, payer_street, payer_city, payer_state,
+        /// payer_zip, payer_phone, payee_name, payee_id, payee_npi.
+        #[arg(long)]
+        parties: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        control: u32,
+    },
+    /// GS1 EPCIS 2.0 in: validate, map, apply each event as its party, report per event.
+    EpcisImport {
+        document: PathBuf,
+        #[arg(long)]
+        master_data: PathBuf,
+        /// Validate and plan only.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// GS1 EPCIS 2.0 out: a batch's custody history.
+    EpcisExport {
+        #[arg(long)]
+        batch: BatchId,
+        #[arg(long)]
+        master_data: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GrantArgs {
+    #[arg(long)]
+    pub patient: String,
+    /// An account, or `anyone` (public-health style grants).
+    #[arg(long)]
+    pub grantee: String,
+    #[arg(long)]
+    pub categories: String,
+    #[arg(long)]
+    pub purposes: String,
+    /// YYYY-MM-DD (00:00 UTC); default now.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Exclusive end, YYYY-MM-DD (access on that day is refused).
+    #[arg(long)]
+    pub until: String,
+    /// A deny rule instead of a permit.
+    #[arg(long)]
+    pub deny: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PackArgs {
+    /// `(01)GTIN(21)SERIAL(10)LOT(17)YYMMDD` as read from the pack's 2D code.
+    #[arg(long, conflicts_with_all = ["gtin", "serial", "lot"])]
+    pub element_string: Option<String>,
+    #[arg(long)]
+    pub gtin: Option<String>,
+    #[arg(long)]
+    pub serial: Option<u64>,
+    #[arg(long)]
+    pub lot: Option<String>,
+    /// YYYY-MM-DD as printed.
+    #[arg(long)]
+    pub expiry: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ClaimArgs {
+    #[arg(long)]
+    pub policy: PolicyId,
+    #[arg(long)]
+    pub patient: String,
+    /// The record anchor the claim rests on (authored by the claimant).
+    #[arg(long)]
+    pub record: RecordId,
+    /// `category:code:YYYY-MM-DD:billed[:batch:serial]` (billed in cents); repeat per line.
+    #[arg(long = "line", required = true)]
+    pub lines: Vec<String>,
+    /// The key shared with the insurer off chain: service references are HMAC-SHA-256 of
+    /// code and date under it, so no service code or date goes on chain.
+    #[arg(long)]
+    pub service_key_file: PathBuf,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum FhirCommand {
+    /// A patient's grants as Consent resources (a Bundle).
+    Consent {
+        #[arg(long)]
+        patient: String,
+    },
+    /// A claim as Claim, ClaimResponse and ExplanationOfBenefit (a Bundle).
+    Claim {
+        id: ClaimId,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+    },
+    /// The audit trail as AuditEvent resources (a Bundle), newest first.
+    Audit {
+        #[arg(long)]
+        patient: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+// ------------------------------------------------------------------------------ parsing
+
+/// Parse an account: SS58 or 32 bytes hex.
+pub type AccountParser = fn(&str) -> Result<AccountId, String>;
+
+fn hex32(text: &str, what: &str) -> Result<[u8; 32], CliError> {
+    let bytes = hex::decode(text.trim_start_matches("0x"))
+        .map_err(|_| usage(format!("{what}: not hex")))?;
+    bytes
+        .try_into()
+        .map_err(|_| usage(format!("{what}: 32 bytes expected")))
+}
+
+fn named<T: Debug + Copy>(all: &[T], text: &str, what: &str) -> Result<T, CliError> {
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_', ' '], "");
+    all.iter()
+        .copied()
+        .find(|item| norm(&format!("{item:?}")) == norm(text))
+        .ok_or_else(|| usage(format!("{text:?} is not a {what}; one of {:?}", all)))
+}
+
+fn list<T: Debug + Copy>(all: &[T], text: &str, what: &str) -> Result<Vec<T>, CliError> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| named(all, s.trim(), what))
+        .collect()
+}
+
+const SERVICES: [ServiceCategory; 10] = [
+    ServiceCategory::Consultation,
+    ServiceCategory::Laboratory,
+    ServiceCategory::Imaging,
+    ServiceCategory::Pharmacy,
+    ServiceCategory::Hospitalisation,
+    ServiceCategory::Surgery,
+    ServiceCategory::Emergency,
+    ServiceCategory::Preventive,
+    ServiceCategory::MentalHealth,
+    ServiceCategory::Rehabilitation,
+];
+const DENIALS: [DenialReason; 5] = [
+    DenialReason::MissingInformation,
+    DenialReason::NotMedicallyNecessary,
+    DenialReason::NonCovered,
+    DenialReason::BenefitMaximumReached,
+    DenialReason::TimelyFiling,
+];
+const RECALLS: [RecallReason; 6] = [
+    RecallReason::SafetyIssue,
+    RecallReason::QualityDefect,
+    RecallReason::Contamination,
+    RecallReason::Mislabeling,
+    RecallReason::Counterfeit,
+    RecallReason::RegulatoryAction,
+];
+const QUARANTINES: [QuarantineReason; 5] = [
+    QuarantineReason::SuspectProduct,
+    QuarantineReason::QualityInvestigation,
+    QuarantineReason::TemperatureExcursion,
+    QuarantineReason::DamagedPackaging,
+    QuarantineReason::RegulatoryHold,
+];
+
+fn date(text: &str) -> Result<Timestamp, CliError> {
+    parse_date(text).map_err(usage)
+}
+
+fn file_digest(path: &PathBuf) -> Result<Digest, CliError> {
+    std::fs::read(path)
+        .map(|bytes| digest(&bytes))
+        .map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+fn read_json(path: &PathBuf) -> Result<Value, CliError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::new(
+            exit::INVALID_DOCUMENT,
+            format!("{}: not JSON: {e}", path.display()),
+        )
+    })
+}
+
+/// `category:code:date:billed[:batch:serial]` -> a claim line with its keyed service reference.
+pub fn claim_line(text: &str, key: &[u8]) -> Result<ClaimLine, CliError> {
+    let parts: Vec<&str> = text.split(':').collect();
+    if parts.len() != 4 && parts.len() != 6 {
+        return Err(usage(format!(
+            "{text:?}: category:code:YYYY-MM-DD:billed[:batch:serial]"
+        )));
+    }
+    let service = named(&SERVICES, parts[0], "service category")?;
+    date(parts[2])?;
+    let billed: Balance = parts[3]
+        .parse()
+        .map_err(|_| usage(format!("{text:?}: billed is a whole number of cents")))?;
+    let drug = if parts.len() == 6 {
+        Some(DrugRef {
+            batch: parts[4]
+                .parse()
+                .map_err(|_| usage(format!("{text:?}: bad batch")))?,
+            serial: parts[5]
+                .parse()
+                .map_err(|_| usage(format!("{text:?}: bad serial")))?,
+        })
+    } else {
+        None
+    };
+    Ok(ClaimLine {
+        service,
+        service_ref: service_ref(key, parts[1], parts[2]),
+        billed,
+        drug,
+    })
+}
+
+/// HMAC-SHA-256 of `code|date` under the provider–insurer key.
+pub fn service_ref(key: &[u8], code: &str, date: &str) -> Digest {
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(format!("{code}|{date}").as_bytes());
+    Digest(mac.finalize().into_bytes().into())
+}
+
+fn line_decision(text: &str) -> Result<LineDecision, CliError> {
+    match text.split_once(':') {
+        Some(("approve", allowed)) => Ok(LineDecision::Approve {
+            allowed: allowed
+                .parse()
+                .map_err(|_| usage(format!("{text:?}: approve:<allowed cents>")))?,
+        }),
+        Some(("deny", reason)) => Ok(LineDecision::Deny(named(
+            &DENIALS,
+            reason,
+            "denial reason",
+        )?)),
+        _ => Err(usage(format!(
+            "{text:?}: approve:<allowed> or deny:<reason>"
+        ))),
+    }
+}
+
+// ---------------------------------------------------------------------------- rendering
+
+fn outcome_json(outcome: AuditOutcome) -> Value {
+    match outcome {
+        AuditOutcome::Success => json!("success"),
+        AuditOutcome::Granted(basis) => json!(format!("granted ({basis:?})")),
+        AuditOutcome::Denied(reason) => json!(format!("denied ({reason:?})")),
+    }
+}
+
+fn entry_json(l: &impl Ledger, entry: &AuditEntry) -> Value {
+    json!({
+        "seq": entry.seq,
+        "time": carechain_client::dates::format_time(entry.recorded_at),
+        "action": format!("{:?}", entry.record.action),
+        "subject": format!("{:?}", entry.record.subject),
+        "actor": l.name_of(&entry.record.actor),
+        "outcome": outcome_json(entry.record.outcome),
+        "purpose": entry.record.purpose.map(|p| format!("{p:?}")),
+    })
+}
+
+fn grant_json(g: &Grant) -> Value {
+    json!({
+        "id": g.id,
+        "grantee": match g.grantee { Grantee::Anyone => "anyone".to_owned(), Grantee::Account(a) => hex::encode(a) },
+        "effect": format!("{:?}", g.effect),
+        "categories": DataCategory::ALL.iter().filter(|c| g.scope.categories.contains(**c)).map(|c| format!("{c:?}")).collect::<Vec<_>>(),
+        "purposes": Purpose::ALL.iter().filter(|p| g.scope.purposes.contains(**p)).map(|p| format!("{p:?}")).collect::<Vec<_>>(),
+        "from": carechain_client::dates::format_time(g.scope.valid_from),
+        "until (exclusive)": carechain_client::dates::format_time(g.scope.valid_until),
+        "revoked": g.revoked_at.map(carechain_client::dates::format_time),
+    })
+}
+
+fn claim_json(c: &Claim) -> Value {
+    json!({
+        "id": c.id, "policy": c.policy, "status": format!("{:?}", c.status), "record": c.record,
+        "billed": c.billed, "approved": c.approved, "patientShare": c.patient_share,
+        "deductibleApplied": c.deductible_applied, "lines": c.lines.len(),
+        "settled": c.settled_at.map(carechain_client::dates::format_time),
+    })
+}
+
+fn bundle(resources: Vec<Value>) -> Value {
+    json!({"resourceType": "Bundle", "type": "collection",
+           "entry": resources.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>()})
+}
+
+// ------------------------------------------------------------------------------ running
+
+fn patient_id(text: &str) -> Result<PatientId, CliError> {
+    hex32(text, "patient id").map(PatientId)
+}
+
+fn key(text: &str) -> Result<EncryptionKey, CliError> {
+    hex32(text, "encryption key").map(EncryptionKey)
+}
+
+fn state_change(value: Value) -> Result<Output, CliError> {
+    ok(json!({"ok": true, "result": value}))
+}
+
+impl Command {
+    /// Whether the command only reads (it then needs no signer).
+    pub fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            Command::Grants { .. }
+                | Command::Trail { .. }
+                | Command::AuditVerify
+                | Command::Batch { .. }
+                | Command::VerifyPack(_)
+                | Command::Claim { .. }
+                | Command::Fhir(_)
+                | Command::X12_835 { .. }
+                | Command::EpcisExport { .. }
+        ) || matches!(self, Command::EpcisImport { dry_run: true, .. })
+    }
+}
+
+/// Run one command as the ledger's current actor. `parse_account` reads SS58 (or hex).
+pub fn run<L: Ledger>(
+    l: &mut L,
+    command: Command,
+    parse_account: AccountParser,
+) -> Result<Output, CliError> {
+    let account = |text: &str| parse_account(text).map_err(usage);
+    match command {
+        Command::Whoami => {
+            let me = l.current_actor();
+            let roles = view::effective_roles(l, me);
+            ok(json!({"account": hex::encode(me), "name": l.name_of(&me),
+                      "roles": roles.map(|r| Role::ALL.iter().filter(|x| r.contains(**x)).map(|x| format!("{x:?}")).collect::<Vec<_>>()),
+                      "patient": view::patient_of(l, me).map(|p| hex::encode(p.0))}))
+        }
+        Command::OrgRegister {
+            account: who,
+            roles,
+            credential_file,
+            key: k,
+        } => {
+            let roles = RoleSet::of(&list(&Role::ALL, &roles, "role")?);
+            let args = (
+                account(&who)?,
+                roles,
+                file_digest(&credential_file)?,
+                key(&k)?,
+            );
+            send(l, registry::REGISTER_ORGANISATION, args).map_err(refused)?;
+            state_change(json!({"organisation": who}))
+        }
+        Command::OrgSuspend { account: who } => {
+            send(l, registry::SUSPEND_ORGANISATION, account(&who)?).map_err(refused)?;
+            state_change(json!({"suspended": who}))
+        }
+        Command::OrgRevoke { account: who } => {
+            send(l, registry::REVOKE_ORGANISATION, account(&who)?).map_err(refused)?;
+            state_change(json!({"revoked": who}))
+        }
+        Command::PatientRegister { key: k } => {
+            let id = l.fresh_patient_id();
+            let registration =
+                send(l, registry::REGISTER_PATIENT, (id, key(&k)?)).map_err(refused)?;
+            state_change(json!({"patient": hex::encode(id.0), "registration": registration}))
+        }
+        Command::Grant(g) => {
+            let grantee = if g.grantee.eq_ignore_ascii_case("anyone") {
+                Grantee::Anyone
+            } else {
+                Grantee::Account(account(&g.grantee)?)
+            };
+            let valid_from = match &g.from {
+                Some(d) => date(d)?,
+                None => l.now(),
+            };
+            let scope = GrantScope {
+                categories: CategorySet::of(&list(
+                    &DataCategory::ALL,
+                    &g.categories,
+                    "data category",
+                )?),
+                purposes: PurposeSet::of(&list(&Purpose::ALL, &g.purposes, "purpose")?),
+                valid_from,
+                valid_until: date(&g.until)?,
+            };
+            let effect = if g.deny { Effect::Deny } else { Effect::Permit };
+            let id = send(
+                l,
+                consent::CREATE_GRANT,
+                (patient_id(&g.patient)?, grantee, scope, effect),
+            )
+            .map_err(refused)?;
+            state_change(json!({"grant": id}))
+        }
+        Command::Revoke { grant } => {
+            send(l, consent::REVOKE_GRANT, grant).map_err(refused)?;
+            state_change(json!({"revoked": grant}))
+        }
+        Command::Grants { patient } => {
+            let page = view::patient_grants(l, patient_id(&patient)?, 0, 100);
+            ok(json!(page.items.iter().map(grant_json).collect::<Vec<_>>()))
+        }
+        Command::Check {
+            patient,
+            category,
+            purpose,
+        } => {
+            let args = (
+                patient_id(&patient)?,
+                named(&DataCategory::ALL, &category, "data category")?,
+                named(&Purpose::ALL, &purpose, "purpose")?,
+            );
+            let decision = send(l, access::CHECK_ACCESS, args).map_err(refused)?;
+            let granted = decision.is_granted();
+            Ok(Output {
+                json: json!({"decision": outcome_json(decision.outcome), "auditEntry": decision.audit_seq}),
+                exit: if granted { 0 } else { exit::NEGATIVE },
+            })
+        }
+        Command::Trail { patient, limit } => {
+            let entries: Vec<AuditEntry> = match patient {
+                Some(p) => view::patient_trail(l, patient_id(&p)?, 0, limit).items,
+                None => {
+                    let count = view::audit_root(l).count;
+                    let mut items =
+                        view::audit_entries(l, count.saturating_sub(u64::from(limit)), limit);
+                    items.reverse();
+                    items
+                }
+            };
+            ok(json!(entries
+                .iter()
+                .map(|e| entry_json(l, e))
+                .collect::<Vec<_>>()))
+        }
+        Command::AuditVerify => match audit::verify_deployed(l) {
+            Ok(count) => ok(json!({"verified": true, "entries": count})),
+            Err(e) => Ok(Output {
+                json: json!({"verified": false, "error": format!("{e:?}")}),
+                exit: exit::NEGATIVE,
+            }),
+        },
+        Command::BatchRegister {
+            gtin,
+            lot,
+            expiry,
+            first_serial,
+            last_serial,
+            coa_file,
+        } => {
+            let gtin = gs1::parse_gtin(&gtin).map_err(usage)?;
+            let quantity = last_serial
+                .checked_sub(first_serial)
+                .map(|n| n + 1)
+                .ok_or_else(|| usage("last serial before first"))?;
+            let args = (
+                Gtin(gtin),
+                LotNumber(lot.into_bytes()),
+                expiry_from_date(date(&expiry)?),
+                first_serial,
+                last_serial,
+                quantity,
+                file_digest(&coa_file)?,
+            );
+            let id = send(l, provenance::REGISTER_BATCH, args).map_err(refused)?;
+            state_change(json!({"batch": id}))
+        }
+        Command::Batch { id } => {
+            let b = view::batch(l, id)
+                .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no batch {id}")))?;
+            ok(json!({
+                "id": b.id, "gtin": gs1::gtin_text(b.gtin.0), "lot": String::from_utf8_lossy(&b.lot.0),
+                "expiry": carechain_client::dates::date_of_expiry(b.expiry), "serials": format!("{}..={}", b.serial_first, b.serial_last),
+                "status": format!("{:?}", b.status), "recallReason": b.recall_reason.map(|r| format!("{r:?}")),
+                "inTransit": b.in_transit, "dispensed": b.dispensed, "destroyed": b.destroyed, "transfers": b.transfer_count,
+                "manufacturer": l.name_of(&b.manufacturer),
+            }))
+        }
+        Command::Ship {
+            batch,
+            to,
+            quantity,
+            document_file,
+        } => {
+            let index = send(
+                l,
+                provenance::SHIP,
+                (batch, account(&to)?, quantity, file_digest(&document_file)?),
+            )
+            .map_err(refused)?;
+            state_change(json!({"batch": batch, "transfer": index}))
+        }
+        Command::Accept { batch, transfer } => {
+            send(l, provenance::ACCEPT, (batch, transfer)).map_err(refused)?;
+            state_change(json!({"batch": batch, "accepted": transfer}))
+        }
+        Command::VerifyPack(pack) => {
+            let pack = match pack.element_string {
+                Some(text) => vrs::parse_element_string(&text).map_err(usage)?,
+                None => vrs::PackId {
+                    gtin: gs1::parse_gtin(
+                        &pack
+                            .gtin
+                            .ok_or_else(|| usage("--gtin or --element-string"))?,
+                    )
+                    .map_err(usage)?,
+                    serial: pack.serial.ok_or_else(|| usage("--serial"))?,
+                    lot: pack.lot.ok_or_else(|| usage("--lot"))?,
+                    expiry: pack
+                        .expiry
+                        .map(|e| date(&e).map(carechain_client::dates::format_date))
+                        .transpose()?,
+                },
+            };
+            let answer = vrs::verify(l, &pack);
+            let verified = answer["responseCode"] == "VERIFIED";
+            Ok(Output {
+                json: answer,
+                exit: if verified { 0 } else { exit::NEGATIVE },
+            })
+        }
+        Command::Quarantine { batch, reason } => {
+            send(
+                l,
+                provenance::QUARANTINE,
+                (batch, named(&QUARANTINES, &reason, "quarantine reason")?),
+            )
+            .map_err(refused)?;
+            state_change(json!({"quarantined": batch}))
+        }
+        Command::Recall { batch, reason } => {
+            send(
+                l,
+                provenance::RECALL,
+                (batch, named(&RECALLS, &reason, "recall reason")?),
+            )
+            .map_err(refused)?;
+            state_change(json!({"recalled": batch}))
+        }
+        Command::PolicyCreate {
+            patient,
+            coverage,
+            start,
+            end,
+            limit,
+            deductible,
+            coinsurance_bps,
+        } => {
+            let terms = PolicyTerms {
+                coverage: CoverageSet::of(&list(&SERVICES, &coverage, "service category")?),
+                period_start: date(&start)?,
+                period_end: date(&end)?,
+                annual_limit: limit,
+                deductible,
+                coinsurance_bps,
+            };
+            let id =
+                send(l, claims::CREATE_POLICY, (patient_id(&patient)?, terms)).map_err(refused)?;
+            state_change(json!({"policy": id}))
+        }
+        Command::ClaimSubmit(c) => {
+            let key = std::fs::read(&c.service_key_file)
+                .map_err(|e| usage(format!("{}: {e}", c.service_key_file.display())))?;
+            let lines = c
+                .lines
+                .iter()
+                .map(|t| claim_line(t, &key))
+                .collect::<Result<Vec<_>, _>>()?;
+            let outcome = send(
+                l,
+                claims::SUBMIT_CLAIM,
+                (c.policy, patient_id(&c.patient)?, c.record, lines),
+            )
+            .map_err(refused)?;
+            match outcome {
+                SubmitOutcome::Submitted(id) => state_change(json!({"claim": id})),
+                other => Ok(Output {
+                    json: json!({"ok": false, "outcome": format!("{other:?}")}),
+                    exit: exit::NEGATIVE,
+                }),
+            }
+        }
+        Command::Adjudicate { claim, lines } => {
+            let decisions = lines
+                .iter()
+                .map(|t| line_decision(t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let status = send(l, claims::ADJUDICATE, (claim, decisions)).map_err(refused)?;
+            state_change(json!({"claim": claim, "status": format!("{status:?}")}))
+        }
+        Command::Settle { claim } => {
+            let paid = send(l, claims::SETTLE, claim).map_err(refused)?;
+            state_change(json!({"claim": claim, "paid": paid.to_string()}))
+        }
+        Command::Claim { id } => {
+            let c = view::claim(l, id)
+                .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no claim {id}")))?;
+            ok(claim_json(&c))
+        }
+        Command::Fhir(FhirCommand::Consent { patient }) => {
+            let now = l.now();
+            let page = view::patient_grants(l, patient_id(&patient)?, 0, 100);
+            ok(bundle(
+                page.items.iter().map(|g| fhir::consent(g, now)).collect(),
+            ))
+        }
+        Command::Fhir(FhirCommand::Claim { id, currency }) => {
+            let c = view::claim(l, id)
+                .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no claim {id}")))?;
+            let policy = view::policy(l, c.policy)
+                .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no policy {}", c.policy)))?;
+            ok(bundle(vec![
+                fhir::claim(&c, &policy, &currency),
+                fhir::claim_response(&c, &currency),
+                fhir::explanation_of_benefit(&c, &policy, &currency),
+            ]))
+        }
+        Command::Fhir(FhirCommand::Audit { patient, limit }) => {
+            let entries: Vec<AuditEntry> = match patient {
+                Some(p) => view::patient_trail(l, patient_id(&p)?, 0, limit).items,
+                None => {
+                    let count = view::audit_root(l).count;
+                    view::audit_entries(l, count.saturating_sub(u64::from(limit)), limit)
+                }
+            };
+            ok(bundle(entries.iter().map(fhir::audit_event).collect()))
+        }
+        Command::X12_835 {
+            claims: ids,
+            parties,
+            control,
+        } => {
+            let p = read_json(&parties)?;
+            let field = |k: &str| {
+                p[k].as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| usage(format!("{}: no {k}", parties.display())))
+            };
+            let parties = x12::Parties {
+                payer_name: field("payer_name")?,
+                payer_id: field("payer_id")?,
+                payer_company_id: field("payer_company_id")?,
+                payer_address: (
+                    field("payer_street")?,
+                    field("payer_city")?,
+                    field("payer_state")?,
+                    field("payer_zip")?,
+                ),
+                payer_contact_phone: field("payer_phone")?,
+                payee_name: field("payee_name")?,
+                payee_id: field("payee_id")?,
+                payee_npi: field("payee_npi")?,
+            };
+            let mut found = Vec::new();
+            for id in ids {
+                found.push(
+                    view::claim(l, id)
+                        .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no claim {id}")))?,
+                );
+            }
+            let now = l.now();
+            let text = x12::remittance(&found, &parties, control, now).map_err(usage)?;
+            ok(json!({"x12": text}))
+        }
+        Command::EpcisImport {
+            document,
+            master_data,
+            dry_run,
+        } => {
+            let doc = read_json(&document)?;
+            let md_text = std::fs::read_to_string(&master_data)
+                .map_err(|e| usage(format!("{}: {e}", master_data.display())))?;
+            let md = epcis::MasterData::parse(&md_text, parse_account).map_err(usage)?;
+            let planned = epcis::plan(l, &doc, &md).map_err(|errors| {
+                CliError::new(
+                    exit::INVALID_DOCUMENT,
+                    format!(
+                        "nothing applied; the document has {} problem(s):\n  {}",
+                        errors.len(),
+                        errors.join("\n  ")
+                    ),
+                )
+            })?;
+            if dry_run {
+                return ok(json!({"valid": true, "events": planned.len(),
+                                 "plan": planned.iter().map(|p| json!({"index": p.index, "bizStep": p.biz_step, "actor": l.name_of(&p.actor)})).collect::<Vec<_>>()}));
+            }
+            let applied = epcis::apply(l, &planned);
+            let all = applied.len() == planned.len() && applied.iter().all(|a| a.error.is_none());
+            Ok(Output {
+                json: json!({"applied": applied.iter().filter(|a| a.error.is_none()).count(), "events": planned.len(),
+                             "report": applied.iter().map(epcis::Applied::to_json).collect::<Vec<_>>()}),
+                exit: if all { 0 } else { exit::REFUSED },
+            })
+        }
+        Command::EpcisExport { batch, master_data } => {
+            let md = match master_data {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+                    epcis::MasterData::parse(&text, parse_account).map_err(usage)?
+                }
+                None => epcis::MasterData::default(),
+            };
+            epcis::export(l, batch, &md)
+                .map(|doc| Output { json: doc, exit: 0 })
+                .map_err(|e| CliError::new(exit::NEGATIVE, e))
+        }
+    }
+}
+
+/// A table for people: objects as `key  value` lines, lists of objects as columns.
+pub fn render(value: &Value) -> String {
+    fn cell(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            Value::Null => "-".into(),
+            Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(", "),
+            other => other.to_string(),
+        }
+    }
+    match value {
+        Value::Object(map) if map.contains_key("x12") => cell(&map["x12"]),
+        Value::Object(map) if map.contains_key("resourceType") || map.contains_key("epcisBody") => {
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        }
+        Value::Object(map) => {
+            let width = map.keys().map(String::len).max().unwrap_or(0);
+            map.iter()
+                .map(|(k, v)| match v {
+                    Value::Object(_) | Value::Array(_)
+                        if v.as_array().is_none_or(|a| a.iter().any(|i| i.is_object())) =>
+                    {
+                        format!("{k:width$}  {}", render(v).replace('\n', "\n    "))
+                    }
+                    _ => format!("{k:width$}  {}", cell(v)),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Value::Array(rows) if rows.iter().all(Value::is_object) && !rows.is_empty() => {
+            let mut columns: Vec<String> = Vec::new();
+            for row in rows {
+                for k in row.as_object().into_iter().flat_map(|o| o.keys()) {
+                    if !columns.contains(k) {
+                        columns.push(k.clone());
+                    }
+                }
+            }
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| columns.iter().map(|c| cell(&r[c])).collect())
+                .collect();
+            let widths: Vec<usize> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    cells
+                        .iter()
+                        .map(|r| r[i].len())
+                        .max()
+                        .unwrap_or(0)
+                        .max(c.len())
+                })
+                .collect();
+            let line = |items: Vec<&str>| {
+                items
+                    .iter()
+                    .zip(&widths)
+                    .map(|(s, w)| format!("{s:w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_owned()
+            };
+            let mut out = vec![line(columns.iter().map(String::as_str).collect())];
+            out.extend(
+                cells
+                    .iter()
+                    .map(|r| line(r.iter().map(String::as_str).collect())),
+            );
+            out.join("\n")
+        }
+        Value::Array(rows) if rows.is_empty() => "(none)".into(),
+        other => cell(other),
+    }
+}
