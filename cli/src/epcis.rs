@@ -672,7 +672,16 @@ pub fn export<L: Ledger>(l: &mut L, id: BatchId, md: &MasterData) -> Result<Valu
 
     let mut commissioning = object_event(batch.registered_at, "ADD", "commissioning");
     commissioning["disposition"] = json!("active");
-    commissioning["quantityList"] = quantity(batch.quantity);
+    // The packs by serial when there are few enough to list (the document can then be imported
+    // again, on another chain or by a partner's system); else the lot's quantity.
+    let span = batch.serial_last - batch.serial_first + 1;
+    if span <= EXPORT_SERIAL_LIMIT {
+        commissioning["epcList"] = json!((batch.serial_first..=batch.serial_last)
+            .map(|s| gs1::digital_link_sgtin(batch.gtin.0, s))
+            .collect::<Vec<_>>());
+    } else {
+        commissioning["quantityList"] = quantity(batch.quantity);
+    }
     commissioning["bizLocation"] = json!({"id": md.party_id(&batch.manufacturer)});
     commissioning["ilmd"] = json!({
         "cbvmda:lotNumber": lot,
@@ -726,7 +735,6 @@ pub fn export<L: Ledger>(l: &mut L, id: BatchId, md: &MasterData) -> Result<Valu
         }
     }
 
-    let span = batch.serial_last - batch.serial_first + 1;
     let mut notes = Vec::new();
     if batch.dispensed + batch.destroyed > 0 {
         if span <= EXPORT_SERIAL_LIMIT {
@@ -769,6 +777,10 @@ pub fn export<L: Ledger>(l: &mut L, id: BatchId, md: &MasterData) -> Result<Valu
         event["quantityList"] = quantity(batch.quantity);
         event["bizLocation"] = json!({"id": md.party_id(&entry.record.actor)});
         event["carechain:auditSeq"] = json!(entry.seq);
+        if let (AuditAction::BatchRecall, Some(reason)) = (entry.record.action, batch.recall_reason)
+        {
+            event["carechain:recallReason"] = json!(format!("{reason:?}"));
+        }
         events.push(event);
     }
     events.sort_by(|a, b| a["eventTime"].as_str().cmp(&b["eventTime"].as_str()));

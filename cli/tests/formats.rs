@@ -363,6 +363,69 @@ fn a_dscsa_flow_imported_from_epcis_lands_on_chain_and_exports_back() {
         "urn:epc:id:pgln:0800000.00000"
     );
 
+    // Round trip: the export, imported on a fresh chain with the same parties, rebuilds the
+    // same custody state.
+    let mut other = trade();
+    let path = write("exported.json", &exported);
+    let md = other.md.clone();
+    let out = cmd(
+        &mut other.s.chain,
+        Command::EpcisImport {
+            document: path,
+            master_data: md,
+            dry_run: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(out.exit, 0, "{:#}", out.json);
+    let copy = view::batch(&mut other.s.chain, 0).unwrap();
+    let original = view::batch(&mut t.s.chain, id).unwrap();
+    assert_eq!(
+        (
+            copy.gtin,
+            &copy.lot,
+            copy.expiry,
+            copy.serial_first,
+            copy.serial_last,
+            copy.status,
+            copy.recall_reason
+        ),
+        (
+            original.gtin,
+            &original.lot,
+            original.expiry,
+            original.serial_first,
+            original.serial_last,
+            original.status,
+            original.recall_reason
+        )
+    );
+    assert_eq!(
+        (
+            copy.transfer_count,
+            copy.in_transit,
+            copy.dispensed,
+            copy.destroyed
+        ),
+        (
+            original.transfer_count,
+            original.in_transit,
+            original.dispensed,
+            original.destroyed
+        )
+    );
+    for who in [
+        other.maker,
+        other.wholesaler,
+        other.pharmacy_a,
+        other.pharmacy_b,
+    ] {
+        assert_eq!(
+            view::holding(&mut other.s.chain, 0, who),
+            view::holding(&mut t.s.chain, id, who)
+        );
+    }
+
     let times: Vec<&str> = events
         .iter()
         .map(|e| e["eventTime"].as_str().unwrap())
