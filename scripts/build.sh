@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CONTRACTS=(audit_log access registry consent provenance claims)
+CONTRACTS=(audit_log access registry consent provenance claims credentials)
 [ $# -gt 0 ] && CONTRACTS=("$@")
 
 # The contracts use checked arithmetic everywhere; overflow checks turn a missed case into a trap.

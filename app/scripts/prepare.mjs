@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pub = join(root, 'app', 'public');
-const contracts = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims'];
+const contracts = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'];
 mkdirSync(join(pub, 'metadata'), { recursive: true });
 for (const name of contracts) {
   const source = join(root, 'target', 'ink', name, `${name}.json`);

@@ -33,7 +33,7 @@ import {
 } from '../../clients/ts/src/index.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const CONTRACTS = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims'] as const;
+const CONTRACTS = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'] as const;
 
 let suite: CareChain;
 let identities: Identity[] = [];

@@ -13,16 +13,18 @@ pub enum Contract {
     Consent,
     Provenance,
     Claims,
+    Credentials,
 }
 
 impl Contract {
-    pub const ALL: [Contract; 6] = [
+    pub const ALL: [Contract; 7] = [
         Contract::AuditLog,
         Contract::Access,
         Contract::Registry,
         Contract::Consent,
         Contract::Provenance,
         Contract::Claims,
+        Contract::Credentials,
     ];
 
     /// Crate name = bundle name.
@@ -34,6 +36,7 @@ impl Contract {
             Contract::Consent => "consent",
             Contract::Provenance => "provenance",
             Contract::Claims => "claims",
+            Contract::Credentials => "credentials",
         }
     }
 

@@ -97,11 +97,19 @@ pub fn deploy_suite<L: Ledger>(
         ),
         salt,
     )?;
+    let credentials = instantiate(
+        l,
+        progress,
+        msg::credentials::NEW,
+        (access, provenance, audit),
+        salt,
+    )?;
     for (contract, address) in [
         (Contract::Access, access),
         (Contract::Consent, consent),
         (Contract::Provenance, provenance),
         (Contract::Claims, claims),
+        (Contract::Credentials, credentials),
     ] {
         if options.audit_log.is_none() && !options.not_writers.contains(&contract) {
             progress.step(&format!("audit_log: writer {}", contract.name()));

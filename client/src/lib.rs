@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bench;
 pub mod contracts;
+pub mod credentials;
 pub mod dates;
 pub mod deploy;
 pub mod errors;

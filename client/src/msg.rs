@@ -297,6 +297,22 @@ pub mod claims {
     }
 }
 
+pub mod credentials {
+    use super::*;
+    pub const NEW: Ctor<(AccountId, AccountId, AccountId)> =
+        Ctor::new(Contract::Credentials, "new");
+    messages! { Contract::Credentials;
+        ISSUE: "issue" [Write, Stops] (Digest, u8, DrugRef) -> Result<CredentialId>;
+        SUSPEND: "suspend" [Write, Restriction] (CredentialId) -> Result<()>;
+        REVOKE: "revoke" [Write, Restriction] (CredentialId) -> Result<()>;
+        REINSTATE: "reinstate" [Write, Stops] (CredentialId) -> Result<()>;
+        VERIFY_PRESENTATION: "verify_presentation" [Write, Stops]
+            (CredentialId, Digest, Vec<RevealedClaim>, [u8; 65]) -> Result<PresentationResult>;
+        FLUSH_AUDIT: "flush_audit" [Write, Never] () -> Result<u64>;
+        GOVERN: "Governed::govern" [Write, Never] (GovAction) -> Result<()>;
+    }
+}
+
 /// Every message of every contract.
 pub fn all() -> Vec<AnyMsg> {
     let mut all = audit_log::all();
@@ -305,6 +321,7 @@ pub fn all() -> Vec<AnyMsg> {
     all.extend(consent::all());
     all.extend(provenance::all());
     all.extend(claims::all());
+    all.extend(credentials::all());
     all
 }
 
@@ -317,6 +334,7 @@ pub fn constructors() -> Vec<AnyCtor> {
         consent::NEW.erase(),
         provenance::NEW.erase(),
         claims::NEW.erase(),
+        credentials::NEW.erase(),
     ]
 }
 

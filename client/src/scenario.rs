@@ -6,7 +6,7 @@
 use crate::audit;
 use crate::deploy::{credential, digest, key_for};
 use crate::ledger::Ledger;
-use crate::msg::{access, claims, consent, provenance, registry};
+use crate::msg::{access, claims, consent, credentials, provenance, registry};
 use crate::view;
 use carechain_common::*;
 use ink::primitives::AccountId;
@@ -30,6 +30,12 @@ pub struct Summary {
     pub duplicate_refused: bool,
     pub recalled_drug_refused: bool,
     pub no_consent_refused: bool,
+    /// The venue's verification of Alice's "fully vaccinated" presentation.
+    pub credential_verdict: Option<PresentationVerdict>,
+    /// The same proof after the dose's lot was recalled.
+    pub credential_after_recall: Option<PresentationVerdict>,
+    /// The off-chain verifier agreed with the contract both times.
+    pub offchain_agrees: bool,
     /// What the record vault did, when the scenario ran with one.
     pub vault: Option<VaultSummary>,
 }
@@ -358,6 +364,7 @@ pub fn run_with<L: Ledger>(s: &mut L, mut vault: Option<&mut dyn DataPlane<L>>) 
 
     let drug = drug_supply_chain(s, &mut summary);
     insurance_claims(s, &mut summary, patient, hospital, record, drug);
+    immunisation(s, &mut summary);
 
     section("Anyone verifies the audit chain from genesis");
     let verified = audit::verify_deployed(s).expect("the audit chain verifies");
@@ -751,4 +758,138 @@ fn insurance_claims<L: Ledger>(
             c.id, c.status, c.billed, c.approved, c.patient_share
         ));
     }
+}
+
+/// A clinic vaccinates Alice from a lot it received and issues a credential; Alice proves
+/// "fully vaccinated" to a venue without revealing the date or the lot; the lot is recalled and
+/// the next verification says so.
+fn immunisation<L: Ledger>(s: &mut L, summary: &mut Summary) {
+    use crate::credentials::{build, claims_from_immunization, verify_offchain, Claim, HolderKey};
+    s.set_verbose(true);
+    section("Immunisation: a clinic vaccinates Alice from a lot it received");
+    let orgs = credential_all(
+        s,
+        &[
+            ("vaxgen-biologics", &[Role::Manufacturer]),
+            ("city-clinic", &[Role::Provider]),
+        ],
+    );
+    let (maker, clinic) = (orgs[0], orgs[1]);
+    let tag = s.fresh_patient_id();
+    let gtin = gtin_for(&tag.0);
+    let lot = format!("VAX-{}", hex::encode(&tag.0[..3]));
+    let expiry = s.now() + 365 * DAY_MS;
+    s.set_actor(maker);
+    let batch = ok(
+        s.tx(
+            provenance::REGISTER_BATCH,
+            (
+                gtin,
+                LotNumber(lot.clone().into_bytes()),
+                expiry,
+                1u64,
+                100u64,
+                100u64,
+                digest(b"vaccine lot release certificate"),
+            ),
+        ),
+        "register vaccine lot",
+    );
+    let t = ok(
+        s.tx(
+            provenance::SHIP,
+            (batch, clinic, 20u64, digest(b"cold-chain despatch")),
+        ),
+        "ship vaccine",
+    );
+    s.set_actor(clinic);
+    ok(s.tx(provenance::ACCEPT, (batch, t)), "accept vaccine");
+    ok(
+        s.tx(provenance::DISPENSE, (batch, 7u64)),
+        "administer dose (dispense serial 7)",
+    );
+
+    section(
+        "The clinic issues a credential: a Merkle root over salted claims, nothing in the clear",
+    );
+    let date = crate::dates::format_date(s.now());
+    let immunization = serde_json::json!({
+        "resourceType": "Immunization", "status": "completed",
+        "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "208"}]},
+        "patient": {"reference": "Patient/alice"},
+        "occurrenceDateTime": format!("{date}T10:00:00Z"), "lotNumber": lot,
+        "protocolApplied": [{"doseNumberPositiveInt": 2, "seriesDosesPositiveInt": 2,
+            "targetDisease": [{"coding": [{"system": "http://snomed.info/sct", "code": "840539006"}]}]}],
+    });
+    let adult = Claim::new(&format!("age-18-plus@{date}"), "yes");
+    let claims =
+        claims_from_immunization(&immunization, &[adult]).expect("a complete Immunization");
+    let alice_key = HolderKey::from_seed(b"alice");
+    let wallet = build(&claims, &alice_key.public()).expect("claims fit");
+    let dose = DrugRef { batch, serial: 7 };
+    let id = ok(
+        s.tx(credentials::ISSUE, (wallet.root, wallet.depth, dose)),
+        "issue credential",
+    );
+    note(&format!(
+        "{} claims + holder key in a tree of depth {}; root 0x{} anchored as credential {id}",
+        claims.len(),
+        wallet.depth,
+        hex::encode(wallet.root.0)
+    ));
+
+    let venue = s.actor("concert-venue");
+    let contract = s.address(crate::Contract::Credentials);
+    let fully = "fully-vaccinated:840539006";
+    let prove = |s: &mut L, nonce: &str| {
+        let challenge = digest(nonce.as_bytes());
+        let (revealed, signature) = wallet
+            .present(&[fully], &alice_key, &contract, id, &challenge)
+            .expect("the claim exists");
+        s.set_actor(venue);
+        let result = ok(
+            s.tx(
+                credentials::VERIFY_PRESENTATION,
+                (id, challenge, revealed.clone(), signature),
+            ),
+            "verify presentation",
+        );
+        let anchor = view::credential(s, id).expect("the credential");
+        let lot_now = s.query(provenance::VERIFY_SERIAL, (batch, 7u64)).verdict;
+        let offchain = verify_offchain(
+            &anchor.root,
+            anchor.depth,
+            anchor.status,
+            lot_now,
+            &contract,
+            id,
+            &challenge,
+            &revealed,
+            &signature,
+        );
+        let names: Vec<String> = revealed
+            .iter()
+            .map(|c| String::from_utf8_lossy(&c.name).into_owned())
+            .collect();
+        note(&format!(
+            "revealed {names:?} (not the date, not the lot); contract: {:?} (audit entry {}), off-chain verifier: {offchain:?}",
+            result.verdict, result.audit_seq
+        ));
+        (result.verdict, offchain == result.verdict)
+    };
+    section("Alice proves \"fully vaccinated\" to a venue, answering its challenge");
+    let (first, agree_first) = prove(s, &format!("venue nonce {} 1", hex::encode(tag.0)));
+    summary.credential_verdict = Some(first);
+
+    section(
+        "The vaccine lot is recalled; the next verification reports it (no loop over credentials)",
+    );
+    s.set_actor(maker);
+    ok(
+        s.tx(provenance::RECALL, (batch, RecallReason::Contamination)),
+        "recall vaccine lot",
+    );
+    let (second, agree_second) = prove(s, &format!("venue nonce {} 2", hex::encode(tag.0)));
+    summary.credential_after_recall = Some(second);
+    summary.offchain_agrees = agree_first && agree_second;
 }

@@ -203,6 +203,16 @@ pub struct ClaimsRoot {
     pub claim_count: u64,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct CredentialsRoot {
+    pub gov: GovernanceRoot,
+    pub access: AccountId,
+    pub provenance: AccountId,
+    pub audit: AccountId,
+    pub deferred: DeferredRoot,
+    pub credential_count: u64,
+}
+
 /// Every contract's governance, whatever else its root holds (governance comes first).
 pub fn governance<L: Ledger>(ledger: &mut L, contract: Contract) -> GovernanceRoot {
     let address = ledger.address(contract);

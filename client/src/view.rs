@@ -183,6 +183,10 @@ pub fn deferred_audit<L: Ledger>(l: &mut L, contract: Contract) -> Vec<AuditReco
             let r = provenance_root(l).deferred;
             (r.first, r.next)
         }
+        Credentials => {
+            let r = credentials_root(l).deferred;
+            (r.first, r.next)
+        }
         _ => (0, 0),
     };
     (first..next)
@@ -329,4 +333,14 @@ pub fn patient_claims<L: Ledger>(
     limit: u32,
 ) -> Page<Claim> {
     index_page(l, Claims, "patient_claims", "claims", patient, from, limit)
+}
+
+// ---------------------------------------------------------------------------- credentials
+
+pub fn credentials_root<L: Ledger>(l: &mut L) -> storage::CredentialsRoot {
+    root(l, Credentials)
+}
+
+pub fn credential<L: Ledger>(l: &mut L, id: CredentialId) -> Option<Credential> {
+    get(l, Credentials, "credentials", &id)
 }

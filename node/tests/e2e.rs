@@ -52,6 +52,14 @@ fn the_healthcare_scenario_runs_on_a_node() {
     assert!(
         summary.duplicate_refused && summary.recalled_drug_refused && summary.no_consent_refused
     );
+    assert_eq!(
+        (summary.credential_verdict, summary.credential_after_recall),
+        (
+            Some(PresentationVerdict::Valid),
+            Some(PresentationVerdict::LotRecalled)
+        )
+    );
+    assert!(summary.offchain_agrees);
 }
 
 /// The scenario with the record vault, against the gateway scripts/e2e.sh runs as its own

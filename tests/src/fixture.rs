@@ -201,6 +201,8 @@ pub struct Fixture {
     pub submitted: ClaimId,
     pub approved: ClaimId,
     pub denied: ClaimId,
+    /// An immunisation credential the provider issued for a dose it administered.
+    pub credential: CredentialId,
     /// Set by a case's `prepare` for its arguments.
     pub scratch: u64,
 }
@@ -209,6 +211,9 @@ pub const GTIN: Gtin = Gtin(10_614_141_000_415);
 pub const LAB: DataCategory = DataCategory::Laboratory;
 /// The fixture record's id (ids are chosen by the author's client).
 pub const FIXTURE_RECORD: RecordId = 7_000;
+/// Serials the provider administered (dispensed): one backs the fixture credential, one is free.
+pub const FIXTURE_DOSE: u64 = 90;
+pub const FREE_DOSE: u64 = 91;
 
 pub fn lot(text: &str) -> LotNumber {
     LotNumber(text.as_bytes().to_vec())
@@ -351,7 +356,7 @@ impl Fixture {
         .record
         .expect("the fixture record is granted");
 
-        // A batch: 100 packs; 80 with the manufacturer, 10 pending to the distributor, 10 with
+        // A batch: 100 packs; 78 with the manufacturer, 10 pending to the distributor, 10 with
         // the pharmacy.
         s.set_actor(at(Who::Manufacturer));
         let batch = ok(
@@ -385,6 +390,36 @@ impl Fixture {
             s.tx(
                 msg::provenance::SHIP,
                 (batch, at(Who::Distributor), 10u64, doc),
+            ),
+        );
+
+        // Vaccination: the provider receives two packs, administers both (it then holds no
+        // stock, so the custody cases' authorised callers stay as they were) and issues a
+        // credential for one.
+        let t = ok(
+            "ship",
+            s.tx(msg::provenance::SHIP, (batch, at(Who::Provider), 2u64, doc)),
+        );
+        s.set_actor(at(Who::Provider));
+        ok("accept", s.tx(msg::provenance::ACCEPT, (batch, t)));
+        for serial in [FIXTURE_DOSE, FREE_DOSE] {
+            ok(
+                "administer",
+                s.tx(msg::provenance::DISPENSE, (batch, serial)),
+            );
+        }
+        let credential = ok(
+            "credential",
+            s.tx(
+                msg::credentials::ISSUE,
+                (
+                    digest(b"fixture credential root"),
+                    3u8,
+                    DrugRef {
+                        batch,
+                        serial: FIXTURE_DOSE,
+                    },
+                ),
             ),
         );
 
@@ -464,6 +499,7 @@ impl Fixture {
             submitted: claims[0],
             approved: claims[1],
             denied: claims[2],
+            credential,
             scratch: 0,
         }
     }
@@ -1004,9 +1040,49 @@ pub fn catalogue() -> Vec<Case> {
         (Contract::Consent, consent()),
         (Contract::Provenance, provenance()),
         (Contract::Claims, claims()),
+        (Contract::Credentials, credentials()),
     ] {
         all.extend(specific);
         all.extend(governed(contract));
     }
     all
+}
+
+fn credentials() -> Vec<Case> {
+    use msg::credentials::*;
+    vec![
+        case(ISSUE, &[Who::Provider], |f| {
+            (
+                digest(b"another credential root"),
+                3u8,
+                DrugRef {
+                    batch: f.batch,
+                    serial: FREE_DOSE,
+                },
+            )
+        }),
+        case(SUSPEND, &[Who::Provider], |f| f.credential),
+        case(REVOKE, &[Who::Provider], |f| f.credential),
+        case(REINSTATE, &[Who::Provider], |f| f.credential).prepared(|f| {
+            let (provider, id) = (f.at(Who::Provider), f.credential);
+            f.suite.set_actor(provider);
+            ok("suspend", f.suite.tx(SUSPEND, id));
+        }),
+        // Anyone verifies; a bogus presentation is a verdict (logged), not an error.
+        case(VERIFY_PRESENTATION, &Who::ALL, |f| {
+            (
+                f.credential,
+                digest(b"venue challenge"),
+                Vec::<RevealedClaim>::new(),
+                [0u8; 65],
+            )
+        }),
+        case(FLUSH_AUDIT, &Who::ALL, |_| ()).prepared(|f| {
+            f.pause(Contract::AuditLog, true);
+            let (provider, id) = (f.at(Who::Provider), f.credential);
+            f.suite.set_actor(provider);
+            ok("suspend", f.suite.tx(SUSPEND, id));
+            f.pause(Contract::AuditLog, false);
+        }),
+    ]
 }

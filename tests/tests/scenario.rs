@@ -1,7 +1,7 @@
 //! The main job runs end to end and tells the story it claims.
 
 use carechain_client::scenario;
-use carechain_tests::common::{ClaimStatus, Verdict};
+use carechain_tests::common::{ClaimStatus, PresentationVerdict, Verdict};
 use carechain_tests::Suite;
 
 #[test]
@@ -23,6 +23,12 @@ fn the_main_scenario_runs() {
     assert!(summary.duplicate_refused);
     assert!(summary.recalled_drug_refused);
     assert!(summary.no_consent_refused);
+    assert_eq!(summary.credential_verdict, Some(PresentationVerdict::Valid));
+    assert_eq!(
+        summary.credential_after_recall,
+        Some(PresentationVerdict::LotRecalled)
+    );
+    assert!(summary.offchain_agrees);
     // grant, write, read, the researcher's denial, revoke, read, emergency start, emergency
     // read, emergency stop
     assert_eq!(summary.patient_trail_len, 9);

@@ -25,8 +25,13 @@ fn paths_read_by_views() -> Vec<(Contract, String)> {
             "AuditLog" => vec![Contract::AuditLog],
             "Provenance" => vec![Contract::Provenance],
             "Claims" => vec![Contract::Claims],
+            "Credentials" => vec![Contract::Credentials],
             // `deferred.queue`: every contract that queues restriction entries.
-            "contract" => vec![Contract::Consent, Contract::Provenance],
+            "contract" => vec![
+                Contract::Consent,
+                Contract::Provenance,
+                Contract::Credentials,
+            ],
             other => panic!("unexpected contract expression {other}"),
         };
         for c in contract {
@@ -55,11 +60,13 @@ fn the_mirrors_decode_and_the_views_read_fields_that_exist() {
     );
     let audit = view::audit_root(l);
     assert!(audit.count >= 17, "{audit:?}");
-    assert_eq!(audit.writers.len(), 4);
+    assert_eq!(audit.writers.len(), 5);
     let provenance = view::provenance_root(l);
     assert!(provenance.batch_count >= 1, "{provenance:?}");
     let claims = view::claims_root(l);
     assert!(claims.claim_count >= 1, "{claims:?}");
+    let credentials = view::credentials_root(l);
+    assert!(credentials.credential_count >= 1, "{credentials:?}");
     for contract in Contract::ALL {
         let gov = storage::governance(l, contract);
         assert_eq!(gov.admin, l.admin(), "{}", contract.name());

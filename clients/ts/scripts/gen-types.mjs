@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const bundles = process.env.CARECHAIN_BUNDLES ?? join(root, '..', '..', 'target', 'ink');
-export const CONTRACTS = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims'];
+export const CONTRACTS = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'];
 // The generator names each folder after the contract, with dashes.
 const folder = (name) => name.replaceAll('_', '-');
 const check = process.argv.includes('--check');

@@ -1,6 +1,6 @@
 // The deployment manifest `scripts/deploy.sh` writes: deployments/<chain>-<genesis>.json.
 
-export const CONTRACT_NAMES = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims'] as const;
+export const CONTRACT_NAMES = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export interface Deployment {

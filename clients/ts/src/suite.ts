@@ -14,6 +14,7 @@ import type { AccessContractApi } from './generated/access/index.js';
 import type { AuditLogContractApi } from './generated/audit-log/index.js';
 import type { ClaimsContractApi } from './generated/claims/index.js';
 import type { ConsentContractApi } from './generated/consent/index.js';
+import type { CredentialsContractApi } from './generated/credentials/index.js';
 import type { ProvenanceContractApi } from './generated/provenance/index.js';
 import type { RegistryContractApi } from './generated/registry/index.js';
 import { CONTRACT_NAMES, type ContractName, type Deployment } from './deployment.js';
@@ -64,6 +65,7 @@ export class CareChain {
   readonly consent: Contract<ConsentContractApi>;
   readonly provenance: Contract<ProvenanceContractApi>;
   readonly claims: Contract<ClaimsContractApi>;
+  readonly credentials: Contract<CredentialsContractApi>;
   private readonly docs: Map<string, string>;
   private readonly byName: Record<ContractName, Contract<any>>;
 
@@ -80,6 +82,7 @@ export class CareChain {
     this.consent = make<ConsentContractApi>('consent');
     this.provenance = make<ProvenanceContractApi>('provenance');
     this.claims = make<ClaimsContractApi>('claims');
+    this.credentials = make<CredentialsContractApi>('credentials');
     this.byName = {
       audit_log: this.auditLog,
       access: this.access,
@@ -87,6 +90,7 @@ export class CareChain {
       consent: this.consent,
       provenance: this.provenance,
       claims: this.claims,
+      credentials: this.credentials,
     };
     this.docs = errorDocs();
   }

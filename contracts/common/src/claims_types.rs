@@ -104,9 +104,11 @@ impl Escrow {
     }
 }
 
-/// A dispensed pack a line bills for (submission argument only; never stored).
+/// A dispensed pack: what a claim line bills for (an argument only, never stored by claims), and
+/// the administered dose an immunisation credential cites.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct DrugRef {
     pub batch: BatchId,
     pub serial: u64,

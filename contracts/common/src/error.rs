@@ -241,6 +241,19 @@ pub enum Error {
     // ---- cross-contract ------------------------------------------------------------------
     /// A call to another contract of the suite failed; which one and how.
     Downstream(Callee, CallFailure),
+
+    // ---- immunisation credentials (after `Downstream` so earlier codes keep their index) ----
+    /// No credential has this id.
+    CredentialNotFound,
+    /// The credential is not in a state that allows this (suspend an active one, reinstate a
+    /// suspended one; a revoked credential stays revoked).
+    CredentialWrongState,
+    /// The credential's tree is malformed: a zero root, or a depth of 0 or more than 6.
+    InvalidTree,
+    /// The dose's serial was not dispensed (administered) by the issuer.
+    DoseNotAdministered,
+    /// This dose already backs a credential.
+    DoseUsed,
 }
 
 pub type Result<T> = core::result::Result<T, Error>;

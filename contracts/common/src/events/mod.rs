@@ -10,5 +10,6 @@ pub mod access;
 pub mod audit;
 pub mod claims;
 pub mod consent;
+pub mod credentials;
 pub mod provenance;
 pub mod registry;

@@ -267,7 +267,12 @@ export type CarechainCommonError =
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];
-    };
+    }
+  | { type: "CredentialNotFound" }
+  | { type: "CredentialWrongState" }
+  | { type: "InvalidTree" }
+  | { type: "DoseNotAdministered" }
+  | { type: "DoseUsed" };
 
 export type CarechainCommonErrorCallee =
   "AuditLog" | "Access" | "Consent" | "Provenance";
@@ -441,17 +446,6 @@ export type CarechainCommonConsentTypesGrantee =
 export type CarechainCommonConsentTypesEmergencyReason =
   "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
 
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
-
 export type CarechainCommonIdsGtin = bigint;
 
 export type CarechainCommonIdsLotNumber = Bytes;
@@ -488,5 +482,35 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
+
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
+
+export type CarechainCommonClaimsTypesDrugRef = {
+  batch: bigint;
+  serial: bigint;
+};
+
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
+
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "HolderKeyNotRevealed" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

@@ -239,7 +239,12 @@ export type CarechainCommonError =
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];
-    };
+    }
+  | { type: "CredentialNotFound" }
+  | { type: "CredentialWrongState" }
+  | { type: "InvalidTree" }
+  | { type: "DoseNotAdministered" }
+  | { type: "DoseUsed" };
 
 export type CarechainCommonVocabRoleSet = number;
 
@@ -284,17 +289,6 @@ export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
 export type CarechainCommonConsentTypesEmergencyReason =
   "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
 
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
-
 export type CarechainCommonIdsGtin = bigint;
 
 export type CarechainCommonIdsLotNumber = Bytes;
@@ -331,5 +325,35 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
+
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
+
+export type CarechainCommonClaimsTypesDrugRef = {
+  batch: bigint;
+  serial: bigint;
+};
+
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
+
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "HolderKeyNotRevealed" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

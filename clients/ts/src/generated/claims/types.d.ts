@@ -244,7 +244,12 @@ export type CarechainCommonError =
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];
-    };
+    }
+  | { type: "CredentialNotFound" }
+  | { type: "CredentialWrongState" }
+  | { type: "InvalidTree" }
+  | { type: "DoseNotAdministered" }
+  | { type: "DoseUsed" };
 
 export type CarechainCommonVocabRoleSet = number;
 
@@ -448,5 +453,19 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
+
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
+
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "HolderKeyNotRevealed" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

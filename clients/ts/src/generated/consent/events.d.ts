@@ -16,7 +16,6 @@ import type {
   CarechainCommonConsentTypesEffect,
   CarechainCommonVocabDataCategory,
   CarechainCommonConsentTypesEmergencyReason,
-  CarechainCommonClaimsTypesClaimStatus,
   CarechainCommonIdsGtin,
   CarechainCommonIdsLotNumber,
   CarechainCommonProvenanceTypesTransferKind,
@@ -29,6 +28,10 @@ import type {
   CarechainCommonRegistryTypesOrgStatus,
   CarechainCommonRegistryTypesControlChange,
   CarechainCommonRegistryTypesDelegateKind,
+  CarechainCommonClaimsTypesClaimStatus,
+  CarechainCommonClaimsTypesDrugRef,
+  CarechainCommonCredentialTypesCredentialStatus,
+  CarechainCommonCredentialTypesPresentationVerdict,
 } from "./types.js";
 
 export interface ContractEvents<
@@ -488,256 +491,6 @@ export interface ContractEvents<
        * @indexed: false
        **/
       window: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x238f0114ead92aee32b7446632d8f43438d60a791757bfc720d564503ad68e24
-   **/
-  PolicyCreated: GenericContractEvent<
-    "PolicyCreated",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      policy: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      insurer: AccountId32;
-      /**
-       *
-       * @indexed: true
-       **/
-      patient: CarechainCommonIdsPatientId;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xe6f6b798a7089b6ac990273d732ff9cf199794545e8dde1def7688bf4f2e32b7
-   **/
-  PolicyClosed: GenericContractEvent<
-    "PolicyClosed",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      policy: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x84f8a73d0572e33b8d5ab8e8a11f6b05d12af05a7de0acc5a6bac21d482caeef
-   **/
-  EscrowChanged: GenericContractEvent<
-    "EscrowChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      insurer: AccountId32;
-      /**
-       * Positive for a deposit, negative for a withdrawal.
-       *
-       * @indexed: false
-       **/
-      delta: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      balance: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      committed: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xfdc091b98fb5d1c0d56244d8c4fa645bf6887af1f82d693b75a0acff98d39cff
-   **/
-  ClaimSubmitted: GenericContractEvent<
-    "ClaimSubmitted",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      claim: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      patient: CarechainCommonIdsPatientId;
-      /**
-       *
-       * @indexed: true
-       **/
-      provider: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      policy: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      billed: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      replaces: bigint | undefined;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xaaacfbff3d63b3e1afed59921e9a6fdb46792bf0f4bc234715b60366fa040742
-   **/
-  ClaimStatusChanged: GenericContractEvent<
-    "ClaimStatusChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      claim: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      status: CarechainCommonClaimsTypesClaimStatus;
-      /**
-       *
-       * @indexed: false
-       **/
-      approved: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      patientShare: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x6cd9d374d8a36739a01b747dd4c4c920fc30da018ddc78e2279edba08ede7470
-   **/
-  ClaimSettled: GenericContractEvent<
-    "ClaimSettled",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      claim: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      provider: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      amount: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      patientShare: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x4cbc495002b691794bd24eca9ead6c63b3e9af7743c6e8decc76ef72e99633a5
-   **/
-  WritersSet: GenericContractEvent<
-    "WritersSet",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      registry: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      consent: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xe81b3093dbf0f1a8987a2e09d1ce6202d0c59e8d8522f8cb74d62a76d053e2a3
-   **/
-  RelyingContractAdded: GenericContractEvent<
-    "RelyingContractAdded",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x08bd204a5b23116ee34731a8ec7991ff93067848f27473ca1868d792de171616
-   **/
-  RelyingContractRemoved: GenericContractEvent<
-    "RelyingContractRemoved",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
       /**
        *
        * @indexed: false
@@ -1466,6 +1219,345 @@ export interface ContractEvents<
        * @indexed: false
        **/
       registration: bigint;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x4cbc495002b691794bd24eca9ead6c63b3e9af7743c6e8decc76ef72e99633a5
+   **/
+  WritersSet: GenericContractEvent<
+    "WritersSet",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      registry: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      consent: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xe81b3093dbf0f1a8987a2e09d1ce6202d0c59e8d8522f8cb74d62a76d053e2a3
+   **/
+  RelyingContractAdded: GenericContractEvent<
+    "RelyingContractAdded",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x08bd204a5b23116ee34731a8ec7991ff93067848f27473ca1868d792de171616
+   **/
+  RelyingContractRemoved: GenericContractEvent<
+    "RelyingContractRemoved",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x238f0114ead92aee32b7446632d8f43438d60a791757bfc720d564503ad68e24
+   **/
+  PolicyCreated: GenericContractEvent<
+    "PolicyCreated",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      policy: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      insurer: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      patient: CarechainCommonIdsPatientId;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xe6f6b798a7089b6ac990273d732ff9cf199794545e8dde1def7688bf4f2e32b7
+   **/
+  PolicyClosed: GenericContractEvent<
+    "PolicyClosed",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      policy: bigint;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x84f8a73d0572e33b8d5ab8e8a11f6b05d12af05a7de0acc5a6bac21d482caeef
+   **/
+  EscrowChanged: GenericContractEvent<
+    "EscrowChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      insurer: AccountId32;
+      /**
+       * Positive for a deposit, negative for a withdrawal.
+       *
+       * @indexed: false
+       **/
+      delta: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      balance: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      committed: bigint;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xfdc091b98fb5d1c0d56244d8c4fa645bf6887af1f82d693b75a0acff98d39cff
+   **/
+  ClaimSubmitted: GenericContractEvent<
+    "ClaimSubmitted",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      claim: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      patient: CarechainCommonIdsPatientId;
+      /**
+       *
+       * @indexed: true
+       **/
+      provider: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      policy: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      billed: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      replaces: bigint | undefined;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xaaacfbff3d63b3e1afed59921e9a6fdb46792bf0f4bc234715b60366fa040742
+   **/
+  ClaimStatusChanged: GenericContractEvent<
+    "ClaimStatusChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      claim: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      status: CarechainCommonClaimsTypesClaimStatus;
+      /**
+       *
+       * @indexed: false
+       **/
+      approved: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      patientShare: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x6cd9d374d8a36739a01b747dd4c4c920fc30da018ddc78e2279edba08ede7470
+   **/
+  ClaimSettled: GenericContractEvent<
+    "ClaimSettled",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      claim: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      provider: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      amount: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      patientShare: bigint;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
+   **/
+  CredentialIssued: GenericContractEvent<
+    "CredentialIssued",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      issuer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      root: CarechainCommonIdsDigest;
+      /**
+       *
+       * @indexed: false
+       **/
+      dose: CarechainCommonClaimsTypesDrugRef;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x9989cf96c0624bb12a14916dbfa7cbf417dfe8c0b7e0bdc0050cf5ab17db9f05
+   **/
+  CredentialStatusChanged: GenericContractEvent<
+    "CredentialStatusChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      status: CarechainCommonCredentialTypesCredentialStatus;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * A presentation was verified (the verifier, the verdict and the audit entry).
+   *
+   * @signature_topic: 0x69ada04b5ec243d40132ea8abdd6aa213e6c2b01b50626b915e9bfb162001ffc
+   **/
+  PresentationVerified: GenericContractEvent<
+    "PresentationVerified",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      verifier: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      verdict: CarechainCommonCredentialTypesPresentationVerdict;
+      /**
+       *
+       * @indexed: false
+       **/
+      auditSeq: bigint;
     },
     Type
   >;

@@ -313,7 +313,12 @@ export type CarechainCommonError =
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];
-    };
+    }
+  | { type: "CredentialNotFound" }
+  | { type: "CredentialWrongState" }
+  | { type: "InvalidTree" }
+  | { type: "DoseNotAdministered" }
+  | { type: "DoseUsed" };
 
 export type CarechainCommonVocabRoleSet = number;
 
@@ -388,6 +393,16 @@ export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
 export type CarechainCommonConsentTypesEmergencyReason =
   "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
 
+export type CarechainCommonIdsEncryptionKey = FixedBytes<32>;
+
+export type CarechainCommonRegistryTypesOrgStatus =
+  "Active" | "Suspended" | "Revoked";
+
+export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
+
+export type CarechainCommonRegistryTypesDelegateKind =
+  "LegalGuardian" | "Carer" | "HealthcareProxy";
+
 export type CarechainCommonClaimsTypesClaimStatus =
   | "Submitted"
   | "Pended"
@@ -399,14 +414,23 @@ export type CarechainCommonClaimsTypesClaimStatus =
   | "Voided"
   | "Replaced";
 
-export type CarechainCommonIdsEncryptionKey = FixedBytes<32>;
+export type CarechainCommonClaimsTypesDrugRef = {
+  batch: bigint;
+  serial: bigint;
+};
 
-export type CarechainCommonRegistryTypesOrgStatus =
+export type CarechainCommonCredentialTypesCredentialStatus =
   "Active" | "Suspended" | "Revoked";
 
-export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
-
-export type CarechainCommonRegistryTypesDelegateKind =
-  "LegalGuardian" | "Carer" | "HealthcareProxy";
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "HolderKeyNotRevealed" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

@@ -1,0 +1,379 @@
+//! Immunisation credentials off chain: build a credential's salted claims and Merkle root from a
+//! FHIR R4 `Immunization` (issuer), derive a presentation of chosen claims signed over a
+//! verifier's challenge (holder), and verify one off chain with the contract's rules (verifier).
+//! The proof rules themselves ([`carechain_common::check_claims`], leaf and node hashes) are the
+//! contract's own code, shared through `carechain-common`.
+//!
+//! What the holder keeps (the [`Wallet`]: every claim with its salt) is private; what goes on
+//! chain is the root, the depth and the dose; what a verifier sees is only what is revealed.
+
+use carechain_common::{
+    check_claims, leaf_hash, node_hash, presentation_digest, CredentialId, CredentialStatus,
+    Digest, PresentationVerdict, RevealedClaim, Verdict, HOLDER_CLAIM, MAX_CLAIM_NAME,
+    MAX_CLAIM_VALUE, MAX_TREE_DEPTH,
+};
+use ink::primitives::AccountId;
+use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
+use rand::RngCore;
+use serde_json::Value;
+
+/// One claim: a short name and a short value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub name: String,
+    pub value: Vec<u8>,
+}
+
+impl Claim {
+    pub fn new(name: &str, value: impl AsRef<[u8]>) -> Claim {
+        Claim {
+            name: name.to_owned(),
+            value: value.as_ref().to_vec(),
+        }
+    }
+}
+
+/// The holder's copy of a credential: every leaf (claim + salt), padded to a power of two.
+#[derive(Clone, Debug)]
+pub struct Wallet {
+    pub leaves: Vec<([u8; 16], Claim)>,
+    pub depth: u8,
+    pub root: Digest,
+}
+
+/// The holder's key: a secp256k1 key (the contract verifies with `ecdsa_recover`).
+pub struct HolderKey(SigningKey);
+
+impl HolderKey {
+    pub fn random() -> HolderKey {
+        HolderKey(SigningKey::random(&mut rand::rngs::OsRng))
+    }
+
+    /// A key derived from a seed (demo and tests: the same name gives the same key).
+    pub fn from_seed(seed: &[u8]) -> HolderKey {
+        let mut n = 0u32;
+        loop {
+            let material = carechain_common::leaf_hash(
+                &[0u8; 16],
+                b"holder-seed",
+                &[seed, &n.to_le_bytes()].concat(),
+            );
+            if let Ok(key) = SigningKey::from_bytes((&material.0).into()) {
+                return HolderKey(key);
+            }
+            n += 1;
+        }
+    }
+
+    /// The compressed public key (the `holder` claim's value).
+    pub fn public(&self) -> [u8; 33] {
+        let point = self.0.verifying_key().to_encoded_point(true);
+        let mut out = [0u8; 33];
+        out.copy_from_slice(point.as_bytes());
+        out
+    }
+
+    /// Sign a 32-byte digest: `r || s || recovery id`.
+    pub fn sign(&self, digest: &[u8; 32]) -> [u8; 65] {
+        let (signature, recovery): (Signature, RecoveryId) = self
+            .0
+            .sign_prehash_recoverable(digest)
+            .expect("signing a 32-byte digest");
+        let mut out = [0u8; 65];
+        out[..64].copy_from_slice(&signature.to_bytes());
+        out[64] = recovery.to_byte();
+        out
+    }
+}
+
+/// Why a credential could not be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    TooManyClaims(usize),
+    ClaimTooLong(String),
+    /// A claim may not be called `holder` (that leaf is the holder key's).
+    ReservedName,
+    /// The FHIR resource lacks what a credential needs.
+    Fhir(String),
+}
+
+/// Build the tree: the claims, then the holder's key, then random padding to `2^depth`.
+pub fn build(claims: &[Claim], holder: &[u8; 33]) -> Result<Wallet, BuildError> {
+    let mut leaves: Vec<([u8; 16], Claim)> = Vec::new();
+    let salt = || {
+        let mut s = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut s);
+        s
+    };
+    for claim in claims {
+        if claim.name.as_bytes() == HOLDER_CLAIM {
+            return Err(BuildError::ReservedName);
+        }
+        if claim.name.is_empty()
+            || claim.name.len() > MAX_CLAIM_NAME
+            || claim.value.len() > MAX_CLAIM_VALUE
+        {
+            return Err(BuildError::ClaimTooLong(claim.name.clone()));
+        }
+        leaves.push((salt(), claim.clone()));
+    }
+    leaves.push((salt(), Claim::new("holder", holder)));
+    let max = 1usize << MAX_TREE_DEPTH;
+    if leaves.len() > max {
+        return Err(BuildError::TooManyClaims(leaves.len()));
+    }
+    let mut depth = 1u8;
+    while (1usize << depth) < leaves.len() {
+        depth += 1;
+    }
+    while leaves.len() < (1usize << depth) {
+        // Padding leaves look like any other leaf to whoever sees only hashes.
+        let mut filler = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut filler);
+        leaves.push((salt(), Claim::new("pad", filler)));
+    }
+    let root = levels(&leaves).last().expect("a root level")[0];
+    Ok(Wallet {
+        leaves,
+        depth,
+        root,
+    })
+}
+
+fn levels(leaves: &[([u8; 16], Claim)]) -> Vec<Vec<Digest>> {
+    let mut levels = vec![leaves
+        .iter()
+        .map(|(salt, c)| leaf_hash(salt, c.name.as_bytes(), &c.value))
+        .collect::<Vec<_>>()];
+    while levels.last().map(Vec::len).unwrap_or(1) > 1 {
+        let below = levels.last().expect("a level");
+        levels.push(
+            below
+                .chunks(2)
+                .map(|pair| node_hash(&pair[0], &pair[1]))
+                .collect(),
+        );
+    }
+    levels
+}
+
+impl Wallet {
+    /// The revealed form of the named claims (the holder claim always included).
+    pub fn reveal(&self, names: &[&str]) -> Result<Vec<RevealedClaim>, String> {
+        let levels = levels(&self.leaves);
+        let mut wanted: Vec<usize> = Vec::new();
+        for name in names.iter().chain(std::iter::once(&"holder")) {
+            let index = self
+                .leaves
+                .iter()
+                .position(|(_, c)| c.name == *name)
+                .ok_or_else(|| format!("the credential has no claim {name:?}"))?;
+            if !wanted.contains(&index) {
+                wanted.push(index);
+            }
+        }
+        Ok(wanted
+            .into_iter()
+            .map(|index| {
+                let (salt, claim) = &self.leaves[index];
+                let mut path = Vec::new();
+                let mut i = index;
+                for level in &levels[..levels.len() - 1] {
+                    path.push(level[i ^ 1]);
+                    i /= 2;
+                }
+                RevealedClaim {
+                    index: index as u32,
+                    salt: *salt,
+                    name: claim.name.as_bytes().to_vec(),
+                    value: claim.value.clone(),
+                    path,
+                }
+            })
+            .collect())
+    }
+
+    /// A presentation of the named claims for one verifier's challenge.
+    pub fn present(
+        &self,
+        names: &[&str],
+        key: &HolderKey,
+        contract: &AccountId,
+        credential: CredentialId,
+        challenge: &Digest,
+    ) -> Result<(Vec<RevealedClaim>, [u8; 65]), String> {
+        let claims = self.reveal(names)?;
+        Ok((
+            claims,
+            key.sign(&presentation_digest(contract, credential, challenge)),
+        ))
+    }
+}
+
+/// The contract's verification, off chain: the same proof rules, the status and the lot's
+/// verdict as read from the chain.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_offchain(
+    root: &Digest,
+    depth: u8,
+    status: CredentialStatus,
+    lot: Verdict,
+    contract: &AccountId,
+    credential: CredentialId,
+    challenge: &Digest,
+    claims: &[RevealedClaim],
+    signature: &[u8; 65],
+) -> PresentationVerdict {
+    let holder = match check_claims(claims, root, depth) {
+        Ok(holder) => holder,
+        Err(verdict) => return verdict,
+    };
+    let digest = presentation_digest(contract, credential, challenge);
+    let recovered = Signature::from_slice(&signature[..64])
+        .ok()
+        .and_then(|sig| {
+            let id = RecoveryId::from_byte(signature[64] % 27)?;
+            VerifyingKey::recover_from_prehash(&digest, &sig, id).ok()
+        });
+    match recovered {
+        Some(key) if key.to_encoded_point(true).as_bytes() == holder => {}
+        _ => return PresentationVerdict::BadSignature,
+    }
+    match status {
+        CredentialStatus::Suspended => return PresentationVerdict::Suspended,
+        CredentialStatus::Revoked => return PresentationVerdict::Revoked,
+        CredentialStatus::Active => {}
+    }
+    match lot {
+        Verdict::Recalled => PresentationVerdict::LotRecalled,
+        Verdict::Quarantined => PresentationVerdict::LotQuarantined,
+        Verdict::Suspect => PresentationVerdict::LotSuspect,
+        _ => PresentationVerdict::Valid,
+    }
+}
+
+/// Claims from a FHIR R4 `Immunization`: vaccine (CVX code), dose number, date, lot; plus
+/// `fully-vaccinated:<target>` = `yes` when the dose completes the series (`seriesDoses`), and
+/// any predicates the issuer computed from its own records (`extra`, e.g. `age-18-plus@<date>`).
+pub fn claims_from_immunization(
+    immunization: &Value,
+    extra: &[Claim],
+) -> Result<Vec<Claim>, BuildError> {
+    let fail = |what: &str| BuildError::Fhir(format!("Immunization without {what}"));
+    if immunization["resourceType"] != "Immunization" || immunization["status"] != "completed" {
+        return Err(BuildError::Fhir(
+            "a completed Immunization is needed".into(),
+        ));
+    }
+    let vaccine = immunization["vaccineCode"]["coding"][0]["code"]
+        .as_str()
+        .ok_or_else(|| fail("vaccineCode"))?;
+    let date = immunization["occurrenceDateTime"]
+        .as_str()
+        .ok_or_else(|| fail("occurrenceDateTime"))?;
+    let date = date.get(..10).ok_or_else(|| fail("a full date"))?;
+    let lot = immunization["lotNumber"]
+        .as_str()
+        .ok_or_else(|| fail("lotNumber"))?;
+    let protocol = &immunization["protocolApplied"][0];
+    let dose = protocol["doseNumberPositiveInt"]
+        .as_u64()
+        .ok_or_else(|| fail("protocolApplied.doseNumberPositiveInt"))?;
+    let mut claims = vec![
+        Claim::new("vaccine", vaccine),
+        Claim::new("dose", dose.to_string()),
+        Claim::new("date", date),
+        Claim::new("lot", lot),
+    ];
+    if let (Some(series), Some(target)) = (
+        protocol["seriesDosesPositiveInt"].as_u64(),
+        protocol["targetDisease"][0]["coding"][0]["code"].as_str(),
+    ) {
+        if dose >= series {
+            claims.push(Claim::new(&format!("fully-vaccinated:{target}"), "yes"));
+        }
+    }
+    claims.extend_from_slice(extra);
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn immunization() -> Value {
+        json!({"resourceType": "Immunization", "status": "completed",
+               "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "208"}]},
+               "patient": {"reference": "Patient/example"},
+               "occurrenceDateTime": "2026-03-01T10:00:00Z", "lotNumber": "VAX-1",
+               "protocolApplied": [{"doseNumberPositiveInt": 2, "seriesDosesPositiveInt": 2,
+                                     "targetDisease": [{"coding": [{"system": "http://snomed.info/sct", "code": "840539006"}]}]}]})
+    }
+
+    #[test]
+    fn reveal_one_claim_and_the_rest_stays_hidden() {
+        let key = HolderKey::from_seed(b"alice");
+        let claims = claims_from_immunization(
+            &immunization(),
+            &[Claim::new("age-18-plus@2026-03-01", "yes")],
+        )
+        .unwrap();
+        assert_eq!(claims.len(), 6);
+        let wallet = build(&claims, &key.public()).unwrap();
+        assert_eq!((wallet.depth, wallet.leaves.len()), (3, 8));
+        let (contract, challenge) = (AccountId::from([9u8; 32]), Digest([4u8; 32]));
+        let (revealed, sig) = wallet
+            .present(
+                &["fully-vaccinated:840539006"],
+                &key,
+                &contract,
+                3,
+                &challenge,
+            )
+            .unwrap();
+        assert_eq!(revealed.len(), 2);
+        assert!(revealed
+            .iter()
+            .all(|c| c.name != b"date" && c.name != b"lot"));
+        let verify = |claims: &[RevealedClaim], sig: &[u8; 65], challenge: &Digest| {
+            verify_offchain(
+                &wallet.root,
+                wallet.depth,
+                CredentialStatus::Active,
+                Verdict::Dispensed,
+                &contract,
+                3,
+                challenge,
+                claims,
+                sig,
+            )
+        };
+        assert_eq!(
+            verify(&revealed, &sig, &challenge),
+            PresentationVerdict::Valid
+        );
+        // Another challenge, a tampered value, a wrong key.
+        assert_eq!(
+            verify(&revealed, &sig, &Digest([5u8; 32])),
+            PresentationVerdict::BadSignature
+        );
+        let mut tampered = revealed.clone();
+        tampered[0].value = b"no".to_vec();
+        assert_eq!(
+            verify(&tampered, &sig, &challenge),
+            PresentationVerdict::BadProof(0)
+        );
+        let other = HolderKey::from_seed(b"mallory");
+        let forged = other.sign(&presentation_digest(&contract, 3, &challenge));
+        assert_eq!(
+            verify(&revealed, &forged, &challenge),
+            PresentationVerdict::BadSignature
+        );
+        assert_eq!(
+            verify(&revealed[..1], &sig, &challenge),
+            PresentationVerdict::HolderKeyNotRevealed
+        );
+        assert!(build(&[Claim::new("holder", "x")], &key.public()).is_err());
+    }
+}

@@ -1,0 +1,450 @@
+//! Immunisation credentials: selective disclosure verified on chain against drug provenance.
+
+use carechain_client::credentials::{build, Claim, HolderKey, Wallet};
+use carechain_client::msg::{credentials as c, govern, provenance as p, registry};
+use carechain_client::{digest, view, Contract, Ledger};
+use carechain_common::*;
+use carechain_tests::Suite;
+use ink::primitives::AccountId;
+
+struct World {
+    s: Suite,
+    maker: AccountId,
+    clinic: AccountId,
+    pharmacy: AccountId,
+    batch: BatchId,
+    key: HolderKey,
+}
+
+fn world() -> World {
+    let mut s = Suite::deploy();
+    let maker = s.organisation("vaxgen", &[Role::Manufacturer]);
+    let clinic = s.organisation("city-clinic", &[Role::Provider]);
+    let pharmacy = s.organisation("corner-pharmacy", &[Role::Pharmacy]);
+    s.set_actor(maker);
+    let now = s.now();
+    let batch = s
+        .tx(
+            p::REGISTER_BATCH,
+            (
+                Gtin(10_614_141_000_415),
+                LotNumber(b"VAX-1".to_vec()),
+                now + 100 * 86_400_000,
+                1u64,
+                100u64,
+                100u64,
+                digest(b"release"),
+            ),
+        )
+        .unwrap();
+    for (to, qty) in [(clinic, 10u64), (pharmacy, 10u64)] {
+        s.set_actor(maker);
+        let t = s
+            .tx(p::SHIP, (batch, to, qty, digest(b"despatch")))
+            .unwrap();
+        s.set_actor(to);
+        s.tx(p::ACCEPT, (batch, t)).unwrap();
+    }
+    s.set_actor(clinic);
+    for serial in [1u64, 2, 3, 4] {
+        s.tx(p::DISPENSE, (batch, serial)).unwrap();
+    }
+    s.set_actor(pharmacy);
+    s.tx(p::DISPENSE, (batch, 50u64)).unwrap();
+    World {
+        s,
+        maker,
+        clinic,
+        pharmacy,
+        batch,
+        key: HolderKey::from_seed(b"alice"),
+    }
+}
+
+fn claims() -> Vec<Claim> {
+    vec![
+        Claim::new("vaccine", "208"),
+        Claim::new("dose", "2"),
+        Claim::new("date", "2026-01-01"),
+        Claim::new("lot", "VAX-1"),
+        Claim::new("fully-vaccinated:840539006", "yes"),
+    ]
+}
+
+fn issue(w: &mut World, serial: u64) -> (CredentialId, Wallet) {
+    let wallet = build(&claims(), &w.key.public()).unwrap();
+    w.s.set_actor(w.clinic);
+    let id =
+        w.s.tx(
+            c::ISSUE,
+            (
+                wallet.root,
+                wallet.depth,
+                DrugRef {
+                    batch: w.batch,
+                    serial,
+                },
+            ),
+        )
+        .unwrap();
+    (id, wallet)
+}
+
+fn verify(
+    w: &mut World,
+    id: CredentialId,
+    claims: Vec<RevealedClaim>,
+    signature: [u8; 65],
+    challenge: Digest,
+) -> PresentationVerdict {
+    let venue = w.s.actor("venue");
+    w.s.set_actor(venue);
+    let before = view::audit_root(&mut w.s.chain).count;
+    let result =
+        w.s.tx(c::VERIFY_PRESENTATION, (id, challenge, claims, signature))
+            .unwrap();
+    // Every verification is logged, with who asked and what was found.
+    let entry = view::audit_entry(&mut w.s.chain, result.audit_seq).unwrap();
+    assert_eq!(result.audit_seq, before);
+    assert_eq!(
+        (
+            entry.record.action,
+            entry.record.subject,
+            entry.record.actor
+        ),
+        (
+            AuditAction::CredentialVerify,
+            AuditSubject::Credential(id),
+            venue
+        )
+    );
+    assert_eq!(
+        entry.record.outcome == AuditOutcome::Success,
+        result.verdict == PresentationVerdict::Valid
+    );
+    result.verdict
+}
+
+fn present(
+    w: &mut World,
+    wallet: &Wallet,
+    id: CredentialId,
+    names: &[&str],
+    challenge: &Digest,
+) -> (Vec<RevealedClaim>, [u8; 65]) {
+    let contract = w.s.address(Contract::Credentials);
+    wallet
+        .present(names, &w.key, &contract, id, challenge)
+        .unwrap()
+}
+
+#[test]
+fn one_claim_is_revealed_the_rest_stays_hidden_and_every_forgery_is_refused_with_its_reason() {
+    let mut w = world();
+    let (id, wallet) = issue(&mut w, 1);
+    let anchor = view::credential(&mut w.s.chain, id).unwrap();
+    assert_eq!(
+        (anchor.root, anchor.depth, anchor.status, anchor.issuer),
+        (wallet.root, 3, CredentialStatus::Active, w.clinic)
+    );
+    let challenge = digest(b"venue nonce 1");
+    let (revealed, sig) = present(
+        &mut w,
+        &wallet,
+        id,
+        &["fully-vaccinated:840539006"],
+        &challenge,
+    );
+    assert_eq!(
+        revealed.len(),
+        2,
+        "the claim and the holder key, nothing else"
+    );
+    assert_eq!(
+        verify(&mut w, id, revealed.clone(), sig, challenge),
+        PresentationVerdict::Valid
+    );
+
+    // A tampered leaf value, salt or path.
+    let mut t = revealed.clone();
+    t[0].value = b"no".to_vec();
+    assert_eq!(
+        verify(&mut w, id, t, sig, challenge),
+        PresentationVerdict::BadProof(0)
+    );
+    let mut t = revealed.clone();
+    t[1].salt[0] ^= 1;
+    assert_eq!(
+        verify(&mut w, id, t, sig, challenge),
+        PresentationVerdict::BadProof(1)
+    );
+    let mut t = revealed.clone();
+    t[0].path[2].0[5] ^= 1;
+    assert_eq!(
+        verify(&mut w, id, t, sig, challenge),
+        PresentationVerdict::BadProof(0)
+    );
+    let mut t = revealed.clone();
+    t[0].path.pop();
+    assert_eq!(
+        verify(&mut w, id, t, sig, challenge),
+        PresentationVerdict::BadProof(0)
+    );
+    // A revealed claim of another credential.
+    let (other, other_wallet) = issue(&mut w, 2);
+    let (foreign, _) = present(&mut w, &other_wallet, other, &["date"], &challenge);
+    assert_eq!(
+        verify(
+            &mut w,
+            id,
+            vec![revealed[1].clone(), foreign[0].clone()],
+            sig,
+            challenge
+        ),
+        PresentationVerdict::BadProof(1)
+    );
+    // No holder key, a wrong holder signature, a replay for another challenge.
+    assert_eq!(
+        verify(&mut w, id, revealed[..1].to_vec(), sig, challenge),
+        PresentationVerdict::HolderKeyNotRevealed
+    );
+    let mallory = HolderKey::from_seed(b"mallory");
+    let contract = w.s.address(Contract::Credentials);
+    let forged = mallory.sign(&presentation_digest(&contract, id, &challenge));
+    assert_eq!(
+        verify(&mut w, id, revealed.clone(), forged, challenge),
+        PresentationVerdict::BadSignature
+    );
+    assert_eq!(
+        verify(&mut w, id, revealed.clone(), sig, digest(b"venue nonce 2")),
+        PresentationVerdict::BadSignature
+    );
+    assert_eq!(
+        verify(&mut w, id, revealed.clone(), [0u8; 65], challenge),
+        PresentationVerdict::BadSignature
+    );
+
+    // A dry run answers without logging (a verifier may check before it commits).
+    let before = view::audit_root(&mut w.s.chain).count;
+    let dry =
+        w.s.query(
+            c::VERIFY_PRESENTATION,
+            (id, challenge, revealed.clone(), sig),
+        )
+        .unwrap();
+    assert_eq!(
+        (dry.verdict, view::audit_root(&mut w.s.chain).count),
+        (PresentationVerdict::Valid, before)
+    );
+    w.s.assert_refused(
+        c::VERIFY_PRESENTATION,
+        (99, challenge, revealed, sig),
+        Error::CredentialNotFound,
+    );
+}
+
+#[test]
+fn status_and_the_lots_current_provenance_decide_the_verdict() {
+    let mut w = world();
+    let (id, wallet) = issue(&mut w, 1);
+    let challenge = digest(b"nonce");
+    let (revealed, sig) = present(&mut w, &wallet, id, &["dose"], &challenge);
+    let check = |w: &mut World| verify(w, id, revealed.clone(), sig, challenge);
+
+    w.s.set_actor(w.clinic);
+    w.s.tx(c::SUSPEND, id).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::Suspended);
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(c::SUSPEND, id, Error::CredentialWrongState);
+    w.s.tx(c::REINSTATE, id).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::Valid);
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(c::REINSTATE, id, Error::CredentialWrongState);
+
+    w.s.set_actor(w.maker);
+    w.s.tx(
+        p::QUARANTINE,
+        (w.batch, QuarantineReason::TemperatureExcursion),
+    )
+    .unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::LotQuarantined);
+    w.s.set_actor(w.maker);
+    w.s.tx(p::CLEAR_QUARANTINE, w.batch).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::Valid);
+    // A recall after issuance: reported at the next verification, no loop over credentials.
+    w.s.set_actor(w.maker);
+    w.s.tx(p::RECALL, (w.batch, RecallReason::Contamination))
+        .unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::LotRecalled);
+
+    w.s.set_actor(w.clinic);
+    w.s.tx(c::REVOKE, id).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::Revoked);
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(c::REVOKE, id, Error::CredentialWrongState);
+    w.s.assert_refused(c::REINSTATE, id, Error::CredentialWrongState);
+}
+
+#[test]
+fn issuance_checks_the_issuer_the_tree_and_the_dose_across_contracts() {
+    let mut w = world();
+    let wallet = build(&claims(), &w.key.public()).unwrap();
+    let dose = |serial| DrugRef { batch: 0, serial };
+    // An issuer without the role: a pharmacy dispensed serial 50 but issues no credentials.
+    w.s.set_actor(w.pharmacy);
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose(50)),
+        Error::MissingRole(RoleSet::of(&[Role::Provider, Role::PublicHealth])),
+    );
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(c::ISSUE, (Digest::ZERO, 3u8, dose(1)), Error::InvalidTree);
+    w.s.assert_refused(c::ISSUE, (wallet.root, 0u8, dose(1)), Error::InvalidTree);
+    w.s.assert_refused(c::ISSUE, (wallet.root, 7u8, dose(1)), Error::InvalidTree);
+    // A dose the clinic did not administer: another's, one still in stock, one out of range.
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose(50)),
+        Error::DoseNotAdministered,
+    );
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose(60)),
+        Error::DoseNotAdministered,
+    );
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose(1000)),
+        Error::SerialOutOfRange,
+    );
+    w.s.assert_refused(
+        c::ISSUE,
+        (
+            wallet.root,
+            wallet.depth,
+            DrugRef {
+                batch: 9,
+                serial: 1,
+            },
+        ),
+        Error::BatchNotFound,
+    );
+    w.s.tx(c::ISSUE, (wallet.root, wallet.depth, dose(1)))
+        .unwrap();
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose(1)),
+        Error::DoseUsed,
+    );
+    // The lot's state: quarantined, recalled.
+    w.s.set_actor(w.maker);
+    w.s.tx(p::QUARANTINE, (w.batch, QuarantineReason::SuspectProduct))
+        .unwrap();
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose(2)),
+        Error::BatchQuarantined,
+    );
+    w.s.set_actor(w.maker);
+    w.s.tx(p::RECALL, (w.batch, RecallReason::SafetyIssue))
+        .unwrap();
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose(2)),
+        Error::BatchRecalled,
+    );
+}
+
+#[test]
+fn an_expired_lot_and_a_suspended_issuer_cannot_issue() {
+    let mut w = world();
+    let wallet = build(&claims(), &w.key.public()).unwrap();
+    let admin = w.s.admin();
+    w.s.set_actor(admin);
+    w.s.tx(registry::SUSPEND_ORGANISATION, w.clinic).unwrap();
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(
+        c::ISSUE,
+        (
+            wallet.root,
+            wallet.depth,
+            DrugRef {
+                batch: 0,
+                serial: 1,
+            },
+        ),
+        Error::MissingRole(RoleSet::of(&[Role::Provider, Role::PublicHealth])),
+    );
+    w.s.set_actor(admin);
+    w.s.tx(registry::REINSTATE_ORGANISATION, w.clinic).unwrap();
+    w.s.advance(101 * 86_400_000);
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(
+        c::ISSUE,
+        (
+            wallet.root,
+            wallet.depth,
+            DrugRef {
+                batch: 0,
+                serial: 1,
+            },
+        ),
+        Error::BatchExpired,
+    );
+}
+
+#[test]
+fn only_the_issuer_suspends_revokes_or_reinstates_and_restrictions_work_while_paused() {
+    let mut w = world();
+    let (id, _) = issue(&mut w, 1);
+    for stranger in [w.pharmacy, w.maker, w.s.admin()] {
+        w.s.set_actor(stranger);
+        w.s.assert_refused(c::SUSPEND, id, Error::NotParty);
+        w.s.assert_refused(c::REVOKE, id, Error::NotParty);
+    }
+    w.s.set_actor(w.clinic);
+    w.s.tx(c::SUSPEND, id).unwrap();
+    w.s.set_actor(w.pharmacy);
+    w.s.assert_refused(c::REINSTATE, id, Error::NotParty);
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(c::SUSPEND, 77, Error::CredentialNotFound);
+
+    // Every contract paused, the issuer's role suspended: revoking still works; its audit entry
+    // waits in the queue and is flushed once the log takes entries again.
+    let admin = w.s.admin();
+    w.s.set_actor(admin);
+    w.s.tx(registry::SUSPEND_ORGANISATION, w.clinic).unwrap();
+    for contract in Contract::ALL {
+        w.s.tx(govern(contract), GovAction::SetPaused(true))
+            .unwrap();
+    }
+    w.s.set_actor(w.clinic);
+    w.s.tx(c::REVOKE, id).unwrap();
+    assert_eq!(
+        view::credential(&mut w.s.chain, id).unwrap().status,
+        CredentialStatus::Revoked
+    );
+    assert_eq!(
+        view::deferred_audit(&mut w.s.chain, Contract::Credentials).len(),
+        1
+    );
+    w.s.assert_refused(
+        c::ISSUE,
+        (
+            digest(b"r"),
+            3u8,
+            DrugRef {
+                batch: 0,
+                serial: 2,
+            },
+        ),
+        Error::Paused,
+    );
+    w.s.set_actor(admin);
+    w.s.tx(govern(Contract::AuditLog), GovAction::SetPaused(false))
+        .unwrap();
+    w.s.tx(c::FLUSH_AUDIT, ()).unwrap();
+    assert!(view::deferred_audit(&mut w.s.chain, Contract::Credentials).is_empty());
+}
