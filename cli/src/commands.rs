@@ -3,6 +3,7 @@
 //! a [`CliError`] with the exit code scripts test.
 
 use crate::{epcis, gs1, send, vrs, x12};
+use carechain_client::credentials as creds;
 use carechain_client::dates::{expiry_from_date, parse_date};
 use carechain_client::msg::{access, claims, consent, provenance, registry};
 use carechain_client::{audit, digest, fhir, view, Ledger};
@@ -222,6 +223,10 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         control: u32,
     },
+    /// Immunisation credentials: holder keys and credentials built off chain, issued, presented
+    /// and verified (docs/credentials.md).
+    #[command(subcommand)]
+    Credential(CredentialCommand),
     /// GS1 EPCIS 2.0 in: validate, map, apply each event as its party, report per event.
     EpcisImport {
         document: PathBuf,
@@ -238,6 +243,70 @@ pub enum Command {
         #[arg(long)]
         master_data: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum CredentialCommand {
+    /// The holder: make a key (written to `--out`, mode 0600; the public key is printed).
+    HolderKey {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The issuer, off chain: claims from a FHIR R4 Immunization, salted, with the holder's
+    /// public key, into a Merkle tree; the wallet file goes to the holder.
+    Build {
+        #[arg(long)]
+        immunization: PathBuf,
+        /// The holder's compressed secp256k1 public key, hex (`credential holder-key` prints it).
+        #[arg(long)]
+        holder: String,
+        /// More claims the issuer vouches for, `name=value` (e.g. `age-18-plus@2026-01-01=yes`).
+        #[arg(long = "claim")]
+        extra: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The issuer: anchor a wallet's root for a dose it administered.
+    Issue {
+        #[arg(long)]
+        wallet: PathBuf,
+        #[arg(long)]
+        batch: BatchId,
+        #[arg(long)]
+        serial: u64,
+    },
+    /// The holder: reveal chosen claims, signed over the verifier's challenge.
+    Present {
+        #[arg(long)]
+        wallet: PathBuf,
+        #[arg(long)]
+        holder_key_file: PathBuf,
+        #[arg(long)]
+        credential: CredentialId,
+        /// The verifier's challenge, 32 bytes hex.
+        #[arg(long)]
+        challenge: String,
+        /// Comma-separated claim names to reveal (the holder key is always revealed).
+        #[arg(long)]
+        claims: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The verifier: check a presentation off chain (the contract's rules, the credential's and
+    /// the lot's state read from the chain); `--log` also verifies it on chain, logged.
+    Verify {
+        presentation: PathBuf,
+        #[arg(long)]
+        log: bool,
+    },
+    /// A credential's anchor.
+    Show { id: CredentialId },
+    /// The issuer: suspend (a restriction).
+    Suspend { id: CredentialId },
+    /// The issuer: revoke for good (a restriction).
+    Revoke { id: CredentialId },
+    /// The issuer: reinstate a suspended credential.
+    Reinstate { id: CredentialId },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -525,20 +594,40 @@ fn state_change(value: Value) -> Result<Output, CliError> {
 }
 
 impl Command {
-    /// Whether the command only reads (it then needs no signer).
-    pub fn reads_only(&self) -> bool {
+    /// Whether the command needs no chain at all.
+    pub fn offline(&self) -> bool {
         matches!(
             self,
-            Command::Grants { .. }
-                | Command::Trail { .. }
-                | Command::AuditVerify
-                | Command::Batch { .. }
-                | Command::VerifyPack(_)
-                | Command::Claim { .. }
-                | Command::Fhir(_)
-                | Command::X12_835 { .. }
-                | Command::EpcisExport { .. }
-        ) || matches!(self, Command::EpcisImport { dry_run: true, .. })
+            Command::Credential(
+                CredentialCommand::HolderKey { .. } | CredentialCommand::Build { .. }
+            )
+        )
+    }
+
+    /// Whether the command only reads (it then needs no signer).
+    pub fn reads_only(&self) -> bool {
+        self.offline()
+            || matches!(
+                self,
+                Command::Credential(
+                    CredentialCommand::Present { .. }
+                        | CredentialCommand::Show { .. }
+                        | CredentialCommand::Verify { log: false, .. }
+                )
+            )
+            || matches!(
+                self,
+                Command::Grants { .. }
+                    | Command::Trail { .. }
+                    | Command::AuditVerify
+                    | Command::Batch { .. }
+                    | Command::VerifyPack(_)
+                    | Command::Claim { .. }
+                    | Command::Fhir(_)
+                    | Command::X12_835 { .. }
+                    | Command::EpcisExport { .. }
+            )
+            || matches!(self, Command::EpcisImport { dry_run: true, .. })
     }
 }
 
@@ -917,6 +1006,7 @@ pub fn run<L: Ledger>(
                 exit: if all { 0 } else { exit::REFUSED },
             })
         }
+        Command::Credential(c) => credential(l, c),
         Command::EpcisExport { batch, master_data } => {
             let md = match master_data {
                 Some(path) => {
@@ -929,6 +1019,185 @@ pub fn run<L: Ledger>(
             epcis::export(l, batch, &md)
                 .map(|doc| Output { json: doc, exit: 0 })
                 .map_err(|e| CliError::new(exit::NEGATIVE, e))
+        }
+    }
+}
+
+fn write_private(path: &PathBuf, text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+fn read_text(path: &PathBuf) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+fn wallet(path: &PathBuf) -> Result<creds::Wallet, CliError> {
+    creds::Wallet::from_json(&read_json(path)?)
+        .map_err(|e| CliError::new(exit::INVALID_DOCUMENT, e))
+}
+
+/// The commands that need no chain.
+pub fn run_offline(command: CredentialCommand) -> Result<Output, CliError> {
+    match command {
+        CredentialCommand::HolderKey { out } => {
+            let key = creds::HolderKey::random();
+            write_private(&out, &key.secret_hex())?;
+            ok(
+                json!({"holderPublicKey": hex::encode(key.public()), "secretKeyFile": out.display().to_string()}),
+            )
+        }
+        CredentialCommand::Build {
+            immunization,
+            holder,
+            extra,
+            out,
+        } => {
+            let holder: [u8; 33] = hex::decode(&holder)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| usage("--holder: a compressed public key, 33 bytes hex"))?;
+            let extra = extra
+                .iter()
+                .map(|e| {
+                    e.split_once('=')
+                        .map(|(n, v)| creds::Claim::new(n, v))
+                        .ok_or_else(|| usage(format!("{e:?}: name=value")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let claims = creds::claims_from_immunization(&read_json(&immunization)?, &extra)
+                .map_err(|e| CliError::new(exit::INVALID_DOCUMENT, format!("{e:?}")))?;
+            let wallet = creds::build(&claims, &holder).map_err(|e| usage(format!("{e:?}")))?;
+            write_private(
+                &out,
+                &serde_json::to_string_pretty(&wallet.to_json()).unwrap_or_default(),
+            )?;
+            ok(
+                json!({"root": hex::encode(wallet.root.0), "depth": wallet.depth,
+                      "claims": claims.iter().map(|c| c.name.clone()).collect::<Vec<_>>(), "wallet": out.display().to_string()}),
+            )
+        }
+        _ => Err(usage("this command needs a chain")),
+    }
+}
+
+fn credential<L: Ledger>(l: &mut L, command: CredentialCommand) -> Result<Output, CliError> {
+    use carechain_client::msg::credentials as c;
+    let anchor = |l: &mut L, id| {
+        view::credential(l, id)
+            .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no credential {id}")))
+    };
+    match command {
+        CredentialCommand::HolderKey { .. } | CredentialCommand::Build { .. } => {
+            run_offline(command)
+        }
+        CredentialCommand::Issue {
+            wallet: path,
+            batch,
+            serial,
+        } => {
+            let w = wallet(&path)?;
+            let id =
+                send(l, c::ISSUE, (w.root, w.depth, DrugRef { batch, serial })).map_err(refused)?;
+            state_change(json!({"credential": id}))
+        }
+        CredentialCommand::Present {
+            wallet: path,
+            holder_key_file,
+            credential,
+            challenge,
+            claims,
+            out,
+        } => {
+            let w = wallet(&path)?;
+            let key =
+                creds::HolderKey::from_secret_hex(&read_text(&holder_key_file)?).map_err(usage)?;
+            let challenge = Digest(hex32(&challenge, "challenge")?);
+            let names: Vec<&str> = claims.split(',').filter(|n| !n.is_empty()).collect();
+            let contract = l.address(carechain_client::Contract::Credentials);
+            let (revealed, signature) = w
+                .present(&names, &key, &contract, credential, &challenge)
+                .map_err(usage)?;
+            let presentation =
+                creds::presentation_json(credential, &challenge, &revealed, &signature);
+            std::fs::write(
+                &out,
+                serde_json::to_string_pretty(&presentation).unwrap_or_default(),
+            )
+            .map_err(|e| usage(format!("{}: {e}", out.display())))?;
+            ok(
+                json!({"revealed": revealed.iter().map(|r| String::from_utf8_lossy(&r.name).into_owned()).collect::<Vec<_>>(),
+                      "presentation": out.display().to_string()}),
+            )
+        }
+        CredentialCommand::Verify { presentation, log } => {
+            let (id, challenge, claims, signature) =
+                creds::parse_presentation(&read_json(&presentation)?)
+                    .map_err(|e| CliError::new(exit::INVALID_DOCUMENT, e))?;
+            let a = anchor(l, id)?;
+            let lot = l
+                .query(provenance::VERIFY_SERIAL, (a.dose.batch, a.dose.serial))
+                .verdict;
+            let contract = l.address(carechain_client::Contract::Credentials);
+            let offchain = creds::verify_offchain(
+                &a.root, a.depth, a.status, lot, &contract, id, &challenge, &claims, &signature,
+            );
+            let revealed: Vec<Value> = claims
+                .iter()
+                .map(|c| json!({"name": String::from_utf8_lossy(&c.name), "value": String::from_utf8_lossy(&c.value)}))
+                .filter(|c| c["name"] != "holder")
+                .collect();
+            let mut answer =
+                json!({"credential": id, "verdict": format!("{offchain:?}"), "revealed": revealed});
+            let mut verdict = offchain;
+            if log {
+                let result = send(
+                    l,
+                    c::VERIFY_PRESENTATION,
+                    (id, challenge, claims, signature),
+                )
+                .map_err(refused)?;
+                answer["onChainVerdict"] = json!(format!("{:?}", result.verdict));
+                answer["auditEntry"] = json!(result.audit_seq);
+                verdict = result.verdict;
+            }
+            Ok(Output {
+                json: answer,
+                exit: if verdict == PresentationVerdict::Valid {
+                    0
+                } else {
+                    exit::NEGATIVE
+                },
+            })
+        }
+        CredentialCommand::Show { id } => {
+            let a = anchor(l, id)?;
+            ok(
+                json!({"id": a.id, "issuer": l.name_of(&a.issuer), "root": hex::encode(a.root.0), "depth": a.depth,
+                      "dose": format!("batch {} serial {}", a.dose.batch, a.dose.serial), "status": format!("{:?}", a.status),
+                      "issued": carechain_client::dates::format_time(a.issued_at)}),
+            )
+        }
+        CredentialCommand::Suspend { id } => {
+            send(l, c::SUSPEND, id).map_err(refused)?;
+            state_change(json!({"suspended": id}))
+        }
+        CredentialCommand::Revoke { id } => {
+            send(l, c::REVOKE, id).map_err(refused)?;
+            state_change(json!({"revoked": id}))
+        }
+        CredentialCommand::Reinstate { id } => {
+            send(l, c::REINSTATE, id).map_err(refused)?;
+            state_change(json!({"reinstated": id}))
         }
     }
 }

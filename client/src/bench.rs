@@ -353,7 +353,87 @@ pub fn hot_calls<L: Ledger>(l: &mut L, w: &mut World) -> Vec<Hot> {
         path: &[Claims, Access, AuditLog],
         report,
     });
+
+    // Immunisation credentials: a presentation revealing one claim (and the holder key) from
+    // trees of 8 and of 64 leaves.
+    for (n, (leaves, name)) in [
+        (8, "credential verify (8 leaves)"),
+        (64, "credential verify (64 leaves)"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let report = credential_verification(l, w, leaves, 900 + n as u64);
+        hot.push(Hot {
+            name,
+            requests: 1,
+            path: &[Credentials, Provenance, AuditLog],
+            report,
+        });
+    }
     hot
+}
+
+/// The hospital administers serial `serial` (received from the maker), issues a credential of
+/// `leaves` leaves for it, and a venue verifies a presentation of one claim.
+fn credential_verification<L: Ledger>(
+    l: &mut L,
+    w: &World,
+    leaves: usize,
+    serial: u64,
+) -> CallReport {
+    use crate::credentials::{build, Claim, HolderKey};
+    l.set_actor(w.maker);
+    let t = ok(
+        "ship a dose",
+        l.tx(
+            msg::provenance::SHIP,
+            (w.batch, w.hospital, 1u64, digest(b"vaccine despatch")),
+        ),
+    );
+    l.set_actor(w.hospital);
+    ok("accept", l.tx(msg::provenance::ACCEPT, (w.batch, t)));
+    ok(
+        "administer",
+        l.tx(msg::provenance::DISPENSE, (w.batch, serial)),
+    );
+    let key = HolderKey::from_seed(b"bench-holder");
+    let claims: Vec<Claim> = (0..leaves - 1)
+        .map(|i| Claim::new(&format!("claim-{i}"), "yes"))
+        .collect();
+    let wallet = build(&claims, &key.public()).expect("claims fit");
+    assert_eq!(1usize << wallet.depth, leaves);
+    let id = ok(
+        "issue",
+        l.tx(
+            msg::credentials::ISSUE,
+            (
+                wallet.root,
+                wallet.depth,
+                DrugRef {
+                    batch: w.batch,
+                    serial,
+                },
+            ),
+        ),
+    );
+    let contract = l.address(Contract::Credentials);
+    let challenge = digest(b"venue challenge");
+    let (revealed, signature) = wallet
+        .present(&["claim-0"], &key, &contract, id, &challenge)
+        .expect("the claim exists");
+    let venue = w.patient_account;
+    twice(l, |l| {
+        l.set_actor(venue);
+        let result = ok(
+            "verify presentation",
+            l.tx(
+                msg::credentials::VERIFY_PRESENTATION,
+                (id, challenge, revealed.clone(), signature),
+            ),
+        );
+        assert_eq!(result.verdict, PresentationVerdict::Valid);
+    })
 }
 
 /// Deploy the reference token (an ERC-20-like `transfer`, the yardstick) and measure a

@@ -297,6 +297,143 @@ pub fn claims_from_immunization(
     Ok(claims)
 }
 
+// ------------------------------------------------------------------------------ files
+
+impl HolderKey {
+    /// The secret scalar, hex (for the holder's key file; never printed by the tools).
+    pub fn secret_hex(&self) -> String {
+        hex::encode(self.0.to_bytes())
+    }
+
+    pub fn from_secret_hex(text: &str) -> Result<HolderKey, String> {
+        let bytes =
+            hex::decode(text.trim()).map_err(|_| "the holder key file is not hex".to_owned())?;
+        SigningKey::from_slice(&bytes)
+            .map(HolderKey)
+            .map_err(|_| "the holder key file holds no secp256k1 secret key".to_owned())
+    }
+}
+
+fn claim_json(salt: &[u8; 16], name: &str, value: &[u8]) -> Value {
+    serde_json::json!({"salt": hex::encode(salt), "name": name, "value": hex::encode(value)})
+}
+
+fn bytes16(v: &Value) -> Result<[u8; 16], String> {
+    hex::decode(v.as_str().unwrap_or_default())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| "a salt is 16 bytes hex".to_owned())
+}
+
+fn digest_of(v: &Value) -> Result<Digest, String> {
+    hex::decode(v.as_str().unwrap_or_default().trim_start_matches("0x"))
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .map(Digest)
+        .ok_or_else(|| "a digest is 32 bytes hex".to_owned())
+}
+
+impl Wallet {
+    /// The holder's file: every claim with its salt (keep it private: with it, anyone can
+    /// present the claims, though not sign for the holder's key).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "root": hex::encode(self.root.0),
+            "depth": self.depth,
+            "leaves": self.leaves.iter().map(|(salt, c)| claim_json(salt, &c.name, &c.value)).collect::<Vec<_>>(),
+        })
+    }
+
+    pub fn from_json(v: &Value) -> Result<Wallet, String> {
+        let leaves = v["leaves"]
+            .as_array()
+            .ok_or("a wallet has leaves")?
+            .iter()
+            .map(|l| {
+                let value = hex::decode(l["value"].as_str().unwrap_or_default())
+                    .map_err(|_| "a value is hex".to_owned())?;
+                Ok((
+                    bytes16(&l["salt"])?,
+                    Claim {
+                        name: l["name"].as_str().unwrap_or_default().to_owned(),
+                        value,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let wallet = Wallet {
+            leaves,
+            depth: v["depth"]
+                .as_u64()
+                .and_then(|d| u8::try_from(d).ok())
+                .ok_or("a wallet has a depth")?,
+            root: digest_of(&v["root"])?,
+        };
+        let recomputed = levels(&wallet.leaves).last().map(|top| top[0]);
+        if recomputed != Some(wallet.root) || wallet.leaves.len() != 1usize << wallet.depth {
+            return Err("the wallet's leaves do not give its root".into());
+        }
+        Ok(wallet)
+    }
+}
+
+/// A presentation as a verifier receives it.
+pub fn presentation_json(
+    credential: CredentialId,
+    challenge: &Digest,
+    claims: &[RevealedClaim],
+    signature: &[u8; 65],
+) -> Value {
+    serde_json::json!({
+        "credential": credential,
+        "challenge": hex::encode(challenge.0),
+        "claims": claims.iter().map(|c| {
+            let mut v = claim_json(&c.salt, &String::from_utf8_lossy(&c.name), &c.value);
+            v["index"] = serde_json::json!(c.index);
+            v["path"] = serde_json::json!(c.path.iter().map(|d| hex::encode(d.0)).collect::<Vec<_>>());
+            v
+        }).collect::<Vec<_>>(),
+        "signature": hex::encode(signature),
+    })
+}
+
+/// Parse a presentation: (credential, challenge, claims, signature).
+pub fn parse_presentation(
+    v: &Value,
+) -> Result<(CredentialId, Digest, Vec<RevealedClaim>, [u8; 65]), String> {
+    let credential = v["credential"]
+        .as_u64()
+        .ok_or("a presentation names its credential")?;
+    let challenge = digest_of(&v["challenge"])?;
+    let claims = v["claims"]
+        .as_array()
+        .ok_or("a presentation has claims")?
+        .iter()
+        .map(|c| {
+            Ok(RevealedClaim {
+                index: c["index"]
+                    .as_u64()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .ok_or("a claim has an index")?,
+                salt: bytes16(&c["salt"])?,
+                name: c["name"].as_str().unwrap_or_default().as_bytes().to_vec(),
+                value: hex::decode(c["value"].as_str().unwrap_or_default())
+                    .map_err(|_| "a value is hex".to_owned())?,
+                path: c["path"]
+                    .as_array()
+                    .map(|p| p.iter().map(digest_of).collect::<Result<Vec<_>, _>>())
+                    .transpose()?
+                    .unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let signature = hex::decode(v["signature"].as_str().unwrap_or_default())
+        .ok()
+        .and_then(|b| <[u8; 65]>::try_from(b).ok())
+        .ok_or("a signature is 65 bytes hex")?;
+    Ok((credential, challenge, claims, signature))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

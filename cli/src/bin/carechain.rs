@@ -3,7 +3,7 @@
 //! The signer's secret URI comes from `--suri-file <file>` or `$CARECHAIN_SURI`; it is never
 //! printed, and it is never taken as an argument (arguments show in `ps` and shell history).
 
-use carechain_cli::commands::{exit, render, run, Command};
+use carechain_cli::commands::{exit, render, run, run_offline, CliError, Command, Output};
 use carechain_client::Ledger;
 use carechain_node::{parse_ss58, NodeLedger};
 use clap::Parser;
@@ -62,6 +62,12 @@ fn fail(code: i32, message: &str) -> ! {
 
 fn main() {
     let cli = Cli::parse();
+    if cli.command.offline() {
+        let Command::Credential(command) = cli.command else {
+            unreachable!("only credential commands run offline")
+        };
+        finish(cli.json, run_offline(command));
+    }
     let suri = signer(&cli).unwrap_or_else(|e| fail(exit::SETUP, &e));
     let mut ledger = match (&suri, cli.command.reads_only()) {
         (Some(suri), _) => NodeLedger::connect_suite(&cli.url, &cli.deployments, suri),
@@ -74,9 +80,13 @@ fn main() {
     .unwrap_or_else(|e| fail(exit::SETUP, &e));
     let me = ledger.current_actor();
     ledger.set_name(me, &carechain_node::ss58(&me));
-    match run(&mut ledger, cli.command, parse_account) {
+    finish(cli.json, run(&mut ledger, cli.command, parse_account))
+}
+
+fn finish(json: bool, result: Result<Output, CliError>) -> ! {
+    match result {
         Ok(output) => {
-            if cli.json {
+            if json {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&output.json).unwrap_or_default()
