@@ -4,8 +4,8 @@
 //! after a recall the verdict says so.
 
 use carechain_cli::commands::{exit, run, Command, CredentialCommand as C, Output};
-use carechain_client::{digest, Ledger};
 use carechain_client::msg::provenance as p;
+use carechain_client::{digest, Ledger};
 use carechain_common::*;
 use carechain_node::parse_ss58;
 use carechain_tests::Suite;

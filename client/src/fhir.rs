@@ -219,6 +219,21 @@ fn plan_pays(claim: &Claim) -> Balance {
     claim.results.iter().map(|r| r.plan_pays).sum()
 }
 
+/// What the insurer's answer and the patient's statement share: type, use, patient, insurer,
+/// when, and the outcome.
+fn decision_header(resource: &str, id: String, claim: &Claim) -> Value {
+    json!({
+        "resourceType": resource,
+        "id": id,
+        "type": claim_type(),
+        "use": "claim",
+        "patient": patient_reference(&claim.patient.0),
+        "created": format_time(claim.settled_at.unwrap_or(claim.submitted_at)),
+        "insurer": account_reference(claim.insurer.as_ref()),
+        "outcome": outcome(claim.status),
+    })
+}
+
 /// A claim as submitted: FHIR R4 `Claim`.
 pub fn claim(claim: &Claim, policy: &Policy, currency: &str) -> Value {
     let items: Vec<Value> = claim
@@ -252,20 +267,16 @@ pub fn claim_response(claim: &Claim, currency: &str) -> Value {
     let items: Vec<Value> = (0..claim.lines.len())
         .map(|i| json!({"itemSequence": i + 1, "adjudication": adjudications(claim, i, currency)}))
         .collect();
-    let mut response = json!({
-        "resourceType": "ClaimResponse",
-        "id": format!("claim-response-{}", claim.id),
-        "status": claim_status(claim.status),
-        "type": claim_type(),
-        "use": "claim",
-        "patient": patient_reference(&claim.patient.0),
-        "created": format_time(claim.settled_at.unwrap_or(claim.submitted_at)),
-        "insurer": account_reference(claim.insurer.as_ref()),
-        "requestor": account_reference(claim.provider.as_ref()),
-        "request": {"identifier": {"system": "urn:carechain:claim", "value": claim.id.to_string()}},
-        "outcome": outcome(claim.status),
-        "item": items,
-    });
+    let mut response = decision_header(
+        "ClaimResponse",
+        format!("claim-response-{}", claim.id),
+        claim,
+    );
+    response["status"] = json!(claim_status(claim.status));
+    response["requestor"] = account_reference(claim.provider.as_ref());
+    response["request"] =
+        json!({"identifier": {"system": "urn:carechain:claim", "value": claim.id.to_string()}});
+    response["item"] = json!(items);
     if !claim.results.is_empty() {
         let hl7 = "http://terminology.hl7.org/CodeSystem/adjudication";
         response["total"] = json!([
@@ -287,27 +298,19 @@ pub fn explanation_of_benefit(claim: &Claim, policy: &Policy, currency: &str) ->
                                 "net": money(line.billed, currency), "adjudication": adjudications(claim, i, currency)}))
         .collect();
     let hl7 = "http://terminology.hl7.org/CodeSystem/adjudication";
-    let mut eob = json!({
-        "resourceType": "ExplanationOfBenefit",
-        "id": format!("eob-{}", claim.id),
-        "status": if claim_status(claim.status) == "cancelled" { "cancelled" } else { "active" },
-        "type": claim_type(),
-        "use": "claim",
-        "patient": patient_reference(&claim.patient.0),
-        "created": format_time(claim.settled_at.unwrap_or(claim.submitted_at)),
-        "insurer": account_reference(claim.insurer.as_ref()),
-        "provider": account_reference(claim.provider.as_ref()),
-        "claim": {"identifier": {"system": "urn:carechain:claim", "value": claim.id.to_string()}},
-        "outcome": outcome(claim.status),
-        "insurance": [{"focal": true, "coverage": {"identifier": {"system": "urn:carechain:policy", "value": policy.id.to_string()}}}],
-        "item": items,
-        "total": [
-            {"category": {"coding": [{"system": hl7, "code": "submitted"}]}, "amount": money(claim.billed, currency)},
-            {"category": {"coding": [{"system": hl7, "code": "deductible"}]}, "amount": money(claim.deductible_applied, currency)},
-            {"category": {"coding": [{"system": "urn:carechain:adjudication", "code": "patient-share"}]}, "amount": money(claim.patient_share, currency)},
-            {"category": {"coding": [{"system": hl7, "code": "benefit"}]}, "amount": money(plan_pays(claim), currency)},
-        ],
-    });
+    let mut eob = decision_header("ExplanationOfBenefit", format!("eob-{}", claim.id), claim);
+    eob["status"] = json!(claim_status(claim.status));
+    eob["provider"] = account_reference(claim.provider.as_ref());
+    eob["claim"] =
+        json!({"identifier": {"system": "urn:carechain:claim", "value": claim.id.to_string()}});
+    eob["insurance"] = json!([{"focal": true, "coverage": {"identifier": {"system": "urn:carechain:policy", "value": policy.id.to_string()}}}]);
+    eob["item"] = json!(items);
+    eob["total"] = json!([
+        {"category": {"coding": [{"system": hl7, "code": "submitted"}]}, "amount": money(claim.billed, currency)},
+        {"category": {"coding": [{"system": hl7, "code": "deductible"}]}, "amount": money(claim.deductible_applied, currency)},
+        {"category": {"coding": [{"system": "urn:carechain:adjudication", "code": "patient-share"}]}, "amount": money(claim.patient_share, currency)},
+        {"category": {"coding": [{"system": hl7, "code": "benefit"}]}, "amount": money(plan_pays(claim), currency)},
+    ]);
     if let (ClaimStatus::Settled, Some(at)) = (claim.status, claim.settled_at) {
         eob["payment"] = json!({
             "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/ex-paymenttype", "code": "complete"}]},
