@@ -52,7 +52,7 @@ breakdown=target/code-breakdown.md
     echo "The largest items of each contract's Wasm (\`twiggy top\` over a build with symbol names kept; the names section is not part of the deployed code). \`call\` is ink!'s message dispatcher, into which the optimizer inlines the message bodies; the rest are functions it kept out of line."
     echo
 } > "$breakdown"
-for name in access audit_log registry consent provenance claims; do
+for name in access audit_log registry consent provenance claims credentials; do
     say "code breakdown: $name"
     CARGO_TARGET_DIR=target/ink-symbols RUST_BACKTRACE=0 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true \
         cargo contract build --release --quiet --keep-debug-symbols \
