@@ -1124,48 +1124,38 @@ fn credential<L: Ledger>(l: &mut L, command: CredentialCommand) -> Result<Output
             let challenge = Digest(hex32(&challenge, "challenge")?);
             let names: Vec<&str> = claims.split(',').filter(|n| !n.is_empty()).collect();
             let contract = l.address(carechain_client::Contract::Credentials);
-            let (revealed, signature) = w
+            let p = w
                 .present(&names, &key, &contract, credential, &challenge)
                 .map_err(usage)?;
-            let presentation =
-                creds::presentation_json(credential, &challenge, &revealed, &signature);
             std::fs::write(
                 &out,
-                serde_json::to_string_pretty(&presentation).unwrap_or_default(),
+                serde_json::to_string_pretty(&p.to_json()).unwrap_or_default(),
             )
             .map_err(|e| usage(format!("{}: {e}", out.display())))?;
             ok(
-                json!({"revealed": revealed.iter().map(|r| String::from_utf8_lossy(&r.name).into_owned()).collect::<Vec<_>>(),
+                json!({"shown": p.claims.iter().map(|r| String::from_utf8_lossy(&r.name).into_owned()).collect::<Vec<_>>(),
                       "presentation": out.display().to_string()}),
             )
         }
         CredentialCommand::Verify { presentation, log } => {
-            let (id, challenge, claims, signature) =
-                creds::parse_presentation(&read_json(&presentation)?)
-                    .map_err(|e| CliError::new(exit::INVALID_DOCUMENT, e))?;
-            let a = anchor(l, id)?;
+            let p = creds::Presentation::from_json(&read_json(&presentation)?)
+                .map_err(|e| CliError::new(exit::INVALID_DOCUMENT, e))?;
+            let a = anchor(l, p.credential)?;
             let lot = l
                 .query(provenance::VERIFY_SERIAL, (a.dose.batch, a.dose.serial))
                 .verdict;
             let contract = l.address(carechain_client::Contract::Credentials);
-            let offchain = creds::verify_offchain(
-                &a.root, a.depth, a.status, lot, &contract, id, &challenge, &claims, &signature,
-            );
-            let revealed: Vec<Value> = claims
+            let offchain = creds::verify_offchain(&a.root, a.depth, a.status, lot, &contract, &p);
+            let shown: Vec<Value> = p
+                .claims
                 .iter()
                 .map(|c| json!({"name": String::from_utf8_lossy(&c.name), "value": String::from_utf8_lossy(&c.value)}))
-                .filter(|c| c["name"] != "holder")
                 .collect();
-            let mut answer =
-                json!({"credential": id, "verdict": format!("{offchain:?}"), "revealed": revealed});
+            let mut answer = json!({"credential": p.credential, "verdict": format!("{offchain:?}"), "shown": shown});
             let mut verdict = offchain;
             if log {
-                let result = send(
-                    l,
-                    c::VERIFY_PRESENTATION,
-                    (id, challenge, claims, signature),
-                )
-                .map_err(refused)?;
+                // On chain: the leaf hashes only (call arguments are public forever).
+                let result = send(l, c::VERIFY_PRESENTATION, p.call_args()).map_err(refused)?;
                 answer["onChainVerdict"] = json!(format!("{:?}", result.verdict));
                 answer["auditEntry"] = json!(result.audit_seq);
                 verdict = result.verdict;

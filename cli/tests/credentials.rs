@@ -159,7 +159,7 @@ fn holder_clinic_and_venue_run_the_credential_commands() {
         (0, Some("Valid"))
     );
     assert_eq!(
-        offline.json["revealed"],
+        offline.json["shown"],
         json!([{"name": "fully-vaccinated:840539006", "value": "yes"}])
     );
     let logged = verify(&mut s, true);

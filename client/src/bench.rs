@@ -419,7 +419,7 @@ fn credential_verification<L: Ledger>(
     );
     let contract = l.address(Contract::Credentials);
     let challenge = digest(b"venue challenge");
-    let (revealed, signature) = wallet
+    let presentation = wallet
         .present(&["claim-0"], &key, &contract, id, &challenge)
         .expect("the claim exists");
     let venue = w.patient_account;
@@ -429,7 +429,7 @@ fn credential_verification<L: Ledger>(
             "verify presentation",
             l.tx(
                 msg::credentials::VERIFY_PRESENTATION,
-                (id, challenge, revealed.clone(), signature),
+                presentation.call_args(),
             ),
         );
         assert_eq!(result.verdict, PresentationVerdict::Valid);

@@ -8,14 +8,75 @@
 //! chain is the root, the depth and the dose; what a verifier sees is only what is revealed.
 
 use carechain_common::{
-    check_claims, leaf_hash, node_hash, presentation_digest, CredentialId, CredentialStatus,
-    Digest, PresentationVerdict, RevealedClaim, Verdict, HOLDER_CLAIM, MAX_CLAIM_NAME,
-    MAX_CLAIM_VALUE, MAX_TREE_DEPTH,
+    check_leaves, leaf_hash, node_hash, presentation_digest, CredentialId, CredentialStatus,
+    Digest, HolderOpening, HolderPublicKey, HolderSignature, PresentationVerdict, ProvenLeaf, Salt,
+    Verdict, HOLDER_CLAIM, MAX_CLAIM_NAME, MAX_CLAIM_VALUE, MAX_TREE_DEPTH,
 };
 use ink::primitives::AccountId;
 use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
 use rand::RngCore;
 use serde_json::Value;
+
+/// A chosen claim as the holder shows it to the verifier (off chain): the opening of its leaf
+/// and its Merkle path. On chain only its leaf hash goes ([`RevealedClaim::proven`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevealedClaim {
+    pub index: u32,
+    pub salt: [u8; 16],
+    pub name: Vec<u8>,
+    pub value: Vec<u8>,
+    pub path: Vec<Digest>,
+}
+
+impl RevealedClaim {
+    /// The leaf hash and path: what the verifier passes to the contract.
+    pub fn proven(&self) -> ProvenLeaf {
+        ProvenLeaf {
+            index: self.index,
+            leaf: leaf_hash(&self.salt, &self.name, &self.value),
+            path: self.path.clone(),
+        }
+    }
+
+    fn well_formed(&self) -> bool {
+        !self.name.is_empty()
+            && self.name.len() <= MAX_CLAIM_NAME
+            && self.value.len() <= MAX_CLAIM_VALUE
+            && self.name != HOLDER_CLAIM
+    }
+}
+
+/// What the holder hands a verifier: the chosen claims, the holder leaf's opening, the
+/// signature over the verifier's challenge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presentation {
+    pub credential: CredentialId,
+    pub challenge: Digest,
+    pub claims: Vec<RevealedClaim>,
+    pub holder: HolderOpening,
+    pub signature: HolderSignature,
+}
+
+impl Presentation {
+    /// The arguments of `verify_presentation`: leaf hashes only, no claim in the clear.
+    pub fn call_args(
+        &self,
+    ) -> (
+        CredentialId,
+        Digest,
+        Vec<ProvenLeaf>,
+        HolderOpening,
+        HolderSignature,
+    ) {
+        (
+            self.credential,
+            self.challenge,
+            self.claims.iter().map(RevealedClaim::proven).collect(),
+            self.holder.clone(),
+            self.signature,
+        )
+    }
+}
 
 /// One claim: a short name and a short value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,39 +219,63 @@ fn levels(leaves: &[([u8; 16], Claim)]) -> Vec<Vec<Digest>> {
 }
 
 impl Wallet {
-    /// The revealed form of the named claims (the holder claim always included).
+    fn path(&self, levels: &[Vec<Digest>], index: usize) -> Vec<Digest> {
+        let mut path = Vec::new();
+        let mut i = index;
+        for level in &levels[..levels.len() - 1] {
+            path.push(level[i ^ 1]);
+            i /= 2;
+        }
+        path
+    }
+
+    /// The named claims, opened, with their paths.
     pub fn reveal(&self, names: &[&str]) -> Result<Vec<RevealedClaim>, String> {
         let levels = levels(&self.leaves);
-        let mut wanted: Vec<usize> = Vec::new();
-        for name in names.iter().chain(std::iter::once(&"holder")) {
+        let mut out: Vec<RevealedClaim> = Vec::new();
+        for name in names {
+            if name.as_bytes() == HOLDER_CLAIM {
+                continue;
+            }
             let index = self
                 .leaves
                 .iter()
                 .position(|(_, c)| c.name == *name)
                 .ok_or_else(|| format!("the credential has no claim {name:?}"))?;
-            if !wanted.contains(&index) {
-                wanted.push(index);
+            if out.iter().any(|c| c.index as usize == index) {
+                continue;
             }
+            let (salt, claim) = &self.leaves[index];
+            out.push(RevealedClaim {
+                index: index as u32,
+                salt: *salt,
+                name: claim.name.as_bytes().to_vec(),
+                value: claim.value.clone(),
+                path: self.path(&levels, index),
+            });
         }
-        Ok(wanted
-            .into_iter()
-            .map(|index| {
-                let (salt, claim) = &self.leaves[index];
-                let mut path = Vec::new();
-                let mut i = index;
-                for level in &levels[..levels.len() - 1] {
-                    path.push(level[i ^ 1]);
-                    i /= 2;
-                }
-                RevealedClaim {
-                    index: index as u32,
-                    salt: *salt,
-                    name: claim.name.as_bytes().to_vec(),
-                    value: claim.value.clone(),
-                    path,
-                }
-            })
-            .collect())
+        Ok(out)
+    }
+
+    /// The holder leaf's opening (salt, public key, path).
+    pub fn holder_opening(&self) -> Result<HolderOpening, String> {
+        let index = self
+            .leaves
+            .iter()
+            .position(|(_, c)| c.name.as_bytes() == HOLDER_CLAIM)
+            .ok_or("the wallet has no holder leaf")?;
+        let (salt, claim) = &self.leaves[index];
+        let key: [u8; 33] = claim
+            .value
+            .as_slice()
+            .try_into()
+            .map_err(|_| "the holder leaf is not a key")?;
+        Ok(HolderOpening {
+            index: index as u32,
+            salt: Salt(*salt),
+            key: HolderPublicKey(key),
+            path: self.path(&levels(&self.leaves), index),
+        })
     }
 
     /// A presentation of the named claims for one verifier's challenge.
@@ -201,38 +286,43 @@ impl Wallet {
         contract: &AccountId,
         credential: CredentialId,
         challenge: &Digest,
-    ) -> Result<(Vec<RevealedClaim>, [u8; 65]), String> {
-        let claims = self.reveal(names)?;
-        Ok((
-            claims,
-            key.sign(&presentation_digest(contract, credential, challenge)),
-        ))
+    ) -> Result<Presentation, String> {
+        Ok(Presentation {
+            credential,
+            challenge: *challenge,
+            claims: self.reveal(names)?,
+            holder: self.holder_opening()?,
+            signature: HolderSignature(
+                key.sign(&presentation_digest(contract, credential, challenge)),
+            ),
+        })
     }
 }
 
-/// The contract's verification, off chain: the same proof rules, the status and the lot's
-/// verdict as read from the chain.
-#[allow(clippy::too_many_arguments)]
+/// The contract's verification, off chain: the same proof rules (on the leaf hashes the
+/// verifier computes from the claims it received), the status and the lot's verdict as read
+/// from the chain.
 pub fn verify_offchain(
     root: &Digest,
     depth: u8,
     status: CredentialStatus,
     lot: Verdict,
     contract: &AccountId,
-    credential: CredentialId,
-    challenge: &Digest,
-    claims: &[RevealedClaim],
-    signature: &[u8; 65],
+    p: &Presentation,
 ) -> PresentationVerdict {
-    let holder = match check_claims(claims, root, depth) {
+    if let Some(n) = p.claims.iter().position(|c| !c.well_formed()) {
+        return PresentationVerdict::BadProof(n as u8);
+    }
+    let (_, _, leaves, holder, signature) = p.call_args();
+    let holder = match check_leaves(&leaves, &holder, root, depth) {
         Ok(holder) => holder,
         Err(verdict) => return verdict,
     };
-    let digest = presentation_digest(contract, credential, challenge);
-    let recovered = Signature::from_slice(&signature[..64])
+    let digest = presentation_digest(contract, p.credential, &p.challenge);
+    let recovered = Signature::from_slice(&signature.0[..64])
         .ok()
         .and_then(|sig| {
-            let id = RecoveryId::from_byte(signature[64] % 27)?;
+            let id = RecoveryId::from_byte(signature.0[64] % 27)?;
             VerifyingKey::recover_from_prehash(&digest, &sig, id).ok()
         });
     match recovered {
@@ -377,61 +467,78 @@ impl Wallet {
     }
 }
 
-/// A presentation as a verifier receives it.
-pub fn presentation_json(
-    credential: CredentialId,
-    challenge: &Digest,
-    claims: &[RevealedClaim],
-    signature: &[u8; 65],
-) -> Value {
-    serde_json::json!({
-        "credential": credential,
-        "challenge": hex::encode(challenge.0),
-        "claims": claims.iter().map(|c| {
-            let mut v = claim_json(&c.salt, &String::from_utf8_lossy(&c.name), &c.value);
-            v["index"] = serde_json::json!(c.index);
-            v["path"] = serde_json::json!(c.path.iter().map(|d| hex::encode(d.0)).collect::<Vec<_>>());
-            v
-        }).collect::<Vec<_>>(),
-        "signature": hex::encode(signature),
-    })
-}
-
-/// Parse a presentation: (credential, challenge, claims, signature).
-pub fn parse_presentation(
-    v: &Value,
-) -> Result<(CredentialId, Digest, Vec<RevealedClaim>, [u8; 65]), String> {
-    let credential = v["credential"]
-        .as_u64()
-        .ok_or("a presentation names its credential")?;
-    let challenge = digest_of(&v["challenge"])?;
-    let claims = v["claims"]
-        .as_array()
-        .ok_or("a presentation has claims")?
-        .iter()
-        .map(|c| {
-            Ok(RevealedClaim {
-                index: c["index"]
-                    .as_u64()
-                    .and_then(|i| u32::try_from(i).ok())
-                    .ok_or("a claim has an index")?,
-                salt: bytes16(&c["salt"])?,
-                name: c["name"].as_str().unwrap_or_default().as_bytes().to_vec(),
-                value: hex::decode(c["value"].as_str().unwrap_or_default())
-                    .map_err(|_| "a value is hex".to_owned())?,
-                path: c["path"]
-                    .as_array()
-                    .map(|p| p.iter().map(digest_of).collect::<Result<Vec<_>, _>>())
-                    .transpose()?
-                    .unwrap_or_default(),
-            })
+impl Presentation {
+    /// JSON as a verifier receives it.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "credential": self.credential,
+            "challenge": hex::encode(self.challenge.0),
+            "claims": self.claims.iter().map(|c| {
+                let mut v = claim_json(&c.salt, &String::from_utf8_lossy(&c.name), &c.value);
+                v["index"] = serde_json::json!(c.index);
+                v["path"] = serde_json::json!(c.path.iter().map(|d| hex::encode(d.0)).collect::<Vec<_>>());
+                v
+            }).collect::<Vec<_>>(),
+            "holder": {"index": self.holder.index, "salt": hex::encode(self.holder.salt.0),
+                       "key": hex::encode(self.holder.key.0),
+                       "path": self.holder.path.iter().map(|d| hex::encode(d.0)).collect::<Vec<_>>()},
+            "signature": hex::encode(self.signature.0),
         })
-        .collect::<Result<Vec<_>, String>>()?;
-    let signature = hex::decode(v["signature"].as_str().unwrap_or_default())
-        .ok()
-        .and_then(|b| <[u8; 65]>::try_from(b).ok())
-        .ok_or("a signature is 65 bytes hex")?;
-    Ok((credential, challenge, claims, signature))
+    }
+
+    pub fn from_json(v: &Value) -> Result<Presentation, String> {
+        let index = |v: &Value| {
+            v["index"]
+                .as_u64()
+                .and_then(|i| u32::try_from(i).ok())
+                .ok_or("an index is needed".to_owned())
+        };
+        let path = |v: &Value| {
+            v["path"]
+                .as_array()
+                .map(|p| p.iter().map(digest_of).collect::<Result<Vec<_>, _>>())
+                .transpose()
+                .map(Option::unwrap_or_default)
+        };
+        let claims = v["claims"]
+            .as_array()
+            .ok_or("a presentation has claims")?
+            .iter()
+            .map(|c| {
+                Ok(RevealedClaim {
+                    index: index(c)?,
+                    salt: bytes16(&c["salt"])?,
+                    name: c["name"].as_str().unwrap_or_default().as_bytes().to_vec(),
+                    value: hex::decode(c["value"].as_str().unwrap_or_default())
+                        .map_err(|_| "a value is hex".to_owned())?,
+                    path: path(c)?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let h = &v["holder"];
+        let key: [u8; 33] = hex::decode(h["key"].as_str().unwrap_or_default())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or("the holder key is 33 bytes hex")?;
+        let signature: [u8; 65] = hex::decode(v["signature"].as_str().unwrap_or_default())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or("a signature is 65 bytes hex")?;
+        Ok(Presentation {
+            credential: v["credential"]
+                .as_u64()
+                .ok_or("a presentation names its credential")?,
+            challenge: digest_of(&v["challenge"])?,
+            claims,
+            holder: HolderOpening {
+                index: index(h)?,
+                salt: Salt(bytes16(&h["salt"])?),
+                key: HolderPublicKey(key),
+                path: path(h)?,
+            },
+            signature: HolderSignature(signature),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -460,7 +567,7 @@ mod tests {
         let wallet = build(&claims, &key.public()).unwrap();
         assert_eq!((wallet.depth, wallet.leaves.len()), (3, 8));
         let (contract, challenge) = (AccountId::from([9u8; 32]), Digest([4u8; 32]));
-        let (revealed, sig) = wallet
+        let p = wallet
             .present(
                 &["fully-vaccinated:840539006"],
                 &key,
@@ -469,48 +576,34 @@ mod tests {
                 &challenge,
             )
             .unwrap();
-        assert_eq!(revealed.len(), 2);
-        assert!(revealed
-            .iter()
-            .all(|c| c.name != b"date" && c.name != b"lot"));
-        let verify = |claims: &[RevealedClaim], sig: &[u8; 65], challenge: &Digest| {
+        assert_eq!(p.claims.len(), 1);
+        assert_eq!(Presentation::from_json(&p.to_json()).unwrap(), p);
+        let verify = |p: &Presentation| {
             verify_offchain(
                 &wallet.root,
                 wallet.depth,
                 CredentialStatus::Active,
                 Verdict::Dispensed,
                 &contract,
-                3,
-                challenge,
-                claims,
-                sig,
+                p,
             )
         };
-        assert_eq!(
-            verify(&revealed, &sig, &challenge),
-            PresentationVerdict::Valid
-        );
-        // Another challenge, a tampered value, a wrong key.
-        assert_eq!(
-            verify(&revealed, &sig, &Digest([5u8; 32])),
-            PresentationVerdict::BadSignature
-        );
-        let mut tampered = revealed.clone();
-        tampered[0].value = b"no".to_vec();
-        assert_eq!(
-            verify(&tampered, &sig, &challenge),
-            PresentationVerdict::BadProof(0)
-        );
-        let other = HolderKey::from_seed(b"mallory");
-        let forged = other.sign(&presentation_digest(&contract, 3, &challenge));
-        assert_eq!(
-            verify(&revealed, &forged, &challenge),
-            PresentationVerdict::BadSignature
-        );
-        assert_eq!(
-            verify(&revealed[..1], &sig, &challenge),
-            PresentationVerdict::HolderKeyNotRevealed
-        );
+        assert_eq!(verify(&p), PresentationVerdict::Valid);
+        // Another challenge, a tampered value, a wrong key, another holder key.
+        let mut other = p.clone();
+        other.challenge = Digest([5u8; 32]);
+        assert_eq!(verify(&other), PresentationVerdict::BadSignature);
+        let mut tampered = p.clone();
+        tampered.claims[0].value = b"no".to_vec();
+        assert_eq!(verify(&tampered), PresentationVerdict::BadProof(0));
+        let mallory = HolderKey::from_seed(b"mallory");
+        let mut forged = p.clone();
+        forged.signature =
+            HolderSignature(mallory.sign(&presentation_digest(&contract, 3, &challenge)));
+        assert_eq!(verify(&forged), PresentationVerdict::BadSignature);
+        let mut swapped = p.clone();
+        swapped.holder.key = HolderPublicKey(mallory.public());
+        assert_eq!(verify(&swapped), PresentationVerdict::BadHolderProof);
         assert!(build(&[Claim::new("holder", "x")], &key.public()).is_err());
     }
 }

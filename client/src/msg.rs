@@ -307,7 +307,8 @@ pub mod credentials {
         REVOKE: "revoke" [Write, Restriction] (CredentialId) -> Result<()>;
         REINSTATE: "reinstate" [Write, Stops] (CredentialId) -> Result<()>;
         VERIFY_PRESENTATION: "verify_presentation" [Write, Stops]
-            (CredentialId, Digest, Vec<RevealedClaim>, [u8; 65]) -> Result<PresentationResult>;
+            (CredentialId, Digest, Vec<ProvenLeaf>, HolderOpening, HolderSignature)
+            -> Result<PresentationResult>;
         FLUSH_AUDIT: "flush_audit" [Write, Never] () -> Result<u64>;
         GOVERN: "Governed::govern" [Write, Never] (GovAction) -> Result<()>;
     }

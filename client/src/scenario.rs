@@ -843,15 +843,13 @@ fn immunisation<L: Ledger>(s: &mut L, summary: &mut Summary) {
     let fully = "fully-vaccinated:840539006";
     let prove = |s: &mut L, nonce: &str| {
         let challenge = digest(nonce.as_bytes());
-        let (revealed, signature) = wallet
+        let presentation = wallet
             .present(&[fully], &alice_key, &contract, id, &challenge)
             .expect("the claim exists");
         s.set_actor(venue);
+        // The venue checks the claim it received and passes the chain only its leaf hash.
         let result = ok(
-            s.tx(
-                credentials::VERIFY_PRESENTATION,
-                (id, challenge, revealed.clone(), signature),
-            ),
+            s.tx(credentials::VERIFY_PRESENTATION, presentation.call_args()),
             "verify presentation",
         );
         let anchor = view::credential(s, id).expect("the credential");
@@ -862,17 +860,15 @@ fn immunisation<L: Ledger>(s: &mut L, summary: &mut Summary) {
             anchor.status,
             lot_now,
             &contract,
-            id,
-            &challenge,
-            &revealed,
-            &signature,
+            &presentation,
         );
-        let names: Vec<String> = revealed
+        let names: Vec<String> = presentation
+            .claims
             .iter()
             .map(|c| String::from_utf8_lossy(&c.name).into_owned())
             .collect();
         note(&format!(
-            "revealed {names:?} (not the date, not the lot); contract: {:?} (audit entry {}), off-chain verifier: {offchain:?}",
+            "shown to the venue: {names:?} (not the date, not the lot; on chain only its leaf hash); contract: {:?} (audit entry {}), off-chain verifier: {offchain:?}",
             result.verdict, result.audit_seq
         ));
         (result.verdict, offchain == result.verdict)

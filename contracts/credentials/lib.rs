@@ -8,9 +8,11 @@
 //!   depth and the administered dose. The dose must be a serial of a known lot that the issuer
 //!   dispensed (administered), from a lot neither recalled, quarantined nor expired; one dose
 //!   backs one credential. No patient id and no claim in the clear reach the chain.
-//! - **Verify**: a verifier passes the claims the holder chose to reveal, with their Merkle
-//!   paths and the holder's ECDSA (secp256k1) signature over the verifier's challenge. The
-//!   contract checks the paths against the root, the holder's key leaf, the signature (the
+//! - **Verify**: the holder gives the verifier, off chain, the claims it chose with their salts
+//!   and Merkle paths; the verifier passes the chain only their leaf *hashes* and paths (call
+//!   arguments are public forever: no claim goes on chain), the opened holder-key leaf and the
+//!   holder's ECDSA (secp256k1) signature over the verifier's challenge. The contract checks the
+//!   paths against the root, the holder's key leaf, the signature (the
 //!   `ecdsa_recover` host function; `sr25519_verify` is an unstable host function production
 //!   chains do not offer), the credential's status and the dose lot's *current* provenance
 //!   status: a recall after issuance is reported at the next verification, with no loop over
@@ -26,12 +28,12 @@
 mod credentials {
     use carechain_common::events::credentials::*;
     use carechain_common::{
-        check_claims, next_id, presentation_digest, xcall, zero_account, AccessGate, AccessRef,
+        check_leaves, next_id, presentation_digest, xcall, zero_account, AccessGate, AccessRef,
         AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject, Callee, Credential,
         CredentialId, CredentialStatus, DeferredAudit, DenyReason, Digest, DrugRef, Error,
-        GovAction, Governance, Governed, Pause, PresentationResult, PresentationVerdict,
-        ProvenanceRef, ProvenanceView, Result, RevealedClaim, Role, RoleSet, Verdict,
-        MAX_TREE_DEPTH,
+        GovAction, Governance, Governed, HolderOpening, HolderSignature, Pause, PresentationResult,
+        PresentationVerdict, ProvenLeaf, ProvenanceRef, ProvenanceView, Result, Role, RoleSet,
+        Verdict, MAX_TREE_DEPTH,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -181,13 +183,14 @@ mod credentials {
             &mut self,
             id: CredentialId,
             challenge: Digest,
-            claims: Vec<RevealedClaim>,
-            signature: [u8; 65],
+            leaves: Vec<ProvenLeaf>,
+            holder: HolderOpening,
+            signature: HolderSignature,
         ) -> Result<PresentationResult> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let credential = self.credentials.get(id).ok_or(Error::CredentialNotFound)?;
-            let verdict = self.judge(&credential, &challenge, &claims, &signature)?;
+            let verdict = self.judge(&credential, &challenge, &leaves, &holder, &signature)?;
             let outcome = match verdict {
                 PresentationVerdict::Valid => AuditOutcome::Success,
                 PresentationVerdict::Suspended | PresentationVerdict::Revoked => {
@@ -229,16 +232,18 @@ mod credentials {
             &self,
             credential: &Credential,
             challenge: &Digest,
-            claims: &[RevealedClaim],
-            signature: &[u8; 65],
+            leaves: &[ProvenLeaf],
+            holder: &HolderOpening,
+            signature: &HolderSignature,
         ) -> Result<PresentationVerdict> {
-            let holder = match check_claims(claims, &credential.root, credential.depth) {
+            let holder = match check_leaves(leaves, holder, &credential.root, credential.depth) {
                 Ok(holder) => holder,
                 Err(verdict) => return Ok(verdict),
             };
             let digest = presentation_digest(&self.env().account_id(), credential.id, challenge);
             let mut signer = [0u8; 33];
-            if ink::env::ecdsa_recover(signature, &digest, &mut signer).is_err() || signer != holder
+            if ink::env::ecdsa_recover(&signature.0, &digest, &mut signer).is_err()
+                || signer != holder
             {
                 return Ok(PresentationVerdict::BadSignature);
             }

@@ -1073,8 +1073,14 @@ fn credentials() -> Vec<Case> {
             (
                 f.credential,
                 digest(b"venue challenge"),
-                Vec::<RevealedClaim>::new(),
-                [0u8; 65],
+                Vec::<ProvenLeaf>::new(),
+                HolderOpening {
+                    index: 0,
+                    salt: Salt([0u8; 16]),
+                    key: HolderPublicKey([2u8; 33]),
+                    path: Vec::new(),
+                },
+                HolderSignature([0u8; 65]),
             )
         }),
         case(FLUSH_AUDIT, &Who::ALL, |_| ()).prepared(|f| {

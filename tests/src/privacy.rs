@@ -1,14 +1,14 @@
 //! A privacy check over contract metadata: no storage field, event field, message argument or
 //! return value may be (or contain) a free-form string, and every byte field must sit inside one
 //! of the suite's named byte types — a digest, a random pseudonymous id, a public key or account,
-//! a bounded encrypted locator, or a GS1 lot number. Anything else that could carry text or
+//! a bounded encrypted locator, a GS1 lot number, a random salt or a signature. Anything else that could carry text or
 //! arbitrary bytes (`String`, `Vec<u8>`, `[u8; N]` on its own) is reported.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// Named types allowed to hold bytes, by the last segment of their path.
-pub const BYTE_TYPES: [&str; 7] = [
+pub const BYTE_TYPES: [&str; 10] = [
     "AccountId",
     "Hash",
     "PatientId",
@@ -16,6 +16,10 @@ pub const BYTE_TYPES: [&str; 7] = [
     "EncryptionKey",
     "EncryptedLocator",
     "LotNumber",
+    // Credentials: a random salt, a public key, a signature (no claim reaches the chain).
+    "Salt",
+    "HolderPublicKey",
+    "HolderSignature",
 ];
 
 /// One finding: where it was reached from, and what it is.

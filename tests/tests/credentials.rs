@@ -1,6 +1,6 @@
 //! Immunisation credentials: selective disclosure verified on chain against drug provenance.
 
-use carechain_client::credentials::{build, Claim, HolderKey, Wallet};
+use carechain_client::credentials::{build, Claim, HolderKey, Presentation, Wallet};
 use carechain_client::msg::{credentials as c, govern, provenance as p, registry};
 use carechain_client::{digest, view, Contract, Ledger};
 use carechain_common::*;
@@ -90,19 +90,11 @@ fn issue(w: &mut World, serial: u64) -> (CredentialId, Wallet) {
     (id, wallet)
 }
 
-fn verify(
-    w: &mut World,
-    id: CredentialId,
-    claims: Vec<RevealedClaim>,
-    signature: [u8; 65],
-    challenge: Digest,
-) -> PresentationVerdict {
+fn verify(w: &mut World, p: &Presentation) -> PresentationVerdict {
     let venue = w.s.actor("venue");
     w.s.set_actor(venue);
     let before = view::audit_root(&mut w.s.chain).count;
-    let result =
-        w.s.tx(c::VERIFY_PRESENTATION, (id, challenge, claims, signature))
-            .unwrap();
+    let result = w.s.tx(c::VERIFY_PRESENTATION, p.call_args()).unwrap();
     // Every verification is logged, with who asked and what was found.
     let entry = view::audit_entry(&mut w.s.chain, result.audit_seq).unwrap();
     assert_eq!(result.audit_seq, before);
@@ -114,7 +106,7 @@ fn verify(
         ),
         (
             AuditAction::CredentialVerify,
-            AuditSubject::Credential(id),
+            AuditSubject::Credential(p.credential),
             venue
         )
     );
@@ -122,6 +114,21 @@ fn verify(
         entry.record.outcome == AuditOutcome::Success,
         result.verdict == PresentationVerdict::Valid
     );
+    // The verifier's own check agrees (same rules, off chain).
+    let anchor = view::credential(&mut w.s.chain, p.credential).unwrap();
+    let lot =
+        w.s.query(p::VERIFY_SERIAL, (anchor.dose.batch, anchor.dose.serial))
+            .verdict;
+    let contract = w.s.address(Contract::Credentials);
+    let offchain = carechain_client::credentials::verify_offchain(
+        &anchor.root,
+        anchor.depth,
+        anchor.status,
+        lot,
+        &contract,
+        p,
+    );
+    assert_eq!(offchain, result.verdict);
     result.verdict
 }
 
@@ -131,7 +138,7 @@ fn present(
     id: CredentialId,
     names: &[&str],
     challenge: &Digest,
-) -> (Vec<RevealedClaim>, [u8; 65]) {
+) -> Presentation {
     let contract = w.s.address(Contract::Credentials);
     wallet
         .present(names, &w.key, &contract, id, challenge)
@@ -139,7 +146,7 @@ fn present(
 }
 
 #[test]
-fn one_claim_is_revealed_the_rest_stays_hidden_and_every_forgery_is_refused_with_its_reason() {
+fn one_claim_is_shown_only_its_hash_reaches_the_chain_and_every_forgery_is_refused() {
     let mut w = world();
     let (id, wallet) = issue(&mut w, 1);
     let anchor = view::credential(&mut w.s.chain, id).unwrap();
@@ -148,99 +155,70 @@ fn one_claim_is_revealed_the_rest_stays_hidden_and_every_forgery_is_refused_with
         (wallet.root, 3, CredentialStatus::Active, w.clinic)
     );
     let challenge = digest(b"venue nonce 1");
-    let (revealed, sig) = present(
+    let p = present(
         &mut w,
         &wallet,
         id,
         &["fully-vaccinated:840539006"],
         &challenge,
     );
-    assert_eq!(
-        revealed.len(),
-        2,
-        "the claim and the holder key, nothing else"
-    );
-    assert_eq!(
-        verify(&mut w, id, revealed.clone(), sig, challenge),
-        PresentationVerdict::Valid
-    );
+    assert_eq!(p.claims.len(), 1, "one claim shown, nothing else");
+    // The call's arguments carry the leaf hash, never the claim's name or value.
+    let input = scale::Encode::encode(&p.call_args());
+    assert!(!input
+        .windows(24)
+        .any(|w| w == &b"fully-vaccinated:8405390"[..]));
+    assert!(!input.windows(3).any(|w| w == b"yes"));
+    assert_eq!(verify(&mut w, &p), PresentationVerdict::Valid);
 
-    // A tampered leaf value, salt or path.
-    let mut t = revealed.clone();
-    t[0].value = b"no".to_vec();
-    assert_eq!(
-        verify(&mut w, id, t, sig, challenge),
-        PresentationVerdict::BadProof(0)
-    );
-    let mut t = revealed.clone();
-    t[1].salt[0] ^= 1;
-    assert_eq!(
-        verify(&mut w, id, t, sig, challenge),
-        PresentationVerdict::BadProof(1)
-    );
-    let mut t = revealed.clone();
-    t[0].path[2].0[5] ^= 1;
-    assert_eq!(
-        verify(&mut w, id, t, sig, challenge),
-        PresentationVerdict::BadProof(0)
-    );
-    let mut t = revealed.clone();
-    t[0].path.pop();
-    assert_eq!(
-        verify(&mut w, id, t, sig, challenge),
-        PresentationVerdict::BadProof(0)
-    );
-    // A revealed claim of another credential.
+    // A tampered claim value or salt, a tampered or shortened path.
+    let mut t = p.clone();
+    t.claims[0].value = b"no".to_vec();
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadProof(0));
+    let mut t = p.clone();
+    t.claims[0].salt[0] ^= 1;
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadProof(0));
+    let mut t = p.clone();
+    t.claims[0].path[2].0[5] ^= 1;
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadProof(0));
+    let mut t = p.clone();
+    t.claims[0].path.pop();
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadProof(0));
+    // A claim of another credential, shown as this one's.
     let (other, other_wallet) = issue(&mut w, 2);
-    let (foreign, _) = present(&mut w, &other_wallet, other, &["date"], &challenge);
-    assert_eq!(
-        verify(
-            &mut w,
-            id,
-            vec![revealed[1].clone(), foreign[0].clone()],
-            sig,
-            challenge
-        ),
-        PresentationVerdict::BadProof(1)
-    );
-    // No holder key, a wrong holder signature, a replay for another challenge.
-    assert_eq!(
-        verify(&mut w, id, revealed[..1].to_vec(), sig, challenge),
-        PresentationVerdict::HolderKeyNotRevealed
-    );
+    let foreign = present(&mut w, &other_wallet, other, &["date"], &challenge);
+    let mut t = p.clone();
+    t.claims.push(foreign.claims[0].clone());
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadProof(1));
+    // No claim, another holder key, a wrong signature, a replay for another challenge.
+    let mut t = p.clone();
+    t.claims.clear();
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadProof(0));
     let mallory = HolderKey::from_seed(b"mallory");
+    let mut t = p.clone();
+    t.holder.key = HolderPublicKey(mallory.public());
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadHolderProof);
     let contract = w.s.address(Contract::Credentials);
-    let forged = mallory.sign(&presentation_digest(&contract, id, &challenge));
-    assert_eq!(
-        verify(&mut w, id, revealed.clone(), forged, challenge),
-        PresentationVerdict::BadSignature
-    );
-    assert_eq!(
-        verify(&mut w, id, revealed.clone(), sig, digest(b"venue nonce 2")),
-        PresentationVerdict::BadSignature
-    );
-    assert_eq!(
-        verify(&mut w, id, revealed.clone(), [0u8; 65], challenge),
-        PresentationVerdict::BadSignature
-    );
+    let mut t = p.clone();
+    t.signature = HolderSignature(mallory.sign(&presentation_digest(&contract, id, &challenge)));
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadSignature);
+    let mut t = p.clone();
+    t.challenge = digest(b"venue nonce 2");
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadSignature);
+    let mut t = p.clone();
+    t.signature = HolderSignature([0u8; 65]);
+    assert_eq!(verify(&mut w, &t), PresentationVerdict::BadSignature);
 
     // A dry run answers without logging (a verifier may check before it commits).
     let before = view::audit_root(&mut w.s.chain).count;
-    let dry =
-        w.s.query(
-            c::VERIFY_PRESENTATION,
-            (id, challenge, revealed.clone(), sig),
-        )
-        .unwrap();
+    let dry = w.s.query(c::VERIFY_PRESENTATION, p.call_args()).unwrap();
     assert_eq!(
         (dry.verdict, view::audit_root(&mut w.s.chain).count),
         (PresentationVerdict::Valid, before)
     );
-    w.s.assert_refused(
-        c::VERIFY_PRESENTATION,
-        (99, challenge, revealed, sig),
-        Error::CredentialNotFound,
-    );
+    let mut unknown = p.call_args();
+    unknown.0 = 99;
+    w.s.assert_refused(c::VERIFY_PRESENTATION, unknown, Error::CredentialNotFound);
 }
 
 #[test]
@@ -248,8 +226,8 @@ fn status_and_the_lots_current_provenance_decide_the_verdict() {
     let mut w = world();
     let (id, wallet) = issue(&mut w, 1);
     let challenge = digest(b"nonce");
-    let (revealed, sig) = present(&mut w, &wallet, id, &["dose"], &challenge);
-    let check = |w: &mut World| verify(w, id, revealed.clone(), sig, challenge);
+    let p = present(&mut w, &wallet, id, &["dose"], &challenge);
+    let check = |w: &mut World| verify(w, &p);
 
     w.s.set_actor(w.clinic);
     w.s.tx(c::SUSPEND, id).unwrap();

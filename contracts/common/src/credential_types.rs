@@ -9,10 +9,15 @@
 //! - leaf: `SHA-256(0x00 || salt[16] || len(name) || name || value)`
 //! - node: `SHA-256(0x01 || left || right)`
 //!
-//! A presentation reveals chosen leaves (index, salt, name, value) with their sibling paths, the
-//! `holder` leaf among them (its value: the holder's compressed secp256k1 public key), and the
-//! holder's ECDSA signature over [`presentation_digest`] (credential, verifier's challenge, the
-//! contract), so a presentation answers one challenge only.
+//! A presentation gives the verifier, off chain, the chosen claims (index, salt, name, value) with
+//! their sibling paths, the opening of the `holder` leaf (its value: the holder's compressed
+//! secp256k1 public key) and the holder's ECDSA signature over [`presentation_digest`]
+//! (credential, verifier's challenge, the contract), so it answers one challenge only. What goes
+//! on chain to `verify_presentation` — call arguments are public forever — is only the leaf
+//! *hashes* of the chosen claims with their paths ([`ProvenLeaf`]), the holder leaf's opening
+//! (salt and public key) and the signature: never a claim's name or value. The verifier computes
+//! each leaf hash from the claim it received; the contract proves the leaves belong to the
+//! credential.
 
 // parity-scale-codec's derive casts variant indices (`usize` literals) to `u8` for enums whose
 // variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
@@ -59,15 +64,49 @@ pub struct Credential {
     pub status: CredentialStatus,
 }
 
-/// One revealed claim with its Merkle path (siblings from the leaf up).
+/// A random salt of a leaf.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Salt(pub [u8; 16]);
+
+/// A holder's compressed secp256k1 public key.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct HolderPublicKey(pub [u8; 33]);
+
+/// An ECDSA (secp256k1) signature: `r || s || recovery id`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct HolderSignature(pub [u8; 65]);
+
+/// A chosen claim as the chain sees it: its leaf hash and Merkle path (siblings from the leaf
+/// up). The claim itself stays between holder and verifier.
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
-pub struct RevealedClaim {
+pub struct ProvenLeaf {
     pub index: u32,
-    pub salt: [u8; 16],
-    pub name: Vec<u8>,
-    pub value: Vec<u8>,
+    pub leaf: Digest,
     pub path: Vec<Digest>,
+}
+
+/// The opened `holder` leaf: its salt and value (the holder's public key), with its path.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct HolderOpening {
+    pub index: u32,
+    pub salt: Salt,
+    pub key: HolderPublicKey,
+    pub path: Vec<Digest>,
+}
+
+impl HolderOpening {
+    pub fn leaf(&self) -> ProvenLeaf {
+        ProvenLeaf {
+            index: self.index,
+            leaf: leaf_hash(&self.salt.0, HOLDER_CLAIM, &self.key.0),
+            path: self.path.clone(),
+        }
+    }
 }
 
 /// What a verification found; the same words on chain and off chain.
@@ -77,11 +116,11 @@ pub enum PresentationVerdict {
     /// The revealed claims are in the credential, the holder signed this challenge, the
     /// credential is active and the dose's lot is in good standing.
     Valid,
-    /// Revealed claim number `n` (in the order given) does not lead to the root (a tampered
-    /// claim, salt or path), or is malformed.
+    /// Chosen claim number `n` (in the order given) does not lead to the root (a tampered
+    /// claim, salt or path, a claim of another credential), or there are none or too many.
     BadProof(u8),
-    /// No `holder` claim was revealed: nobody can tell the presenter is the holder.
-    HolderKeyNotRevealed,
+    /// The holder leaf's opening does not lead to the root: the key is not this credential's.
+    BadHolderProof,
     /// The signature is not the holder key's signature of this challenge.
     BadSignature,
     Suspended,
@@ -128,19 +167,16 @@ pub fn node_hash(left: &Digest, right: &Digest) -> Digest {
     Digest(sha256(&input))
 }
 
-/// Whether a revealed claim leads to `root` in a tree of `depth`.
-pub fn claim_in_tree(claim: &RevealedClaim, root: &Digest, depth: u8) -> bool {
-    if claim.name.is_empty()
-        || claim.name.len() > MAX_CLAIM_NAME
-        || claim.value.len() > MAX_CLAIM_VALUE
-        || claim.path.len() != usize::from(depth)
-        || u64::from(claim.index).checked_shr(u32::from(depth)) != Some(0)
+/// Whether a leaf leads to `root` in a tree of `depth`.
+pub fn leaf_in_tree(leaf: &ProvenLeaf, root: &Digest, depth: u8) -> bool {
+    if leaf.path.len() != usize::from(depth)
+        || u64::from(leaf.index).checked_shr(u32::from(depth)) != Some(0)
     {
         return false;
     }
-    let mut node = leaf_hash(&claim.salt, &claim.name, &claim.value);
-    let mut index = claim.index;
-    for sibling in &claim.path {
+    let mut node = leaf.leaf;
+    let mut index = leaf.index;
+    for sibling in &leaf.path {
         node = if index & 1 == 0 {
             node_hash(&node, sibling)
         } else {
@@ -166,24 +202,24 @@ pub fn presentation_digest(
     sha256(&input)
 }
 
-/// The proof part of a verification (paths and holder key), before status and lot: the first
-/// failing check, or `Ok(holder key)`.
-pub fn check_claims(
-    claims: &[RevealedClaim],
+/// The proof part of a verification (the chosen leaves and the holder's key), before the
+/// signature, status and lot: the first failing check, or `Ok(holder key)`.
+pub fn check_leaves(
+    leaves: &[ProvenLeaf],
+    holder: &HolderOpening,
     root: &Digest,
     depth: u8,
 ) -> core::result::Result<[u8; 33], PresentationVerdict> {
-    if claims.is_empty() || claims.len() > MAX_REVEALED {
+    if leaves.is_empty() || leaves.len() > MAX_REVEALED {
         return Err(PresentationVerdict::BadProof(0));
     }
-    let mut holder = None;
-    for (n, claim) in claims.iter().enumerate() {
-        if !claim_in_tree(claim, root, depth) {
+    for (n, leaf) in leaves.iter().enumerate() {
+        if !leaf_in_tree(leaf, root, depth) {
             return Err(PresentationVerdict::BadProof(n as u8));
         }
-        if claim.name == HOLDER_CLAIM {
-            holder = <[u8; 33]>::try_from(claim.value.as_slice()).ok();
-        }
     }
-    holder.ok_or(PresentationVerdict::HolderKeyNotRevealed)
+    if !leaf_in_tree(&holder.leaf(), root, depth) {
+        return Err(PresentationVerdict::BadHolderProof);
+    }
+    Ok(holder.key.0)
 }

@@ -5,7 +5,6 @@ import type {
   FixedBytes,
   AccountId32Like,
   Bytes,
-  BytesLike,
 } from "dedot/codecs";
 
 export type InkStorageLazyMapping = {};
@@ -266,21 +265,43 @@ export type CarechainCommonErrorCallFailure =
   | { type: "LangError" }
   | { type: "Refused"; value: CarechainCommonError };
 
-export type CarechainCommonCredentialTypesRevealedClaim = {
+export type CarechainCommonCredentialTypesProvenLeaf = {
   index: number;
-  salt: FixedBytes<16>;
-  name: Bytes;
-  value: Bytes;
+  leaf: CarechainCommonIdsDigest;
   path: Array<CarechainCommonIdsDigest>;
 };
 
-export type CarechainCommonCredentialTypesRevealedClaimLike = {
+export type CarechainCommonCredentialTypesProvenLeafLike = {
   index: number;
-  salt: FixedBytes<16>;
-  name: BytesLike;
-  value: BytesLike;
+  leaf: CarechainCommonIdsDigestLike;
   path: Array<CarechainCommonIdsDigestLike>;
 };
+
+export type CarechainCommonCredentialTypesHolderOpening = {
+  index: number;
+  salt: CarechainCommonCredentialTypesSalt;
+  key: CarechainCommonCredentialTypesHolderPublicKey;
+  path: Array<CarechainCommonIdsDigest>;
+};
+
+export type CarechainCommonCredentialTypesHolderOpeningLike = {
+  index: number;
+  salt: CarechainCommonCredentialTypesSaltLike;
+  key: CarechainCommonCredentialTypesHolderPublicKeyLike;
+  path: Array<CarechainCommonIdsDigestLike>;
+};
+
+export type CarechainCommonCredentialTypesSalt = FixedBytes<16>;
+
+export type CarechainCommonCredentialTypesSaltLike = FixedBytes<16>;
+
+export type CarechainCommonCredentialTypesHolderPublicKey = FixedBytes<33>;
+
+export type CarechainCommonCredentialTypesHolderPublicKeyLike = FixedBytes<33>;
+
+export type CarechainCommonCredentialTypesHolderSignature = FixedBytes<65>;
+
+export type CarechainCommonCredentialTypesHolderSignatureLike = FixedBytes<65>;
 
 export type CarechainCommonCredentialTypesPresentationResult = {
   verdict: CarechainCommonCredentialTypesPresentationVerdict;
@@ -290,7 +311,7 @@ export type CarechainCommonCredentialTypesPresentationResult = {
 export type CarechainCommonCredentialTypesPresentationVerdict =
   | { type: "Valid" }
   | { type: "BadProof"; value: number }
-  | { type: "HolderKeyNotRevealed" }
+  | { type: "BadHolderProof" }
   | { type: "BadSignature" }
   | { type: "Suspended" }
   | { type: "Revoked" }
@@ -311,6 +332,17 @@ export type CarechainCommonGovernanceGovActionLike =
   | { type: "AddGovernor"; value: AccountId32Like }
   | { type: "RemoveGovernor"; value: AccountId32Like }
   | { type: "SetPaused"; value: boolean };
+
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
 
 export type CarechainCommonConsentTypesGrantee =
   { type: "Account"; value: AccountId32 } | { type: "Anyone" };
@@ -367,16 +399,5 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
-
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
 
 export type InkEnvNoChainExtension = null;
