@@ -396,6 +396,25 @@ export type CarechainCommonGovernanceGovActionLike =
   | { type: "RemoveGovernor"; value: AccountId32Like }
   | { type: "SetPaused"; value: boolean };
 
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
+
+export type CarechainCommonConsentTypesGrantee =
+  { type: "Account"; value: AccountId32 } | { type: "Anyone" };
+
+export type CarechainCommonIdsDigest = FixedBytes<32>;
+
+export type CarechainCommonConsentTypesEmergencyReason =
+  "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+
 export type CarechainCommonAuditAuditRecord = {
   action: CarechainCommonAuditAuditAction;
   actor: AccountId32;
@@ -438,13 +457,24 @@ export type CarechainCommonAuditAuditSubject =
   | { type: "Serial"; value: [bigint, bigint] }
   | { type: "Credential"; value: bigint };
 
-export type CarechainCommonIdsDigest = FixedBytes<32>;
+export type CarechainCommonClaimsTypesDrugRef = {
+  batch: bigint;
+  serial: bigint;
+};
 
-export type CarechainCommonConsentTypesGrantee =
-  { type: "Account"; value: AccountId32 } | { type: "Anyone" };
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
 
-export type CarechainCommonConsentTypesEmergencyReason =
-  "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "BadHolderProof" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type CarechainCommonIdsGtin = bigint;
 
@@ -482,35 +512,5 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
-
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
-
-export type CarechainCommonClaimsTypesDrugRef = {
-  batch: bigint;
-  serial: bigint;
-};
-
-export type CarechainCommonCredentialTypesCredentialStatus =
-  "Active" | "Suspended" | "Revoked";
-
-export type CarechainCommonCredentialTypesPresentationVerdict =
-  | { type: "Valid" }
-  | { type: "BadProof"; value: number }
-  | { type: "HolderKeyNotRevealed" }
-  | { type: "BadSignature" }
-  | { type: "Suspended" }
-  | { type: "Revoked" }
-  | { type: "LotRecalled" }
-  | { type: "LotQuarantined" }
-  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

@@ -8,14 +8,18 @@ import type {
   MetadataType,
 } from "dedot/contracts";
 import type {
-  CarechainCommonAuditAuditRecord,
-  CarechainCommonIdsDigest,
   CarechainCommonIdsPatientId,
+  CarechainCommonClaimsTypesClaimStatus,
   CarechainCommonConsentTypesGrantee,
   CarechainCommonConsentTypesGrantScope,
   CarechainCommonConsentTypesEffect,
   CarechainCommonVocabDataCategory,
+  CarechainCommonIdsDigest,
   CarechainCommonConsentTypesEmergencyReason,
+  CarechainCommonAuditAuditRecord,
+  CarechainCommonClaimsTypesDrugRef,
+  CarechainCommonCredentialTypesCredentialStatus,
+  CarechainCommonCredentialTypesPresentationVerdict,
   CarechainCommonIdsGtin,
   CarechainCommonIdsLotNumber,
   CarechainCommonProvenanceTypesTransferKind,
@@ -28,66 +32,153 @@ import type {
   CarechainCommonRegistryTypesOrgStatus,
   CarechainCommonRegistryTypesControlChange,
   CarechainCommonRegistryTypesDelegateKind,
-  CarechainCommonClaimsTypesClaimStatus,
-  CarechainCommonClaimsTypesDrugRef,
-  CarechainCommonCredentialTypesCredentialStatus,
-  CarechainCommonCredentialTypesPresentationVerdict,
 } from "./types.js";
 
 export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
   /**
-   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
    *
-   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
+   * @signature_topic: 0x238f0114ead92aee32b7446632d8f43438d60a791757bfc720d564503ad68e24
    **/
-  AuditDeferred: GenericContractEvent<
-    "AuditDeferred",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      position: bigint;
-    },
-    Type
-  >;
-
-  /**
-   * `count` queued entries reached the log, the first at `first_seq`.
-   *
-   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
-   **/
-  AuditFlushed: GenericContractEvent<
-    "AuditFlushed",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      count: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      firstSeq: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
-   **/
-  AdminProposed: GenericContractEvent<
-    "AdminProposed",
+  PolicyCreated: GenericContractEvent<
+    "PolicyCreated",
     {
       /**
        *
        * @indexed: true
        **/
-      proposed: AccountId32;
+      policy: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      insurer: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      patient: CarechainCommonIdsPatientId;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xe6f6b798a7089b6ac990273d732ff9cf199794545e8dde1def7688bf4f2e32b7
+   **/
+  PolicyClosed: GenericContractEvent<
+    "PolicyClosed",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      policy: bigint;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x84f8a73d0572e33b8d5ab8e8a11f6b05d12af05a7de0acc5a6bac21d482caeef
+   **/
+  EscrowChanged: GenericContractEvent<
+    "EscrowChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      insurer: AccountId32;
+      /**
+       * Positive for a deposit, negative for a withdrawal.
+       *
+       * @indexed: false
+       **/
+      delta: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      balance: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      committed: bigint;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xfdc091b98fb5d1c0d56244d8c4fa645bf6887af1f82d693b75a0acff98d39cff
+   **/
+  ClaimSubmitted: GenericContractEvent<
+    "ClaimSubmitted",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      claim: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      patient: CarechainCommonIdsPatientId;
+      /**
+       *
+       * @indexed: true
+       **/
+      provider: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      policy: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      billed: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      replaces: bigint | undefined;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xaaacfbff3d63b3e1afed59921e9a6fdb46792bf0f4bc234715b60366fa040742
+   **/
+  ClaimStatusChanged: GenericContractEvent<
+    "ClaimStatusChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      claim: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      status: CarechainCommonClaimsTypesClaimStatus;
+      /**
+       *
+       * @indexed: false
+       **/
+      approved: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      patientShare: bigint;
       /**
        *
        * @indexed: false
@@ -99,160 +190,31 @@ export interface ContractEvents<
 
   /**
    *
-   * @signature_topic: 0xa1e4d14b568bc12868be4b79dbe902dd9aec9ab6be69ae6e48307d9ddd7ebe4d
+   * @signature_topic: 0x6cd9d374d8a36739a01b747dd4c4c920fc30da018ddc78e2279edba08ede7470
    **/
-  AdminChanged: GenericContractEvent<
-    "AdminChanged",
+  ClaimSettled: GenericContractEvent<
+    "ClaimSettled",
     {
       /**
        *
        * @indexed: true
        **/
-      previous: AccountId32;
+      claim: bigint;
       /**
        *
        * @indexed: true
        **/
-      admin: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xe2ff5a51c13dce27ab8d0af270d60524e223af854d6536c33820c6a12a8f8fbc
-   **/
-  GovernorAdded: GenericContractEvent<
-    "GovernorAdded",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
+      provider: AccountId32;
       /**
        *
        * @indexed: false
        **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x1b36f0f12a49c19cec1dd4350dc245c51896159d38cb6e00f4cfe46235f7c385
-   **/
-  GovernorRemoved: GenericContractEvent<
-    "GovernorRemoved",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
+      amount: bigint;
       /**
        *
        * @indexed: false
        **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xb345a3a086f6da096fbec121cebf6b50ec058630051a25c7ad8f3bb6801fb86a
-   **/
-  PauseChanged: GenericContractEvent<
-    "PauseChanged",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      paused: boolean;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xa1c87abd0c127844b421572f51779fcf411ecddbdebacf3cefd85717c1e2e5e0
-   **/
-  WriterAdded: GenericContractEvent<
-    "WriterAdded",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      writer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xb669d1d0c88691ff94b4180db700a685290ce0d19044193be54b05bc550000d1
-   **/
-  WriterRemoved: GenericContractEvent<
-    "WriterRemoved",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      writer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * One per `append`: the entries' records (what was decided or done), from
-   * sequence number `first` on, and the chain's new head. The entries themselves are read from
-   * storage (the log keeps each append under its first sequence number).
-   *
-   * @signature_topic: 0x14723883e249bf91692282c0e5467979fa9ec5d97788113b01b506cc43395a00
-   **/
-  Appended: GenericContractEvent<
-    "Appended",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      writer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      first: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      records: Array<CarechainCommonAuditAuditRecord>;
-      /**
-       *
-       * @indexed: false
-       **/
-      head: CarechainCommonIdsDigest;
+      patientShare: bigint;
     },
     Type
   >;
@@ -496,6 +458,276 @@ export interface ContractEvents<
        * @indexed: false
        **/
       by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
+   **/
+  AdminProposed: GenericContractEvent<
+    "AdminProposed",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      proposed: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xa1e4d14b568bc12868be4b79dbe902dd9aec9ab6be69ae6e48307d9ddd7ebe4d
+   **/
+  AdminChanged: GenericContractEvent<
+    "AdminChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      previous: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      admin: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xe2ff5a51c13dce27ab8d0af270d60524e223af854d6536c33820c6a12a8f8fbc
+   **/
+  GovernorAdded: GenericContractEvent<
+    "GovernorAdded",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x1b36f0f12a49c19cec1dd4350dc245c51896159d38cb6e00f4cfe46235f7c385
+   **/
+  GovernorRemoved: GenericContractEvent<
+    "GovernorRemoved",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xb345a3a086f6da096fbec121cebf6b50ec058630051a25c7ad8f3bb6801fb86a
+   **/
+  PauseChanged: GenericContractEvent<
+    "PauseChanged",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      paused: boolean;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xa1c87abd0c127844b421572f51779fcf411ecddbdebacf3cefd85717c1e2e5e0
+   **/
+  WriterAdded: GenericContractEvent<
+    "WriterAdded",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      writer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xb669d1d0c88691ff94b4180db700a685290ce0d19044193be54b05bc550000d1
+   **/
+  WriterRemoved: GenericContractEvent<
+    "WriterRemoved",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      writer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * One per `append`: the entries' records (what was decided or done), from
+   * sequence number `first` on, and the chain's new head. The entries themselves are read from
+   * storage (the log keeps each append under its first sequence number).
+   *
+   * @signature_topic: 0x14723883e249bf91692282c0e5467979fa9ec5d97788113b01b506cc43395a00
+   **/
+  Appended: GenericContractEvent<
+    "Appended",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      writer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      first: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      records: Array<CarechainCommonAuditAuditRecord>;
+      /**
+       *
+       * @indexed: false
+       **/
+      head: CarechainCommonIdsDigest;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
+   **/
+  CredentialIssued: GenericContractEvent<
+    "CredentialIssued",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      issuer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      root: CarechainCommonIdsDigest;
+      /**
+       *
+       * @indexed: false
+       **/
+      dose: CarechainCommonClaimsTypesDrugRef;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x9989cf96c0624bb12a14916dbfa7cbf417dfe8c0b7e0bdc0050cf5ab17db9f05
+   **/
+  CredentialStatusChanged: GenericContractEvent<
+    "CredentialStatusChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      status: CarechainCommonCredentialTypesCredentialStatus;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * A presentation was verified (the verifier, the verdict and the audit entry).
+   *
+   * @signature_topic: 0x69ada04b5ec243d40132ea8abdd6aa213e6c2b01b50626b915e9bfb162001ffc
+   **/
+  PresentationVerified: GenericContractEvent<
+    "PresentationVerified",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      verifier: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      verdict: CarechainCommonCredentialTypesPresentationVerdict;
+      /**
+       *
+       * @indexed: false
+       **/
+      auditSeq: bigint;
     },
     Type
   >;
@@ -1292,272 +1524,40 @@ export interface ContractEvents<
   >;
 
   /**
+   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
    *
-   * @signature_topic: 0x238f0114ead92aee32b7446632d8f43438d60a791757bfc720d564503ad68e24
+   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
    **/
-  PolicyCreated: GenericContractEvent<
-    "PolicyCreated",
+  AuditDeferred: GenericContractEvent<
+    "AuditDeferred",
     {
       /**
        *
-       * @indexed: true
+       * @indexed: false
        **/
-      policy: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      insurer: AccountId32;
-      /**
-       *
-       * @indexed: true
-       **/
-      patient: CarechainCommonIdsPatientId;
+      position: bigint;
     },
     Type
   >;
 
   /**
+   * `count` queued entries reached the log, the first at `first_seq`.
    *
-   * @signature_topic: 0xe6f6b798a7089b6ac990273d732ff9cf199794545e8dde1def7688bf4f2e32b7
+   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
    **/
-  PolicyClosed: GenericContractEvent<
-    "PolicyClosed",
+  AuditFlushed: GenericContractEvent<
+    "AuditFlushed",
     {
       /**
        *
-       * @indexed: true
-       **/
-      policy: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x84f8a73d0572e33b8d5ab8e8a11f6b05d12af05a7de0acc5a6bac21d482caeef
-   **/
-  EscrowChanged: GenericContractEvent<
-    "EscrowChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      insurer: AccountId32;
-      /**
-       * Positive for a deposit, negative for a withdrawal.
-       *
        * @indexed: false
        **/
-      delta: bigint;
+      count: bigint;
       /**
        *
        * @indexed: false
        **/
-      balance: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      committed: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xfdc091b98fb5d1c0d56244d8c4fa645bf6887af1f82d693b75a0acff98d39cff
-   **/
-  ClaimSubmitted: GenericContractEvent<
-    "ClaimSubmitted",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      claim: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      patient: CarechainCommonIdsPatientId;
-      /**
-       *
-       * @indexed: true
-       **/
-      provider: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      policy: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      billed: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      replaces: bigint | undefined;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xaaacfbff3d63b3e1afed59921e9a6fdb46792bf0f4bc234715b60366fa040742
-   **/
-  ClaimStatusChanged: GenericContractEvent<
-    "ClaimStatusChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      claim: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      status: CarechainCommonClaimsTypesClaimStatus;
-      /**
-       *
-       * @indexed: false
-       **/
-      approved: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      patientShare: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x6cd9d374d8a36739a01b747dd4c4c920fc30da018ddc78e2279edba08ede7470
-   **/
-  ClaimSettled: GenericContractEvent<
-    "ClaimSettled",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      claim: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      provider: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      amount: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      patientShare: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
-   **/
-  CredentialIssued: GenericContractEvent<
-    "CredentialIssued",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      issuer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      root: CarechainCommonIdsDigest;
-      /**
-       *
-       * @indexed: false
-       **/
-      dose: CarechainCommonClaimsTypesDrugRef;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x9989cf96c0624bb12a14916dbfa7cbf417dfe8c0b7e0bdc0050cf5ab17db9f05
-   **/
-  CredentialStatusChanged: GenericContractEvent<
-    "CredentialStatusChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      status: CarechainCommonCredentialTypesCredentialStatus;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * A presentation was verified (the verifier, the verdict and the audit entry).
-   *
-   * @signature_topic: 0x69ada04b5ec243d40132ea8abdd6aa213e6c2b01b50626b915e9bfb162001ffc
-   **/
-  PresentationVerified: GenericContractEvent<
-    "PresentationVerified",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      verifier: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      verdict: CarechainCommonCredentialTypesPresentationVerdict;
-      /**
-       *
-       * @indexed: false
-       **/
-      auditSeq: bigint;
+      firstSeq: bigint;
     },
     Type
   >;

@@ -270,6 +270,17 @@ export type CarechainCommonGovernanceGovActionLike =
   | { type: "RemoveGovernor"; value: AccountId32Like }
   | { type: "SetPaused"; value: boolean };
 
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
+
 export type CarechainCommonConsentTypesGrantee =
   { type: "Account"; value: AccountId32 } | { type: "Anyone" };
 
@@ -288,6 +299,25 @@ export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
 
 export type CarechainCommonConsentTypesEmergencyReason =
   "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+
+export type CarechainCommonClaimsTypesDrugRef = {
+  batch: bigint;
+  serial: bigint;
+};
+
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
+
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "BadHolderProof" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type CarechainCommonIdsGtin = bigint;
 
@@ -325,35 +355,5 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
-
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
-
-export type CarechainCommonClaimsTypesDrugRef = {
-  batch: bigint;
-  serial: bigint;
-};
-
-export type CarechainCommonCredentialTypesCredentialStatus =
-  "Active" | "Suspended" | "Revoked";
-
-export type CarechainCommonCredentialTypesPresentationVerdict =
-  | { type: "Valid" }
-  | { type: "BadProof"; value: number }
-  | { type: "HolderKeyNotRevealed" }
-  | { type: "BadSignature" }
-  | { type: "Suspended" }
-  | { type: "Revoked" }
-  | { type: "LotRecalled" }
-  | { type: "LotQuarantined" }
-  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

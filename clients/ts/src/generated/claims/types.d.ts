@@ -314,6 +314,39 @@ export type CarechainCommonGovernanceGovActionLike =
   | { type: "RemoveGovernor"; value: AccountId32Like }
   | { type: "SetPaused"; value: boolean };
 
+export type CarechainCommonConsentTypesGrantee =
+  { type: "Account"; value: AccountId32 } | { type: "Anyone" };
+
+export type CarechainCommonConsentTypesGrantScope = {
+  categories: CarechainCommonVocabCategorySet;
+  purposes: CarechainCommonVocabPurposeSet;
+  validFrom: bigint;
+  validUntil: bigint;
+};
+
+export type CarechainCommonVocabCategorySet = number;
+
+export type CarechainCommonVocabPurposeSet = number;
+
+export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
+
+export type CarechainCommonVocabDataCategory =
+  | "Demographics"
+  | "Conditions"
+  | "Medications"
+  | "Allergies"
+  | "Laboratory"
+  | "Imaging"
+  | "ClinicalNotes"
+  | "Genomics"
+  | "MentalHealth"
+  | "SexualReproductiveHealth"
+  | "SubstanceUse"
+  | "Immunisations";
+
+export type CarechainCommonConsentTypesEmergencyReason =
+  "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+
 export type CarechainCommonAuditAuditRecord = {
   action: CarechainCommonAuditAuditAction;
   actor: AccountId32;
@@ -356,20 +389,6 @@ export type CarechainCommonAuditAuditSubject =
   | { type: "Serial"; value: [bigint, bigint] }
   | { type: "Credential"; value: bigint };
 
-export type CarechainCommonVocabDataCategory =
-  | "Demographics"
-  | "Conditions"
-  | "Medications"
-  | "Allergies"
-  | "Laboratory"
-  | "Imaging"
-  | "ClinicalNotes"
-  | "Genomics"
-  | "MentalHealth"
-  | "SexualReproductiveHealth"
-  | "SubstanceUse"
-  | "Immunisations";
-
 export type CarechainCommonVocabPurpose =
   | "Treatment"
   | "Payment"
@@ -398,24 +417,19 @@ export type CarechainCommonAuditDenyReason =
   | { type: "CredentialNotActive" }
   | { type: "LotNotSafe" };
 
-export type CarechainCommonConsentTypesGrantee =
-  { type: "Account"; value: AccountId32 } | { type: "Anyone" };
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
 
-export type CarechainCommonConsentTypesGrantScope = {
-  categories: CarechainCommonVocabCategorySet;
-  purposes: CarechainCommonVocabPurposeSet;
-  validFrom: bigint;
-  validUntil: bigint;
-};
-
-export type CarechainCommonVocabCategorySet = number;
-
-export type CarechainCommonVocabPurposeSet = number;
-
-export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
-
-export type CarechainCommonConsentTypesEmergencyReason =
-  "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "BadHolderProof" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type CarechainCommonIdsGtin = bigint;
 
@@ -453,19 +467,5 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
-
-export type CarechainCommonCredentialTypesCredentialStatus =
-  "Active" | "Suspended" | "Revoked";
-
-export type CarechainCommonCredentialTypesPresentationVerdict =
-  | { type: "Valid" }
-  | { type: "BadProof"; value: number }
-  | { type: "HolderKeyNotRevealed" }
-  | { type: "BadSignature" }
-  | { type: "Suspended" }
-  | { type: "Revoked" }
-  | { type: "LotRecalled" }
-  | { type: "LotQuarantined" }
-  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

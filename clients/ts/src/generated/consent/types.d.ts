@@ -381,6 +381,36 @@ export type CarechainCommonGovernanceGovActionLike =
   | { type: "RemoveGovernor"; value: AccountId32Like }
   | { type: "SetPaused"; value: boolean };
 
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
+
+export type CarechainCommonClaimsTypesDrugRef = {
+  batch: bigint;
+  serial: bigint;
+};
+
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
+
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "BadHolderProof" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
+
 export type CarechainCommonIdsGtin = bigint;
 
 export type CarechainCommonIdsLotNumber = Bytes;
@@ -417,35 +447,5 @@ export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
 
 export type CarechainCommonRegistryTypesDelegateKind =
   "LegalGuardian" | "Carer" | "HealthcareProxy";
-
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
-
-export type CarechainCommonClaimsTypesDrugRef = {
-  batch: bigint;
-  serial: bigint;
-};
-
-export type CarechainCommonCredentialTypesCredentialStatus =
-  "Active" | "Suspended" | "Revoked";
-
-export type CarechainCommonCredentialTypesPresentationVerdict =
-  | { type: "Valid" }
-  | { type: "BadProof"; value: number }
-  | { type: "HolderKeyNotRevealed" }
-  | { type: "BadSignature" }
-  | { type: "Suspended" }
-  | { type: "Revoked" }
-  | { type: "LotRecalled" }
-  | { type: "LotQuarantined" }
-  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;

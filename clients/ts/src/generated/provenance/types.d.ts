@@ -374,6 +374,17 @@ export type CarechainCommonGovernanceGovActionLike =
   | { type: "RemoveGovernor"; value: AccountId32Like }
   | { type: "SetPaused"; value: boolean };
 
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
+
 export type CarechainCommonConsentTypesGrantee =
   { type: "Account"; value: AccountId32 } | { type: "Anyone" };
 
@@ -393,27 +404,6 @@ export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
 export type CarechainCommonConsentTypesEmergencyReason =
   "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
 
-export type CarechainCommonIdsEncryptionKey = FixedBytes<32>;
-
-export type CarechainCommonRegistryTypesOrgStatus =
-  "Active" | "Suspended" | "Revoked";
-
-export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
-
-export type CarechainCommonRegistryTypesDelegateKind =
-  "LegalGuardian" | "Carer" | "HealthcareProxy";
-
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
-
 export type CarechainCommonClaimsTypesDrugRef = {
   batch: bigint;
   serial: bigint;
@@ -425,12 +415,22 @@ export type CarechainCommonCredentialTypesCredentialStatus =
 export type CarechainCommonCredentialTypesPresentationVerdict =
   | { type: "Valid" }
   | { type: "BadProof"; value: number }
-  | { type: "HolderKeyNotRevealed" }
+  | { type: "BadHolderProof" }
   | { type: "BadSignature" }
   | { type: "Suspended" }
   | { type: "Revoked" }
   | { type: "LotRecalled" }
   | { type: "LotQuarantined" }
   | { type: "LotSuspect" };
+
+export type CarechainCommonIdsEncryptionKey = FixedBytes<32>;
+
+export type CarechainCommonRegistryTypesOrgStatus =
+  "Active" | "Suspended" | "Revoked";
+
+export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
+
+export type CarechainCommonRegistryTypesDelegateKind =
+  "LegalGuardian" | "Carer" | "HealthcareProxy";
 
 export type InkEnvNoChainExtension = null;

@@ -224,6 +224,50 @@ export type CarechainCommonGovernanceGovActionLike =
   | { type: "RemoveGovernor"; value: AccountId32Like }
   | { type: "SetPaused"; value: boolean };
 
+export type CarechainCommonClaimsTypesClaimStatus =
+  | "Submitted"
+  | "Pended"
+  | "Approved"
+  | "PartiallyApproved"
+  | "Denied"
+  | "Appealed"
+  | "Settled"
+  | "Voided"
+  | "Replaced";
+
+export type CarechainCommonConsentTypesGrantee =
+  { type: "Account"; value: AccountId32 } | { type: "Anyone" };
+
+export type CarechainCommonConsentTypesGrantScope = {
+  categories: CarechainCommonVocabCategorySet;
+  purposes: CarechainCommonVocabPurposeSet;
+  validFrom: bigint;
+  validUntil: bigint;
+};
+
+export type CarechainCommonVocabCategorySet = number;
+
+export type CarechainCommonVocabPurposeSet = number;
+
+export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
+
+export type CarechainCommonVocabDataCategory =
+  | "Demographics"
+  | "Conditions"
+  | "Medications"
+  | "Allergies"
+  | "Laboratory"
+  | "Imaging"
+  | "ClinicalNotes"
+  | "Genomics"
+  | "MentalHealth"
+  | "SexualReproductiveHealth"
+  | "SubstanceUse"
+  | "Immunisations";
+
+export type CarechainCommonConsentTypesEmergencyReason =
+  "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+
 export type CarechainCommonAuditAuditRecord = {
   action: CarechainCommonAuditAuditAction;
   actor: AccountId32;
@@ -266,20 +310,6 @@ export type CarechainCommonAuditAuditSubject =
   | { type: "Serial"; value: [bigint, bigint] }
   | { type: "Credential"; value: bigint };
 
-export type CarechainCommonVocabDataCategory =
-  | "Demographics"
-  | "Conditions"
-  | "Medications"
-  | "Allergies"
-  | "Laboratory"
-  | "Imaging"
-  | "ClinicalNotes"
-  | "Genomics"
-  | "MentalHealth"
-  | "SexualReproductiveHealth"
-  | "SubstanceUse"
-  | "Immunisations";
-
 export type CarechainCommonVocabPurpose =
   | "Treatment"
   | "Payment"
@@ -308,24 +338,24 @@ export type CarechainCommonAuditDenyReason =
   | { type: "CredentialNotActive" }
   | { type: "LotNotSafe" };
 
-export type CarechainCommonConsentTypesGrantee =
-  { type: "Account"; value: AccountId32 } | { type: "Anyone" };
-
-export type CarechainCommonConsentTypesGrantScope = {
-  categories: CarechainCommonVocabCategorySet;
-  purposes: CarechainCommonVocabPurposeSet;
-  validFrom: bigint;
-  validUntil: bigint;
+export type CarechainCommonClaimsTypesDrugRef = {
+  batch: bigint;
+  serial: bigint;
 };
 
-export type CarechainCommonVocabCategorySet = number;
+export type CarechainCommonCredentialTypesCredentialStatus =
+  "Active" | "Suspended" | "Revoked";
 
-export type CarechainCommonVocabPurposeSet = number;
-
-export type CarechainCommonConsentTypesEffect = "Permit" | "Deny";
-
-export type CarechainCommonConsentTypesEmergencyReason =
-  "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+export type CarechainCommonCredentialTypesPresentationVerdict =
+  | { type: "Valid" }
+  | { type: "BadProof"; value: number }
+  | { type: "BadHolderProof" }
+  | { type: "BadSignature" }
+  | { type: "Suspended" }
+  | { type: "Revoked" }
+  | { type: "LotRecalled" }
+  | { type: "LotQuarantined" }
+  | { type: "LotSuspect" };
 
 export type CarechainCommonIdsGtin = bigint;
 
@@ -355,35 +385,5 @@ export type CarechainCommonProvenanceTypesRecallReason =
   | "RegulatoryAction";
 
 export type CarechainCommonRegistryTypesControlChange = "Transfer" | "Recovery";
-
-export type CarechainCommonClaimsTypesClaimStatus =
-  | "Submitted"
-  | "Pended"
-  | "Approved"
-  | "PartiallyApproved"
-  | "Denied"
-  | "Appealed"
-  | "Settled"
-  | "Voided"
-  | "Replaced";
-
-export type CarechainCommonClaimsTypesDrugRef = {
-  batch: bigint;
-  serial: bigint;
-};
-
-export type CarechainCommonCredentialTypesCredentialStatus =
-  "Active" | "Suspended" | "Revoked";
-
-export type CarechainCommonCredentialTypesPresentationVerdict =
-  | { type: "Valid" }
-  | { type: "BadProof"; value: number }
-  | { type: "HolderKeyNotRevealed" }
-  | { type: "BadSignature" }
-  | { type: "Suspended" }
-  | { type: "Revoked" }
-  | { type: "LotRecalled" }
-  | { type: "LotQuarantined" }
-  | { type: "LotSuspect" };
 
 export type InkEnvNoChainExtension = null;
