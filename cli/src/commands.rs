@@ -631,6 +631,23 @@ impl Command {
     }
 }
 
+/// The latest `limit` audit entries, newest first: one patient's (`--patient`) or all.
+fn latest_entries<L: Ledger>(
+    l: &mut L,
+    patient: Option<String>,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, CliError> {
+    Ok(match patient {
+        Some(p) => view::patient_trail(l, patient_id(&p)?, 0, limit).items,
+        None => {
+            let count = view::audit_root(l).count;
+            let mut items = view::audit_entries(l, count.saturating_sub(u64::from(limit)), limit);
+            items.reverse();
+            items
+        }
+    })
+}
+
 /// Run one command as the ledger's current actor. `parse_account` reads SS58 (or hex).
 pub fn run<L: Ledger>(
     l: &mut L,
@@ -731,16 +748,7 @@ pub fn run<L: Ledger>(
             })
         }
         Command::Trail { patient, limit } => {
-            let entries: Vec<AuditEntry> = match patient {
-                Some(p) => view::patient_trail(l, patient_id(&p)?, 0, limit).items,
-                None => {
-                    let count = view::audit_root(l).count;
-                    let mut items =
-                        view::audit_entries(l, count.saturating_sub(u64::from(limit)), limit);
-                    items.reverse();
-                    items
-                }
-            };
+            let entries = latest_entries(l, patient, limit)?;
             ok(json!(entries
                 .iter()
                 .map(|e| entry_json(l, e))
@@ -929,13 +937,7 @@ pub fn run<L: Ledger>(
             ]))
         }
         Command::Fhir(FhirCommand::Audit { patient, limit }) => {
-            let entries: Vec<AuditEntry> = match patient {
-                Some(p) => view::patient_trail(l, patient_id(&p)?, 0, limit).items,
-                None => {
-                    let count = view::audit_root(l).count;
-                    view::audit_entries(l, count.saturating_sub(u64::from(limit)), limit)
-                }
-            };
+            let entries = latest_entries(l, patient, limit)?;
             ok(bundle(entries.iter().map(fhir::audit_event).collect()))
         }
         Command::X12_835 {

@@ -8,9 +8,10 @@
 //! chain is the root, the depth and the dose; what a verifier sees is only what is revealed.
 
 use carechain_common::{
-    check_leaves, leaf_hash, node_hash, presentation_digest, CredentialId, CredentialStatus,
-    Digest, HolderOpening, HolderPublicKey, HolderSignature, PresentationVerdict, ProvenLeaf, Salt,
-    Verdict, HOLDER_CLAIM, MAX_CLAIM_NAME, MAX_CLAIM_VALUE, MAX_TREE_DEPTH,
+    check_leaves, leaf_hash, lot_verdict, node_hash, presentation_digest, status_verdict,
+    CredentialId, CredentialStatus, Digest, HolderOpening, HolderPublicKey, HolderSignature,
+    PresentationVerdict, ProvenLeaf, Salt, Verdict, HOLDER_CLAIM, MAX_CLAIM_NAME, MAX_CLAIM_VALUE,
+    MAX_TREE_DEPTH,
 };
 use ink::primitives::AccountId;
 use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
@@ -329,17 +330,7 @@ pub fn verify_offchain(
         Some(key) if key.to_encoded_point(true).as_bytes() == holder => {}
         _ => return PresentationVerdict::BadSignature,
     }
-    match status {
-        CredentialStatus::Suspended => return PresentationVerdict::Suspended,
-        CredentialStatus::Revoked => return PresentationVerdict::Revoked,
-        CredentialStatus::Active => {}
-    }
-    match lot {
-        Verdict::Recalled => PresentationVerdict::LotRecalled,
-        Verdict::Quarantined => PresentationVerdict::LotQuarantined,
-        Verdict::Suspect => PresentationVerdict::LotSuspect,
-        _ => PresentationVerdict::Valid,
-    }
+    status_verdict(status).unwrap_or_else(|| lot_verdict(lot))
 }
 
 /// Claims from a FHIR R4 `Immunization`: vaccine (CVX code), dose number, date, lot; plus

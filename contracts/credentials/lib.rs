@@ -28,12 +28,12 @@
 mod credentials {
     use carechain_common::events::credentials::*;
     use carechain_common::{
-        check_leaves, next_id, presentation_digest, xcall, zero_account, AccessGate, AccessRef,
-        AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject, Callee, Credential,
-        CredentialId, CredentialStatus, DeferredAudit, DenyReason, Digest, DrugRef, Error,
-        GovAction, Governance, Governed, HolderOpening, HolderSignature, Pause, PresentationResult,
-        PresentationVerdict, ProvenLeaf, ProvenanceRef, ProvenanceView, Result, Role, RoleSet,
-        Verdict, MAX_TREE_DEPTH,
+        check_leaves, lot_verdict, next_id, presentation_digest, status_verdict, xcall,
+        zero_account, AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef,
+        AuditSubject, Callee, Credential, CredentialId, CredentialStatus, DeferredAudit,
+        DenyReason, Digest, DrugRef, Error, GovAction, Governance, Governed, HolderOpening,
+        HolderSignature, Pause, PresentationResult, PresentationVerdict, ProvenLeaf, ProvenanceRef,
+        ProvenanceView, Result, Role, RoleSet, Verdict, MAX_TREE_DEPTH,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -77,10 +77,7 @@ mod credentials {
             if root.is_zero() || depth == 0 || depth > MAX_TREE_DEPTH {
                 return Err(Error::InvalidTree);
             }
-            let issuers = RoleSet::of(&[Role::Provider, Role::PublicHealth]);
-            if !self.roles(caller)?.intersects(issuers) {
-                return Err(Error::MissingRole(issuers));
-            }
+            self.ensure_issuer(caller)?;
             if self.doses.contains((dose.batch, dose.serial)) {
                 return Err(Error::DoseUsed);
             }
@@ -152,10 +149,7 @@ mod credentials {
             if credential.status != CredentialStatus::Suspended {
                 return Err(Error::CredentialWrongState);
             }
-            let issuers = RoleSet::of(&[Role::Provider, Role::PublicHealth]);
-            if !self.roles(caller)?.intersects(issuers) {
-                return Err(Error::MissingRole(issuers));
-            }
+            self.ensure_issuer(caller)?;
             xcall::audit(
                 &mut self.audit,
                 ink::prelude::vec![Self::entry(
@@ -247,17 +241,10 @@ mod credentials {
             {
                 return Ok(PresentationVerdict::BadSignature);
             }
-            match credential.status {
-                CredentialStatus::Active => {}
-                CredentialStatus::Suspended => return Ok(PresentationVerdict::Suspended),
-                CredentialStatus::Revoked => return Ok(PresentationVerdict::Revoked),
+            if let Some(verdict) = status_verdict(credential.status) {
+                return Ok(verdict);
             }
-            Ok(match self.verify_dose(credential.dose)?.verdict {
-                Verdict::Recalled => PresentationVerdict::LotRecalled,
-                Verdict::Quarantined => PresentationVerdict::LotQuarantined,
-                Verdict::Suspect => PresentationVerdict::LotSuspect,
-                _ => PresentationVerdict::Valid,
-            })
+            Ok(lot_verdict(self.verify_dose(credential.dose)?.verdict))
         }
 
         fn restrict(&mut self, id: CredentialId, status: CredentialStatus) -> Result<()> {
@@ -308,7 +295,8 @@ mod credentials {
             )
         }
 
-        fn roles(&self, account: AccountId) -> Result<RoleSet> {
+        /// The account holds an issuing role now (provider or public health).
+        fn ensure_issuer(&self, account: AccountId) -> Result<()> {
             let facts = xcall::read(
                 Callee::Access,
                 self.access
@@ -316,7 +304,12 @@ mod credentials {
                     .lookup(None, account, zero_account())
                     .try_invoke(),
             )?;
-            Ok(facts.first.roles)
+            let issuers = RoleSet::of(&[Role::Provider, Role::PublicHealth]);
+            if facts.first.roles.intersects(issuers) {
+                Ok(())
+            } else {
+                Err(Error::MissingRole(issuers))
+            }
         }
 
         fn entry(

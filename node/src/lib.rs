@@ -163,11 +163,17 @@ impl NodeLedger {
                 ss58(&manifest.deployer)
             ));
         }
-        for (contract, address) in manifest.addresses()? {
-            node.set_address(contract, address);
-            node.set_name(address, contract.name());
-        }
+        node.use_manifest(&manifest)?;
         Ok(node)
+    }
+
+    /// Use the suite a manifest records: its addresses and names.
+    fn use_manifest(&mut self, manifest: &Manifest) -> Result<(), String> {
+        for (contract, address) in manifest.addresses()? {
+            self.set_address(contract, address);
+            self.set_name(address, contract.name());
+        }
+        Ok(())
     }
 
     /// Connect as `suri` (any account: an organisation's or a patient's key) and use the suite
@@ -179,10 +185,7 @@ impl NodeLedger {
     ) -> Result<NodeLedger, String> {
         let mut node = Self::connect(url, suri)?;
         let manifest = Manifest::find(deployments, &node.genesis())?;
-        for (contract, address) in manifest.addresses()? {
-            node.set_address(contract, address);
-            node.set_name(address, contract.name());
-        }
+        node.use_manifest(&manifest)?;
         Ok(node)
     }
 
@@ -193,13 +196,7 @@ impl NodeLedger {
         deployments: &std::path::Path,
     ) -> Result<NodeLedger, String> {
         let throwaway = format!("//carechain-reader-{}", rand::random::<u64>());
-        let mut node = Self::connect(url, &throwaway)?;
-        let manifest = Manifest::find(deployments, &node.genesis())?;
-        for (contract, address) in manifest.addresses()? {
-            node.set_address(contract, address);
-            node.set_name(address, contract.name());
-        }
-        Ok(node)
+        Self::connect_suite(url, deployments, &throwaway)
     }
 
     /// The chain's genesis hash, `0x…`.

@@ -187,6 +187,26 @@ pub fn leaf_in_tree(leaf: &ProvenLeaf, root: &Digest, depth: u8) -> bool {
     node == *root
 }
 
+/// Steps 4 and 5 of a verification, after the proof and the signature: the credential's status
+/// (`None` when active), then the dose lot's current provenance verdict.
+pub fn status_verdict(status: CredentialStatus) -> Option<PresentationVerdict> {
+    match status {
+        CredentialStatus::Active => None,
+        CredentialStatus::Suspended => Some(PresentationVerdict::Suspended),
+        CredentialStatus::Revoked => Some(PresentationVerdict::Revoked),
+    }
+}
+
+pub fn lot_verdict(lot: crate::provenance_types::Verdict) -> PresentationVerdict {
+    use crate::provenance_types::Verdict;
+    match lot {
+        Verdict::Recalled => PresentationVerdict::LotRecalled,
+        Verdict::Quarantined => PresentationVerdict::LotQuarantined,
+        Verdict::Suspect => PresentationVerdict::LotSuspect,
+        _ => PresentationVerdict::Valid,
+    }
+}
+
 /// What the holder signs: `SHA-256("carechain/presentation/v1" || contract || credential ||
 /// challenge)`.
 pub fn presentation_digest(
