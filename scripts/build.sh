@@ -4,6 +4,9 @@
 # -D clippy::arithmetic_side_effects and the cast lints; any finding fails the build, and so does
 # this script. Usage: scripts/build.sh [contract ...]
 # Test-only contracts: reference_token (the benchmarks' yardstick), faulty (fault-test double).
+# CARECHAIN_PRUNE_BUILD=1 (set by .ci/run) deletes each contract's intermediate build files once its
+# artefacts are in place: cargo-contract gives every contract its own target directory (~1.9 GB
+# each, 17 GB for all nine), which a disk-bound CI machine cannot spare; later builds start cold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,4 +38,7 @@ for name in "${CONTRACTS[@]}"; do
             echo "[build] missing target/ink/${name}/${name}.${ext}" >&2; exit 1; }
     done
     printf '    %s.wasm: %s bytes\n' "$name" "$(wc -c < "target/ink/${name}/${name}.wasm")"
+    if [ "${CARECHAIN_PRUNE_BUILD:-0}" = 1 ]; then
+        rm -rf "target/ink/${name}/release" "target/ink/${name}/wasm32-unknown-unknown"
+    fi
 done

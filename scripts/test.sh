@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 step() { printf '[test] %s\n' "$*"; }
 
 bash scripts/setup.sh
+# A cold run writes about 20 GB under target/ (less with CARECHAIN_PRUNE_BUILD=1): say so up front
+# rather than let a full disk surface as a compiler error fifteen minutes in.
+free_gb=$(df -Pk . | awk 'NR==2 { print int($4 / 1048576) }')
+step "disk: ${free_gb} GB free here"
+[ "$free_gb" -ge 20 ] || step "WARNING: under 20 GB free; a cold build may run out of disk (No space left on device)"
 # Formatting first: it needs no build, and a long build should not end in a formatting failure.
 step "cargo fmt --check"
 cargo fmt --all -- --check
