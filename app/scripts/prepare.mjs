@@ -3,10 +3,10 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTRACT_NAMES as contracts } from '../../clients/ts/scripts/contract-names.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pub = join(root, 'app', 'public');
-const contracts = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'];
 mkdirSync(join(pub, 'metadata'), { recursive: true });
 for (const name of contracts) {
   const source = join(root, 'target', 'ink', name, `${name}.json`);

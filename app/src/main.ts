@@ -26,6 +26,7 @@ import {
   verifyEntries,
   vault,
   CareChainError,
+  CONTRACT_NAMES,
   type Deployment,
   type Identity,
   type Metadata,
@@ -33,7 +34,6 @@ import {
 } from '../../clients/ts/src/index.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const CONTRACTS = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'] as const;
 
 let suite: CareChain;
 let identities: Identity[] = [];
@@ -241,7 +241,7 @@ async function renderClaims() {
 async function start() {
   const node = new URLSearchParams(location.search).get('node') ?? 'ws://127.0.0.1:9944';
   const metadata = Object.fromEntries(
-    await Promise.all(CONTRACTS.map(async (c) => [c, await (await fetch(`/metadata/${c}.json`)).json()])),
+    await Promise.all(CONTRACT_NAMES.map(async (c) => [c, await (await fetch(`/metadata/${c}.json`)).json()])),
   ) as Metadata;
   const files: string[] = await (await fetch('/deployments/index.json')).json();
   const deployments: Deployment[] = [];

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { CareChain, devIdentity, parseDeployment } from '../../clients/ts/dist/src/index.js';
+import { CONTRACT_NAMES, CareChain, devIdentity, parseDeployment } from '../../clients/ts/dist/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -26,7 +26,7 @@ const browserPath = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chro
 if (!browserPath) throw new Error('no chromium found (apt install chromium, or set CHROMIUM)');
 
 // ---------------------------------------------------------------- set up with the TS client
-const contracts = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'];
+const contracts = CONTRACT_NAMES;
 const metadata = Object.fromEntries(contracts.map((c) => [c, JSON.parse(readFileSync(join(root, 'target', 'ink', c, `${c}.json`), 'utf8'))]));
 const deployments = readdirSync(join(root, 'deployments'))
   .filter((f) => f.endsWith('.json'))

@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, cpSync, sta
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { CONTRACT_NAMES as CONTRACTS } from './contract-names.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const bundles = process.env.CARECHAIN_BUNDLES ?? join(root, '..', '..', 'target', 'ink');
-export const CONTRACTS = ['audit_log', 'access', 'registry', 'consent', 'provenance', 'claims', 'credentials'];
 // The generator names each folder after the contract, with dashes.
 const folder = (name) => name.replaceAll('_', '-');
 const check = process.argv.includes('--check');
