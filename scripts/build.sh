@@ -18,14 +18,37 @@ export CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
 # cargo-contract prints anyhow backtraces on failure when this is set; the compiler output is what matters.
 export RUST_BACKTRACE=0
 
+# A build is skipped when its inputs are those of the artefacts in place: the contract's sources,
+# the shared crates (common, rules), the workspace manifest and lock file, the toolchain and
+# cargo-contract's version, hashed into target/ink/<name>/.inputs after each successful build.
+# (Several scripts build before they run; with pruned intermediates each would start cold.)
+inputs_hash() {
+    local dir=$1
+    {
+        find "$dir" contracts/common contracts/rules -type f -not -path '*/target/*' -print0 \
+            | sort -z | xargs -0 sha256sum
+        sha256sum Cargo.toml Cargo.lock rust-toolchain.toml scripts/build.sh
+        cargo contract --version
+    } | sha256sum | cut -d' ' -f1
+}
+
 for name in "${CONTRACTS[@]}"; do
-    printf '[build] %s\n' "$name"
-    log=$(mktemp)
     manifest="contracts/${name}/Cargo.toml"
     case "$name" in
         reference_token) manifest="tests/reference-token/Cargo.toml" ;;
         faulty) manifest="tests/faulty/Cargo.toml" ;;
     esac
+    stamp="target/ink/${name}/.inputs"
+    hash=$(inputs_hash "$(dirname "$manifest")")
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] \
+        && [ -s "target/ink/${name}/${name}.contract" ] && [ -s "target/ink/${name}/${name}.wasm" ] \
+        && [ -s "target/ink/${name}/${name}.json" ]; then
+        printf '[build] %s: up to date (%s bytes)\n' "$name" "$(wc -c < "target/ink/${name}/${name}.wasm")"
+        continue
+    fi
+    printf '[build] %s\n' "$name"
+    rm -f "$stamp"
+    log=$(mktemp)
     if ! cargo contract build --release --quiet --manifest-path "$manifest" >"$log" 2>&1; then
         cat "$log"
         rm -f "$log"
@@ -38,6 +61,7 @@ for name in "${CONTRACTS[@]}"; do
             echo "[build] missing target/ink/${name}/${name}.${ext}" >&2; exit 1; }
     done
     printf '    %s.wasm: %s bytes\n' "$name" "$(wc -c < "target/ink/${name}/${name}.wasm")"
+    echo "$hash" > "$stamp"
     if [ "${CARECHAIN_PRUNE_BUILD:-0}" = 1 ]; then
         rm -rf "target/ink/${name}/release" "target/ink/${name}/wasm32-unknown-unknown"
     fi

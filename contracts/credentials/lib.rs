@@ -7,7 +7,8 @@
 //!   holder's key, yes/no predicates such as "fully vaccinated against X on date D"), the tree's
 //!   depth and the administered dose. The dose must be a serial of a known lot that the issuer
 //!   dispensed (administered), from a lot neither recalled, quarantined nor expired; one dose
-//!   backs one credential. No patient id and no claim in the clear reach the chain.
+//!   backs one credential that is not revoked (revoking frees the dose, so the issuer can issue a
+//!   corrected credential for it). No patient id and no claim in the clear reach the chain.
 //! - **Verify**: the holder gives the verifier, off chain, the claims it chose with their salts
 //!   and Merkle paths; the verifier passes the chain only their leaf *hashes* and paths (call
 //!   arguments are public forever: no claim goes on chain), the opened holder-key leaf and the
@@ -48,7 +49,7 @@ mod credentials {
         deferred: DeferredAudit,
         credentials: Mapping<CredentialId, Credential>,
         credential_count: u64,
-        /// (batch, serial) of a dose -> the credential it backs.
+        /// (batch, serial) of a dose -> the credential it backs (removed when that one is revoked).
         doses: Mapping<(u64, u64), CredentialId>,
     }
 
@@ -134,7 +135,8 @@ mod credentials {
             self.restrict(id, CredentialStatus::Suspended)
         }
 
-        /// The issuer: revoke a credential for good (a restriction).
+        /// The issuer: revoke a credential for good (a restriction). Its dose is freed: the
+        /// issuer may issue a corrected credential for it.
         #[ink(message)]
         pub fn revoke(&mut self, id: CredentialId) -> Result<()> {
             self.restrict(id, CredentialStatus::Revoked)
@@ -260,6 +262,10 @@ mod credentials {
             }
             credential.status = status;
             self.credentials.insert(id, &credential);
+            if status == CredentialStatus::Revoked {
+                self.doses
+                    .remove((credential.dose.batch, credential.dose.serial));
+            }
             self.deferred.log(
                 &mut self.audit,
                 Self::entry(

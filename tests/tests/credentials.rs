@@ -426,3 +426,49 @@ fn only_the_issuer_suspends_revokes_or_reinstates_and_restrictions_work_while_pa
     w.s.tx(c::FLUSH_AUDIT, ()).unwrap();
     assert!(view::deferred_audit(&mut w.s.chain, Contract::Credentials).is_empty());
 }
+
+#[test]
+fn revoking_frees_the_dose_for_a_corrected_credential_by_the_same_issuer_only() {
+    let mut w = world();
+    let (first, first_wallet) = issue(&mut w, 1);
+    let wallet = build(&claims(), &w.key.public()).unwrap();
+    let dose = DrugRef {
+        batch: w.batch,
+        serial: 1,
+    };
+    // A suspended credential still holds its dose: it may be reinstated.
+    w.s.set_actor(w.clinic);
+    w.s.tx(c::SUSPEND, first).unwrap();
+    w.s.assert_refused(c::ISSUE, (wallet.root, wallet.depth, dose), Error::DoseUsed);
+    // Revoked, the dose is free again, but only for the clinic that administered it.
+    w.s.tx(c::REVOKE, first).unwrap();
+    let other_clinic = w.s.organisation("other-clinic", &[Role::Provider]);
+    w.s.set_actor(other_clinic);
+    w.s.assert_refused(
+        c::ISSUE,
+        (wallet.root, wallet.depth, dose),
+        Error::DoseNotAdministered,
+    );
+    let (second, wallet) = issue(&mut w, 1);
+    assert_ne!(second, first);
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(c::ISSUE, (wallet.root, wallet.depth, dose), Error::DoseUsed);
+    // The old credential stays revoked; the corrected one verifies.
+    let challenge = digest(b"venue-challenge");
+    let old = present(
+        &mut w,
+        &first_wallet,
+        first,
+        &["fully-vaccinated:840539006"],
+        &challenge,
+    );
+    let new = present(
+        &mut w,
+        &wallet,
+        second,
+        &["fully-vaccinated:840539006"],
+        &challenge,
+    );
+    assert_eq!(verify(&mut w, &new), PresentationVerdict::Valid);
+    assert_eq!(verify(&mut w, &old), PresentationVerdict::Revoked);
+}

@@ -73,7 +73,8 @@ export interface ContractQuery<
   >;
 
   /**
-   * The issuer: revoke a credential for good (a restriction).
+   * The issuer: revoke a credential for good (a restriction). Its dose is freed: the
+   * issuer may issue a corrected credential for it.
    *
    * @param {bigint} id
    * @param {ContractCallOptions} options

@@ -55,7 +55,8 @@ export interface ContractTx<
   >;
 
   /**
-   * The issuer: revoke a credential for good (a restriction).
+   * The issuer: revoke a credential for good (a restriction). Its dose is freed: the
+   * issuer may issue a corrected credential for it.
    *
    * @param {bigint} id
    * @param {ContractTxOptions} options
