@@ -215,7 +215,8 @@ async function renderClaims() {
     if (!claim || accountText(claim.insurer) !== me().address) continue;
     const billed = claim.lines.reduce((sum: bigint, l: any) => sum + BigInt(l.billed), 0n);
     const row = document.createElement('tr');
-    row.innerHTML = `<td>${claim.id}</td><td>${shortAddress(accountText(claim.provider))}</td><td>${billed}</td><td>${enumName(claim.status)}</td><td></td>`;
+    row.dataset.testid = 'claim-row';
+    row.innerHTML = `<td>${claim.id}</td><td>${shortAddress(accountText(claim.provider))}</td><td>${billed}</td><td data-testid="claim-approved">${claim.approved}</td><td data-testid="claim-status">${enumName(claim.status)}</td><td></td>`;
     const status = enumName(claim.status);
     const act = (label: string, message: string, args: unknown[]) => {
       const b = document.createElement('button');
@@ -228,7 +229,7 @@ async function renderClaims() {
       row.lastElementChild!.append(b);
     };
     if (['Submitted', 'Pended', 'Appealed'].includes(status)) {
-      act('Approve as billed', 'adjudicate', [claim.id, claim.lines.map((l: any) => ({ type: 'Approve', value: { allowed: l.billed } }))]);
+      act('Approve as billed', 'adjudicate', [claim.id, claim.lines.map((l: any) => ({ type: 'Approve', value: l.billed }))]);
       act('Deny (not covered)', 'adjudicate', [claim.id, claim.lines.map(() => ({ type: 'Deny', value: 'NonCovered' }))]);
     }
     if (['Approved', 'PartiallyApproved'].includes(status)) act('Settle', 'settle', [claim.id]);

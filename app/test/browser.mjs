@@ -4,7 +4,9 @@
 // walks two flows:
 //   patient: register -> grant the hospital -> the hospital's check is granted -> revoke ->
 //            denied -> the trail shows both, and the chain verifies;
-//   pharmacy: a genuine pack, then the same pack after a recall.
+//   pharmacy: a genuine pack, then the same pack after a recall;
+//   insurer: a claim the hospital submitted (backed by its lab record, the patient's payment
+//            consent checked) is listed, approved as billed, then settled from the page.
 // Screenshots go to target/browser/. Usage: node test/browser.mjs [--node ws://127.0.0.1:9944]
 
 import { createServer } from 'node:http';
@@ -14,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { CONTRACT_NAMES, CareChain, devIdentity, parseDeployment } from '../../clients/ts/dist/src/index.js';
+import { CATEGORIES, CONTRACT_NAMES, CareChain, PURPOSE_NAMES, bitSet, chainNow, devIdentity, parseDeployment } from '../../clients/ts/dist/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -157,8 +159,44 @@ try {
   await h.screenshot({ path: join(shots, 'pharmacy-recalled.png'), fullPage: true });
   say(`after the recall: ${await h.getByTestId('verdict').textContent()}`);
 
-  await h.getByRole('button', { name: 'Insurer' }).click();
-  await h.screenshot({ path: join(shots, 'insurer.png'), fullPage: true });
+  // ---------------------------------------------------------------- insurer flow
+  // Set up with the TS client: an insurer with escrow and a policy for the patient, the patient's
+  // consent (treatment for the hospital, payment for the insurer), the hospital's lab record and
+  // its claim. The page then adjudicates and settles it.
+  const insurer = await devIdentity(`//browser-insurer-${run}`, 'insurer');
+  await fund(insurer);
+  await suite.send(suite.registry, 'registerOrganisation', [insurer.address, 1 << 4, digest('licence insurer'), hex(new Uint8Array(32).fill(9))], admin.sender);
+  const day = 86_400_000n;
+  const chainTime = await chainNow(suite);
+  await suite.send(suite.claims, 'deposit', [], insurer.sender, { value: 1_000_000n });
+  const terms = { coverage: 0b11, periodStart: chainTime - day, periodEnd: chainTime + 365n * day, annualLimit: 50_000n, deductible: 200n, coinsuranceBps: 2_000 };
+  const policy = (await suite.send(suite.claims, 'createPolicy', [patientId, terms], insurer.sender)).value;
+  const scope = (purpose) => ({ categories: bitSet(CATEGORIES, ['Laboratory']), purposes: bitSet(PURPOSE_NAMES, [purpose]), validFrom: chainTime - 60_000n, validUntil: chainTime + 30n * day });
+  await suite.send(suite.consent, 'createGrant', [patientId, { type: 'Account', value: hospital.address }, scope('Treatment'), 'Permit'], patient.sender);
+  await suite.send(suite.consent, 'createGrant', [patientId, { type: 'Account', value: insurer.address }, scope('Payment'), 'Permit'], patient.sender);
+  const record = BigInt(Date.now()) * 1000n + 7n;
+  const written = await suite.send(suite.consent, 'addRecord', [record, patientId, 'Laboratory', 'Treatment', digest(`lab report ${run}`), hex(new Uint8Array(64).fill(3))], hospital.sender);
+  assert.equal(written.value.decision.outcome.type, 'Granted', `the record write: ${JSON.stringify(written.value, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  const line = { service: 'Laboratory', serviceRef: digest(`CPT 80053 ${run}`), billed: 1_200n, drug: undefined };
+  const outcome = (await suite.send(suite.claims, 'submitClaim', [policy, patientId, record, [line]], hospital.sender)).value;
+  assert.equal(outcome.type, 'Submitted', `the claim: ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  const claim = String(outcome.value);
+  say(`the hospital submitted claim ${claim} on policy ${policy}`);
+
+  const i = await open({ suri: `//browser-insurer-${run}`, name: 'insurer' });
+  await i.getByRole('button', { name: 'Insurer' }).click();
+  const row = i.getByTestId('claim-row').filter({ has: i.locator('td:first-child', { hasText: new RegExp(`^${claim}$`) }) });
+  await row.getByTestId('claim-status').filter({ hasText: 'Submitted' }).waitFor(TIMEOUT);
+  assert.match(await row.textContent(), /1200/, 'the billed amount is shown');
+  await row.getByRole('button', { name: 'Approve as billed' }).click();
+  await row.getByTestId('claim-status').filter({ hasText: 'Approved' }).waitFor(TIMEOUT);
+  // 1 200 billed: the patient pays the 200 deductible and 20 % of the remaining 1 000.
+  assert.equal((await row.getByTestId('claim-approved').textContent()).trim(), '800', 'the plan pays 800');
+  say('the insurer approved it through the page: the plan pays 800 of 1200');
+  await row.getByRole('button', { name: 'Settle' }).click();
+  await row.getByTestId('claim-status').filter({ hasText: 'Settled' }).waitFor(TIMEOUT);
+  await i.screenshot({ path: join(shots, 'insurer.png'), fullPage: true });
+  say('and settled it');
   say(`screenshots in ${shots}`);
 } catch (e) {
   failed = true;
