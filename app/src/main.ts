@@ -14,6 +14,7 @@ import {
   extensionIdentities,
   field,
   accountText,
+  enumName,
   fetchAll,
   namesOf,
   parseDeployment,
@@ -71,7 +72,6 @@ async function run(action: () => Promise<void>) {
 
 const shortAddress = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 const when = (ms: bigint) => new Date(Number(ms)).toLocaleString();
-const enumName = (v: any) => (typeof v === 'string' ? v : String(v?.type ?? v));
 
 function options(select: HTMLSelectElement, names: readonly string[], chosen: string) {
   select.innerHTML = names.map((n) => `<option ${n === chosen ? 'selected' : ''}>${n}</option>`).join('');

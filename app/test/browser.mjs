@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { CATEGORIES, CONTRACT_NAMES, CareChain, PURPOSE_NAMES, bitSet, chainNow, devIdentity, parseDeployment } from '../../clients/ts/dist/src/index.js';
+import { CATEGORIES, CONTRACT_NAMES, CareChain, PURPOSE_NAMES, bitSet, chainNow, devIdentity, jsonText, parseDeployment } from '../../clients/ts/dist/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -176,10 +176,10 @@ try {
   await suite.send(suite.consent, 'createGrant', [patientId, { type: 'Account', value: insurer.address }, scope('Payment'), 'Permit'], patient.sender);
   const record = BigInt(Date.now()) * 1000n + 7n;
   const written = await suite.send(suite.consent, 'addRecord', [record, patientId, 'Laboratory', 'Treatment', digest(`lab report ${run}`), hex(new Uint8Array(64).fill(3))], hospital.sender);
-  assert.equal(written.value.decision.outcome.type, 'Granted', `the record write: ${JSON.stringify(written.value, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  assert.equal(written.value.decision.outcome.type, 'Granted', `the record write: ${jsonText(written.value)}`);
   const line = { service: 'Laboratory', serviceRef: digest(`CPT 80053 ${run}`), billed: 1_200n, drug: undefined };
   const outcome = (await suite.send(suite.claims, 'submitClaim', [policy, patientId, record, [line]], hospital.sender)).value;
-  assert.equal(outcome.type, 'Submitted', `the claim: ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  assert.equal(outcome.type, 'Submitted', `the claim: ${jsonText(outcome)}`);
   const claim = String(outcome.value);
   say(`the hospital submitted claim ${claim} on policy ${policy}`);
 

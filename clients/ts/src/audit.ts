@@ -5,7 +5,7 @@
 import type { TypinkRegistry } from 'dedot/contracts';
 import type { CarechainCommonAuditAuditEntry } from './generated/audit-log/index.js';
 import type { CareChain } from './suite.js';
-import { accountText } from './storage.js';
+import { accountText, enumName, jsonText } from './storage.js';
 
 export type AuditEntry = CarechainCommonAuditAuditEntry;
 
@@ -98,10 +98,6 @@ export function patientTrail(entries: AuditEntry[], patientId: string): AuditEnt
   return entries.filter((e) => String(e.record.patient ?? '').toLowerCase() === id).reverse();
 }
 
-function enumName(value: any): string {
-  return typeof value === 'string' ? value : String(value?.type ?? value);
-}
-
 const ISO = (ms: bigint | number) => new Date(Number(ms)).toISOString();
 
 /** An entry as FHIR R4 AuditEvent JSON. */
@@ -110,7 +106,7 @@ export function toFhirAuditEvent(entry: AuditEntry, writer: string): Record<stri
   const outcome = enumName(record.outcome);
   const detail =
     outcome === 'Granted'
-      ? `granted: ${JSON.stringify((record.outcome as any).value, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`
+      ? `granted: ${jsonText((record.outcome as any).value)}`
       : outcome === 'Denied'
         ? `denied: ${enumName((record.outcome as any).value)}`
         : 'success';

@@ -11,6 +11,16 @@ export function field<T>(object: unknown, camelName: string): T {
   return value as T;
 }
 
+/** A decoded enum's variant name (dedot decodes a unit variant as its name, others as `{ type, value }`). */
+export function enumName(value: unknown): string {
+  return typeof value === 'string' ? value : String((value as { type?: unknown } | undefined)?.type ?? value);
+}
+
+/** A decoded value as JSON text (dedot decodes integers above 2^53 as bigint, which JSON lacks). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
 /** An account as SS58 text (dedot decodes accounts as `AccountId32` objects). */
 export function accountText(account: unknown): string {
   const a = account as { address?: () => string } | string | undefined;
