@@ -16,4 +16,4 @@ bash scripts/deploy.sh || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || exit "$status"
 bash scripts/ts.sh
 say "serving the page on http://127.0.0.1:5173/?node=ws://127.0.0.1:9944"
-cd app && exec npx vite preview --host 127.0.0.1 --port 5173 --strictPort
+cd web && exec npx vite preview --host 127.0.0.1 --port 5173 --strictPort

@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # The main job: the healthcare scenario, printed as a transcript with each call's gas, with the
-# record vault (records encrypted off chain, released by a gateway only against the chain's
-# decision).
-#   scripts/demo.sh                             in process: pallet-contracts in this process, the
-#                                               gateway served over HTTP on 127.0.0.1 from it too
+# record vault (records encrypted off chain, released by the record gateway — its own process —
+# only against the chain's decision).
+#   scripts/demo.sh                             in process: pallet-contracts in the demo's process;
+#                                               the gateway process reads that chain through a
+#                                               loopback read service
 #   scripts/demo.sh --url ws://127.0.0.1:9944   against a node where scripts/deploy.sh deployed the
-#                                               suite, with the gateway as its own process
+#                                               suite, with a gateway process against that node
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[demo] %s\n' "$*"; }
 
 bash scripts/setup.sh
 bash scripts/build.sh
+say "building the demo and the gateway (the first build takes several minutes)"
+cargo build -q -p carechain-demo -p carechain-gateway
 if [ "${1:-}" = "--url" ]; then
     URL="${2:?usage: scripts/demo.sh --url ws://127.0.0.1:9944}"
-    say "building the node client and the gateway"
-    cargo build -q -p carechain-node --bins
     PORT=${CARECHAIN_GATEWAY_PORT:-8700}
     STORE="$PWD/target/demo-vault"
     target/debug/carechain-gateway --url "$URL" --listen "127.0.0.1:$PORT" --store "$STORE" \
@@ -27,9 +28,8 @@ if [ "${1:-}" = "--url" ]; then
         sleep 1
     done
     say "gateway (pid $gateway_pid) on 127.0.0.1:$PORT; its log: target/demo-gateway.log"
-    target/debug/scenario-node --url "$URL" --gateway "http://127.0.0.1:$PORT" --store "$STORE"
+    target/debug/carechain-demo --url "$URL" --gateway "http://127.0.0.1:$PORT" --store "$STORE"
 else
-    say "building the in-process chain and the gateway (the first build takes several minutes)"
-    cargo build -q -p carechain-tests --bin scenario
-    target/debug/scenario "$@"
+    target/debug/carechain-demo "$@"
 fi
+say "done: the scenario ran to its summary (above)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Deploy the whole suite to a node and wire it, through the client crate's one deployment path
-# (node/src/bin/deploy.rs): audit_log, access(audit_log), registry(access), consent(access,
+# (cli/src/bin/carechain-deploy.rs): audit_log, access(audit_log), registry(access), consent(access,
 # audit_log), provenance(access, audit_log), claims(access, provenance, audit_log); access's writers
 # are registry and consent, claims is its relying contract; access, consent, provenance and claims
 # write the audit log. With --orgs FILE it then credentials the first organisations (format in
@@ -16,6 +16,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/build.sh
-printf '[deploy] building the deployer (carechain-node)\n'
-cargo build -q -p carechain-node --bin deploy
-exec target/debug/deploy "$@"
+printf '[deploy] building the deployer (carechain-deploy)\n'
+cargo build -q -p carechain-cli --bin carechain-deploy
+exec target/debug/carechain-deploy "$@"

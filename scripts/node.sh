@@ -21,7 +21,7 @@ NODE_VERSION=0.42.0
 NODE_TOOLCHAIN=1.81.0
 NODE_BIN=substrate-contracts-node
 RPC_PORT=${RPC_PORT:-9944}
-STATE_DIR=${CARECHAIN_NODE_DIR:-/tmp/carechain-node}
+STATE_DIR=${CARECHAIN_NODE_DIR:-/tmp/carechain-backend-node}
 
 say() { printf '[node] %s\n' "$*"; }
 

@@ -1,43 +1,50 @@
 #!/usr/bin/env bash
-# The test command: setup, build the contracts, then formatting, clippy, unit tests and the drink
-# integration tests across contracts (real pallet-contracts runtime, in process), then the end-to-end
-# tests on a node when one is installed.
+# The test command: prerequisites (checked in the first seconds, installed where missing), then
+# formatting, the contract builds, clippy, the unit and in-process integration tests, the
+# TypeScript SDK and page, and the end-to-end suites on a node (scripts/e2e.sh) when one is
+# installed. It ends with a table of every suite: passed, FAILED, or skipped and why (a skipped
+# node suite is never mistaken for a green one). Exit status 1 when any suite failed.
 # Environment: CARECHAIN_FUZZ_CASES (default 256) sets the invariant-fuzzing case count.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '[test] %s\n' "$*"; }
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+report_init
+finish() {
+    report_table
+    exit $?
+}
 
-bash scripts/setup.sh
-# A cold run writes about 20 GB under target/ (less with CARECHAIN_PRUNE_BUILD=1): say so up front
-# rather than let a full disk surface as a compiler error fifteen minutes in.
-free_gb=$(df -Pk . | awk 'NR==2 { print int($4 / 1048576) }')
-step "disk: ${free_gb} GB free here"
-[ "$free_gb" -ge 20 ] || step "WARNING: under 20 GB free; a cold build may run out of disk (No space left on device)"
+suite "prerequisites (scripts/setup.sh --tests)" bash scripts/setup.sh --tests || finish
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+use_node
 # Formatting first: it needs no build, and a long build should not end in a formatting failure.
-step "cargo fmt --check"
-cargo fmt --all -- --check
+suite "formatting (cargo fmt --check), message docs current (scripts/message-docs.py --check)" \
+    bash -c 'cargo fmt --all -- --check && python3 scripts/message-docs.py --check'
 
-bash scripts/build.sh
-bash scripts/build.sh faulty reference_token   # test doubles: the failing callee and relay, the yardstick token
-
-bash scripts/pyenv.sh   # fhir.resources and pyx12: independent checkers of the CLI's FHIR and X12
-
-step "cargo clippy (workspace incl. the node client, all targets, warnings are errors)"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
-
-# node/tests/e2e.rs is ignored here (it needs a node); it runs below when a node binary exists.
-step "cargo test (unit tests, typed-message checks, in-process integration tests)"
-cargo test --workspace --quiet
-
-step "TypeScript client and web page (types current, tsc --strict, unit tests, build)"
-bash scripts/ts.sh
-
-# The end-to-end tests on substrate-contracts-node, when it is installed (prebuilt on CI machines;
-# `scripts/node.sh install` builds it from source in about 75 minutes).
-if command -v substrate-contracts-node >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/substrate-contracts-node" ]; then
-    step "end-to-end tests on substrate-contracts-node (scripts/e2e.sh)"
-    bash scripts/e2e.sh
-else
-    step "SKIPPED end-to-end tests: no substrate-contracts-node (scripts/node.sh install builds it, ~75 min)"
+if ! suite "contract builds (cargo contract, release; clippy with the arithmetic and cast lints)" \
+    bash -c 'bash scripts/build.sh && bash scripts/build.sh faulty reference_token'; then
+    for s in "Python checkers" "clippy" "Rust tests" "TypeScript" "node end-to-end"; do
+        skip "$s" "the contract builds failed"
+    done
+    finish
 fi
+
+suite "Python checkers of FHIR and X12 (scripts/pyenv.sh)" bash scripts/pyenv.sh
+suite "clippy (workspace, all targets, warnings are errors)" \
+    cargo clippy --workspace --all-targets --quiet -- -D warnings
+# e2e/tests/node.rs is ignored here (it needs a node); it runs below when a node binary exists.
+suite "Rust tests (unit, typed tables against the metadata, in-process integration)" \
+    cargo test --workspace --quiet
+suite "TypeScript (types current, tsc --strict, unit tests and vectors, page build)" bash scripts/ts.sh
+
+# The end-to-end suites on substrate-contracts-node, when it is installed (prebuilt on CI machines;
+# `scripts/node.sh install` builds it from source in about 75 minutes). scripts/e2e.sh adds its
+# own suites to the report.
+if command -v substrate-contracts-node >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/substrate-contracts-node" ]; then
+    bash scripts/e2e.sh || true
+else
+    skip "node end-to-end (scripts/e2e.sh)" "no substrate-contracts-node installed (scripts/node.sh install builds it, ~75 min)"
+fi
+finish

@@ -1,13 +1,15 @@
-//! The commands, written against the client's `Ledger` (a node in the binary, the in-process
+//! The commands, written against the client's `ChainWrite` (a node in the binary, the in-process
 //! chain in the tests). Each returns JSON (printed as is with `--json`, as a table otherwise) or
 //! a [`CliError`] with the exit code scripts test.
 
-use crate::{epcis, gs1, send, vrs, x12};
-use carechain_client::credentials as creds;
-use carechain_client::dates::{expiry_from_date, parse_date};
-use carechain_client::msg::{access, claims, consent, provenance, registry};
-use carechain_client::{audit, digest, fhir, view, Ledger};
+use crate::{epcis, send, vrs, x12};
 use carechain_common::*;
+use carechain_sdk::credentials as creds;
+use carechain_sdk::dates::{expiry_from_date, parse_date};
+use carechain_sdk::facts::{grant_status, GrantStatus};
+use carechain_sdk::gs1;
+use carechain_sdk::msg::{access, claims, consent, provenance, registry};
+use carechain_sdk::{audit, digest, fhir, view, ChainWrite};
 use clap::{Args, Subcommand};
 use hmac::{Hmac, Mac};
 use ink::primitives::AccountId;
@@ -540,10 +542,10 @@ fn outcome_json(outcome: AuditOutcome) -> Value {
     }
 }
 
-fn entry_json(l: &impl Ledger, entry: &AuditEntry) -> Value {
+fn entry_json(l: &impl ChainWrite, entry: &AuditEntry) -> Value {
     json!({
         "seq": entry.seq,
-        "time": carechain_client::dates::format_time(entry.recorded_at),
+        "time": carechain_sdk::dates::format_time(entry.recorded_at),
         "action": format!("{:?}", entry.record.action),
         "subject": format!("{:?}", entry.record.subject),
         "actor": l.name_of(&entry.record.actor),
@@ -552,16 +554,17 @@ fn entry_json(l: &impl Ledger, entry: &AuditEntry) -> Value {
     })
 }
 
-fn grant_json(g: &Grant) -> Value {
+fn grant_json(g: &Grant, status: GrantStatus) -> Value {
     json!({
         "id": g.id,
+        "status": status.word(),
         "grantee": match g.grantee { Grantee::Anyone => "anyone".to_owned(), Grantee::Account(a) => hex::encode(a) },
         "effect": format!("{:?}", g.effect),
         "categories": DataCategory::ALL.iter().filter(|c| g.scope.categories.contains(**c)).map(|c| format!("{c:?}")).collect::<Vec<_>>(),
         "purposes": Purpose::ALL.iter().filter(|p| g.scope.purposes.contains(**p)).map(|p| format!("{p:?}")).collect::<Vec<_>>(),
-        "from": carechain_client::dates::format_time(g.scope.valid_from),
-        "until (exclusive)": carechain_client::dates::format_time(g.scope.valid_until),
-        "revoked": g.revoked_at.map(carechain_client::dates::format_time),
+        "from": carechain_sdk::dates::format_time(g.scope.valid_from),
+        "until (exclusive)": carechain_sdk::dates::format_time(g.scope.valid_until),
+        "revoked": g.revoked_at.map(carechain_sdk::dates::format_time),
     })
 }
 
@@ -570,7 +573,7 @@ fn claim_json(c: &Claim) -> Value {
         "id": c.id, "policy": c.policy, "status": format!("{:?}", c.status), "record": c.record,
         "billed": c.billed, "approved": c.approved, "patientShare": c.patient_share,
         "deductibleApplied": c.deductible_applied, "lines": c.lines.len(),
-        "settled": c.settled_at.map(carechain_client::dates::format_time),
+        "settled": c.settled_at.map(carechain_sdk::dates::format_time),
     })
 }
 
@@ -632,7 +635,7 @@ impl Command {
 }
 
 /// The latest `limit` audit entries, newest first: one patient's (`--patient`) or all.
-fn latest_entries<L: Ledger>(
+fn latest_entries<L: ChainWrite>(
     l: &mut L,
     patient: Option<String>,
     limit: u32,
@@ -649,7 +652,7 @@ fn latest_entries<L: Ledger>(
 }
 
 /// Run one command as the ledger's current actor. `parse_account` reads SS58 (or hex).
-pub fn run<L: Ledger>(
+pub fn run<L: ChainWrite>(
     l: &mut L,
     command: Command,
     parse_account: AccountParser,
@@ -727,8 +730,15 @@ pub fn run<L: Ledger>(
             state_change(json!({"revoked": grant}))
         }
         Command::Grants { patient } => {
-            let page = view::patient_grants(l, patient_id(&patient)?, 0, 100);
-            ok(json!(page.items.iter().map(grant_json).collect::<Vec<_>>()))
+            let id = patient_id(&patient)?;
+            let now = l.now();
+            let registered = view::patient(l, id);
+            let page = view::patient_grants(l, id, 0, 100);
+            ok(json!(page
+                .items
+                .iter()
+                .map(|g| grant_json(g, grant_status(g, registered.as_ref(), now)))
+                .collect::<Vec<_>>()))
         }
         Command::Check {
             patient,
@@ -791,7 +801,7 @@ pub fn run<L: Ledger>(
                 .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no batch {id}")))?;
             ok(json!({
                 "id": b.id, "gtin": gs1::gtin_text(b.gtin.0), "lot": String::from_utf8_lossy(&b.lot.0),
-                "expiry": carechain_client::dates::date_of_expiry(b.expiry), "serials": format!("{}..={}", b.serial_first, b.serial_last),
+                "expiry": carechain_sdk::dates::date_of_expiry(b.expiry), "serials": format!("{}..={}", b.serial_first, b.serial_last),
                 "status": format!("{:?}", b.status), "recallReason": b.recall_reason.map(|r| format!("{r:?}")),
                 "inTransit": b.in_transit, "dispensed": b.dispensed, "destroyed": b.destroyed, "transfers": b.transfer_count,
                 "manufacturer": l.name_of(&b.manufacturer),
@@ -829,7 +839,7 @@ pub fn run<L: Ledger>(
                     lot: pack.lot.ok_or_else(|| usage("--lot"))?,
                     expiry: pack
                         .expiry
-                        .map(|e| date(&e).map(carechain_client::dates::format_date))
+                        .map(|e| date(&e).map(carechain_sdk::dates::format_date))
                         .transpose()?,
                 },
             };
@@ -919,10 +929,15 @@ pub fn run<L: Ledger>(
             ok(claim_json(&c))
         }
         Command::Fhir(FhirCommand::Consent { patient }) => {
+            let id = patient_id(&patient)?;
             let now = l.now();
-            let page = view::patient_grants(l, patient_id(&patient)?, 0, 100);
+            let registered = view::patient(l, id);
+            let page = view::patient_grants(l, id, 0, 100);
             ok(bundle(
-                page.items.iter().map(|g| fhir::consent(g, now)).collect(),
+                page.items
+                    .iter()
+                    .map(|g| fhir::consent(g, grant_status(g, registered.as_ref(), now)))
+                    .collect(),
             ))
         }
         Command::Fhir(FhirCommand::Claim { id, currency }) => {
@@ -1092,8 +1107,8 @@ pub fn run_offline(command: CredentialCommand) -> Result<Output, CliError> {
     }
 }
 
-fn credential<L: Ledger>(l: &mut L, command: CredentialCommand) -> Result<Output, CliError> {
-    use carechain_client::msg::credentials as c;
+fn credential<L: ChainWrite>(l: &mut L, command: CredentialCommand) -> Result<Output, CliError> {
+    use carechain_sdk::msg::credentials as c;
     let anchor = |l: &mut L, id| {
         view::credential(l, id)
             .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no credential {id}")))
@@ -1125,7 +1140,7 @@ fn credential<L: Ledger>(l: &mut L, command: CredentialCommand) -> Result<Output
                 creds::HolderKey::from_secret_hex(&read_text(&holder_key_file)?).map_err(usage)?;
             let challenge = Digest(hex32(&challenge, "challenge")?);
             let names: Vec<&str> = claims.split(',').filter(|n| !n.is_empty()).collect();
-            let contract = l.address(carechain_client::Contract::Credentials);
+            let contract = l.address(carechain_sdk::Contract::Credentials);
             let p = w
                 .present(&names, &key, &contract, credential, &challenge)
                 .map_err(usage)?;
@@ -1146,7 +1161,7 @@ fn credential<L: Ledger>(l: &mut L, command: CredentialCommand) -> Result<Output
             let lot = l
                 .query(provenance::VERIFY_SERIAL, (a.dose.batch, a.dose.serial))
                 .verdict;
-            let contract = l.address(carechain_client::Contract::Credentials);
+            let contract = l.address(carechain_sdk::Contract::Credentials);
             let offchain = creds::verify_offchain(&a.root, a.depth, a.status, lot, &contract, &p);
             let shown: Vec<Value> = p
                 .claims
@@ -1176,7 +1191,7 @@ fn credential<L: Ledger>(l: &mut L, command: CredentialCommand) -> Result<Output
             ok(
                 json!({"id": a.id, "issuer": l.name_of(&a.issuer), "root": hex::encode(a.root.0), "depth": a.depth,
                       "dose": format!("batch {} serial {}", a.dose.batch, a.dose.serial), "status": format!("{:?}", a.status),
-                      "issued": carechain_client::dates::format_time(a.issued_at)}),
+                      "issued": carechain_sdk::dates::format_time(a.issued_at)}),
             )
         }
         CredentialCommand::Suspend { id } => {

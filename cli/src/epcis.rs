@@ -20,15 +20,15 @@
 //! every shipment and receipt, dispensing and destruction of serials, quarantine and recall from
 //! the audit trail), with GS1 Digital Link identifiers.
 
-use crate::gs1::{self, Sgtin};
 use crate::send;
-use carechain_client::dates::{expiry_from_date, format_time, parse_date};
-use carechain_client::msg::provenance as p;
-use carechain_client::{digest, view, Ledger};
 use carechain_common::{
     AuditAction, AuditSubject, Batch, BatchId, Digest, DispenseOutcome, Gtin, LotNumber,
     RecallReason, TransferKind, TransferStatus, MAX_SERIALS_PER_CALL,
 };
+use carechain_sdk::dates::{expiry_from_date, format_time, parse_date};
+use carechain_sdk::gs1::{self, Sgtin};
+use carechain_sdk::msg::provenance as p;
+use carechain_sdk::{digest, view, ChainWrite};
 use ink::primitives::AccountId;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -405,7 +405,7 @@ fn plan_event(event: &Value, md: &MasterData) -> Result<(AccountId, Step), Strin
 }
 
 /// Validate and plan a whole document; every problem is listed, and nothing is planned if any.
-pub fn plan<L: Ledger>(
+pub fn plan<L: ChainWrite>(
     l: &L,
     document: &Value,
     md: &MasterData,
@@ -473,7 +473,7 @@ impl Applied {
 
 /// The batch holding `goods`: by GTIN + lot, else by GTIN + serial range (a scan of the
 /// batches, off chain).
-pub fn find_batch<L: Ledger>(l: &mut L, goods: &Goods) -> Result<(BatchId, Batch), String> {
+pub fn find_batch<L: ChainWrite>(l: &mut L, goods: &Goods) -> Result<(BatchId, Batch), String> {
     let gtin = Gtin(goods.gtin());
     if let Some(lot) = goods.lot() {
         let id = view::batch_id(l, gtin, &LotNumber(lot.as_bytes().to_vec())).ok_or_else(|| {
@@ -505,7 +505,11 @@ pub fn find_batch<L: Ledger>(l: &mut L, goods: &Goods) -> Result<(BatchId, Batch
     ))
 }
 
-fn apply_step<L: Ledger>(l: &mut L, step: &Step, calls: &mut Vec<String>) -> Result<(), String> {
+fn apply_step<L: ChainWrite>(
+    l: &mut L,
+    step: &Step,
+    calls: &mut Vec<String>,
+) -> Result<(), String> {
     match step {
         Step::Register {
             gtin,
@@ -610,7 +614,7 @@ fn apply_step<L: Ledger>(l: &mut L, step: &Step, calls: &mut Vec<String>) -> Res
 }
 
 /// Apply a plan in order, each event as its acting party; stops at the first refusal.
-pub fn apply<L: Ledger>(l: &mut L, plan: &[Planned]) -> Vec<Applied> {
+pub fn apply<L: ChainWrite>(l: &mut L, plan: &[Planned]) -> Vec<Applied> {
     let previous = l.current_actor();
     let mut out = Vec::new();
     for event in plan {
@@ -634,7 +638,7 @@ pub fn apply<L: Ledger>(l: &mut L, plan: &[Planned]) -> Vec<Applied> {
 }
 
 /// Validate, plan, apply. `Err` lists why nothing was applied.
-pub fn import<L: Ledger>(
+pub fn import<L: ChainWrite>(
     l: &mut L,
     document: &Value,
     md: &MasterData,
@@ -663,7 +667,7 @@ fn object_event(time: u64, action: &str, biz_step: &str) -> Value {
 pub const EXPORT_SERIAL_LIMIT: u64 = 5_000;
 
 /// A batch's custody history as an EPCIS 2.0 document.
-pub fn export<L: Ledger>(l: &mut L, id: BatchId, md: &MasterData) -> Result<Value, String> {
+pub fn export<L: ChainWrite>(l: &mut L, id: BatchId, md: &MasterData) -> Result<Value, String> {
     let batch = view::batch(l, id).ok_or_else(|| format!("no batch {id}"))?;
     let lot = String::from_utf8_lossy(&batch.lot.0).into_owned();
     let class = gs1::digital_link_lgtin(batch.gtin.0, &lot);
@@ -685,7 +689,7 @@ pub fn export<L: Ledger>(l: &mut L, id: BatchId, md: &MasterData) -> Result<Valu
     commissioning["bizLocation"] = json!({"id": md.party_id(&batch.manufacturer)});
     commissioning["ilmd"] = json!({
         "cbvmda:lotNumber": lot,
-        "cbvmda:itemExpirationDate": carechain_client::dates::date_of_expiry(batch.expiry),
+        "cbvmda:itemExpirationDate": carechain_sdk::dates::date_of_expiry(batch.expiry),
         "carechain:serialRange": format!("{}-{}", batch.serial_first, batch.serial_last),
         "carechain:coaHash": hex::encode(batch.coa_hash.0),
     });
@@ -762,7 +766,7 @@ pub fn export<L: Ledger>(l: &mut L, id: BatchId, md: &MasterData) -> Result<Valu
     }
 
     // Quarantine and recall: from the audit trail (the batch stores only its current status).
-    for entry in carechain_client::audit::fetch_all(l) {
+    for entry in carechain_sdk::audit::fetch_all(l) {
         if entry.record.subject != AuditSubject::Batch(id) {
             continue;
         }

@@ -1,27 +1,26 @@
 //! The `carechain` command line for back offices: every role's everyday calls, GS1 EPCIS 2.0
 //! in and out, pack verification with GS1 Lightweight Messaging / VRS response codes, FHIR R4 and
-//! X12 835 out. The commands are written against the client's `Ledger`, so the same code runs on
+//! X12 835 out. The commands are written against the client's `ChainWrite`, so the same code runs on
 //! a node (the binary) and on the in-process chain (the tests).
 
 pub mod commands;
 pub mod epcis;
-pub mod gs1;
 pub mod vrs;
 pub mod x12;
 
-use carechain_client::msg::Msg;
-use carechain_client::{Failure, Ledger};
 use carechain_common::Error;
+use carechain_sdk::msg::Msg;
+use carechain_sdk::{ChainWrite, Failure};
 
 /// Send a state-changing message; a refusal comes back as a sentence with the error's name.
-pub fn send<L: Ledger, A: scale::Encode, T: scale::Decode + std::fmt::Debug>(
+pub fn send<L: ChainWrite, A: scale::Encode, T: scale::Decode + std::fmt::Debug>(
     l: &mut L,
     msg: Msg<A, Result<T, Error>>,
     args: A,
 ) -> Result<T, String> {
     match l.call(msg, args) {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(carechain_client::errors::sentence(&e)),
+        Ok(Err(e)) => Err(carechain_sdk::errors::sentence(&e)),
         Err(f) => Err(failure(f)),
     }
 }

@@ -5,8 +5,8 @@
 //! lines with their CARC (`CO-16`, `CO-50`, `CO-96`, `CO-119`, `CO-29`). Each claim balances:
 //! charge − adjustments = payment (checked before anything is written).
 
-use carechain_client::dates::format_date;
 use carechain_common::{Balance, Claim, ClaimStatus};
+use carechain_sdk::dates::format_date;
 use std::collections::BTreeMap;
 
 /// Who the interchange is from and to (ids as the trading partners agreed them).

@@ -3,11 +3,11 @@
 //! administered, the holder presents one claim, the venue verifies it off chain and on chain;
 //! after a recall the verdict says so.
 
+use carechain_backend_node::parse_ss58;
 use carechain_cli::commands::{exit, run, Command, CredentialCommand as C, Output};
-use carechain_client::msg::provenance as p;
-use carechain_client::{digest, Ledger};
 use carechain_common::*;
-use carechain_node::parse_ss58;
+use carechain_sdk::msg::provenance as p;
+use carechain_sdk::{digest, ChainRead, ChainWrite};
 use carechain_tests::Suite;
 use serde_json::{json, Value};
 use std::path::PathBuf;

@@ -3,12 +3,13 @@
 //! and an X12 835 checked by independent parsers (Python `fhir.resources` R4B and `pyx12`,
 //! installed by `scripts/pyenv.sh`).
 
+use carechain_backend_node::{parse_ss58, ss58};
 use carechain_cli::commands::{exit, run, Command, FhirCommand, Output, PackArgs};
 use carechain_cli::epcis;
-use carechain_client::dates::{format_time, parse_date, DAY_MS};
-use carechain_client::{scenario, view, Ledger};
 use carechain_common::*;
-use carechain_node::{parse_ss58, ss58};
+use carechain_demo::scenario;
+use carechain_sdk::dates::{format_time, parse_date, DAY_MS};
+use carechain_sdk::{view, ChainRead, ChainWrite};
 use carechain_tests::suite::Suite;
 use ink::primitives::AccountId;
 use serde_json::{json, Value};
@@ -27,7 +28,7 @@ fn write(name: &str, value: &Value) -> PathBuf {
     path
 }
 
-fn cmd<L: Ledger>(l: &mut L, command: Command) -> Result<Output, (i32, String)> {
+fn cmd<L: ChainWrite>(l: &mut L, command: Command) -> Result<Output, (i32, String)> {
     run(l, command, parse_ss58).map_err(|e| (e.code, e.message))
 }
 
@@ -272,7 +273,7 @@ fn a_dscsa_flow_imported_from_epcis_lands_on_chain_and_exports_back() {
     assert_eq!(view::holding(&mut t.s.chain, id, t.pharmacy_b), 1);
     // The expiry date printed on the pack is the last day of use.
     assert_eq!(
-        carechain_client::dates::date_of_expiry(batch.expiry),
+        carechain_sdk::dates::date_of_expiry(batch.expiry),
         "2027-12-31"
     );
 

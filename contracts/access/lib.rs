@@ -22,11 +22,11 @@ mod access {
         RelyingContractAdded, RelyingContractRemoved, WritersSet,
     };
     use carechain_common::{
-        ensure_nonzero, xcall, AccessGate, AccessRequest, AuditAction, AuditOutcome, AuditRecord,
-        AuditRef, AuditSubject, DataCategory, Decision, DenyReason, Disclosure, EmergencyId, Error,
-        Facts, GovAction, Governance, Governed, GrantSlot, GrantSlots, Party, PatientCell,
-        PatientId, Pause, Purpose, RecordAccess, RecordFacts, RecordId, Result, Role, RoleSet,
-        Session, Update, Wiring, MAX_ACCESS_BATCH, MAX_RELYING,
+        ensure, ensure_nonzero, xcall, AccessGate, AccessRequest, AuditAction, AuditOutcome,
+        AuditRecord, AuditRef, AuditSubject, DataCategory, Decision, DenyReason, Disclosure,
+        EmergencyId, Error, Facts, GovAction, Governance, Governed, GrantSlot, GrantSlots, Grantee,
+        Party, PatientCell, PatientId, Pause, Purpose, RecordAccess, RecordFacts, RecordId, Result,
+        Role, RoleSet, Session, Update, Wiring, MAX_ACCESS_BATCH, MAX_RELYING,
     };
     use carechain_rules::{decide, Inputs};
     use ink::prelude::vec::Vec;
@@ -128,6 +128,13 @@ mod access {
         /// The caller asks for `category` of `patient`'s record for `purpose`. The decision is
         /// logged, granted or denied; `Err` only for a paused contract or a failed audit-log
         /// call (then nothing is recorded and nothing granted).
+        ///
+        /// # Errors
+        /// `Empty`, `Overflow`, `Paused`, `TooMany`; `Downstream` (a refusal or failure of: audit
+        /// log).
+        ///
+        /// # Events
+        /// The audit log's `Appended`.
         #[ink(message)]
         pub fn check_access(
             &mut self,
@@ -145,6 +152,13 @@ mod access {
         /// Several categories and purposes of one patient at once (up to `MAX_ACCESS_BATCH`, as
         /// an EHR opening a chart does). Each request is decided and logged as its own audit
         /// entry, exactly as `check_access` would; the entries are stored together.
+        ///
+        /// # Errors
+        /// `Empty`, `Overflow`, `Paused`, `TooMany`; `Downstream` (a refusal or failure of: audit
+        /// log).
+        ///
+        /// # Events
+        /// The audit log's `Appended`.
         #[ink(message)]
         pub fn check_access_batch(
             &mut self,
@@ -153,12 +167,8 @@ mod access {
         ) -> Result<Vec<Decision>> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            if requests.is_empty() {
-                return Err(Error::Empty);
-            }
-            if requests.len() > MAX_ACCESS_BATCH {
-                return Err(Error::TooMany);
-            }
+            ensure!(!requests.is_empty(), Error::Empty);
+            ensure!(requests.len() <= MAX_ACCESS_BATCH, Error::TooMany);
             let emergency = requests
                 .iter()
                 .any(|r| r.purpose == Purpose::EmergencyTreatment);
@@ -192,6 +202,12 @@ mod access {
         /// The caller asks for a record's locator. Granted: the locator comes back, and the audit
         /// entry is what the record gateway releases the ciphertext against. Denied: no locator.
         /// Logged either way.
+        ///
+        /// # Errors
+        /// `Paused`, `RecordNotFound`; `Downstream` (a refusal or failure of: audit log).
+        ///
+        /// # Events
+        /// The audit log's `Appended`.
         #[ink(message)]
         pub fn access_record(
             &mut self,
@@ -224,6 +240,13 @@ mod access {
 
         /// Wire the contract: the registry and consent once (admin), relying contracts
         /// (governors). Relying contracts must be contracts; removing one works while paused.
+        ///
+        /// # Errors
+        /// `AlreadyConfigured`, `NotAContract`, `NotAdmin`, `NotGovernor`, `Paused`,
+        /// `RelyingContractExists`, `RelyingContractNotFound`, `TooMany`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `RelyingContractAdded`, `RelyingContractRemoved`, `WritersSet`.
         #[ink(message)]
         pub fn wire(&mut self, wiring: Wiring) -> Result<()> {
             let caller = self.env().caller();
@@ -231,12 +254,11 @@ mod access {
                 Wiring::Writers { registry, consent } => {
                     self.gov.enter(Pause::Stops)?;
                     self.gov.ensure_admin(&caller)?;
-                    if self.writers.is_some() {
-                        return Err(Error::AlreadyConfigured);
-                    }
-                    if !self.env().is_contract(&registry) || !self.env().is_contract(&consent) {
-                        return Err(Error::NotAContract);
-                    }
+                    ensure!(self.writers.is_none(), Error::AlreadyConfigured);
+                    ensure!(
+                        self.env().is_contract(&registry) && self.env().is_contract(&consent),
+                        Error::NotAContract
+                    );
                     self.writers = Some((registry, consent));
                     self.env().emit_event(WritersSet {
                         registry,
@@ -248,15 +270,12 @@ mod access {
                     self.gov.enter(Pause::Stops)?;
                     self.gov.ensure_governor(&caller)?;
                     ensure_nonzero(&account)?;
-                    if self.relying.contains(&account) {
-                        return Err(Error::RelyingContractExists);
-                    }
-                    if !self.env().is_contract(&account) {
-                        return Err(Error::NotAContract);
-                    }
-                    if self.relying.len() >= MAX_RELYING {
-                        return Err(Error::TooMany);
-                    }
+                    ensure!(
+                        !self.relying.contains(&account),
+                        Error::RelyingContractExists
+                    );
+                    ensure!(self.env().is_contract(&account), Error::NotAContract);
+                    ensure!(self.relying.len() < MAX_RELYING, Error::TooMany);
                     self.relying.push(account);
                     self.env().emit_event(RelyingContractAdded {
                         account,
@@ -344,18 +363,37 @@ mod access {
     }
 
     impl AccessGate for Access {
+        ///
+        /// # Errors
+        /// None: it answers a value, never a refusal.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
-        fn lookup(&self, patient: Option<PatientId>, first: AccountId, second: AccountId) -> Facts {
+        fn lookup(
+            &self,
+            patient: Option<PatientId>,
+            first: AccountId,
+            second: Option<AccountId>,
+        ) -> Facts {
             let now = self.env().block_timestamp();
             let cell = patient.and_then(|p| self.patients.get(p));
             Facts {
                 registration: cell.as_ref().map(|c| c.facts.registration),
                 epoch: cell.as_ref().map_or(0, |c| c.facts.epoch),
                 first: self.party(first, cell.as_ref(), now),
-                second: self.party(second, cell.as_ref(), now),
+                second: second
+                    .map(|account| self.party(account, cell.as_ref(), now))
+                    .unwrap_or_default(),
             }
         }
 
+        ///
+        /// # Errors
+        /// `NotConfigured`, `NotSuiteContract`.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn update(&mut self, update: Update, restricts: bool) -> Result<()> {
             self.gov.enter(if restricts {
@@ -368,9 +406,7 @@ mod access {
                 Update::Organisation(..) | Update::Patient(..) => registry,
                 Update::Slots(..) | Update::Session(..) | Update::Record(..) => consent,
             };
-            if self.env().caller() != owner {
-                return Err(Error::NotSuiteContract);
-            }
+            ensure!(self.env().caller() == owner, Error::NotSuiteContract);
             match update {
                 Update::Organisation(account, roles) => {
                     self.orgs.insert(account, &roles);
@@ -388,13 +424,13 @@ mod access {
                     self.patients
                         .insert(patient, &PatientCell { facts, anyone });
                 }
-                Update::Slots(patient, grantee, slots) if grantee == AccountId::from([0u8; 32]) => {
+                Update::Slots(patient, Grantee::Anyone, slots) => {
                     if let Some(mut cell) = self.patients.get(patient) {
                         cell.anyone = slots;
                         self.patients.insert(patient, &cell);
                     }
                 }
-                Update::Slots(patient, grantee, slots) => {
+                Update::Slots(patient, Grantee::Account(grantee), slots) => {
                     if slots.is_empty() {
                         self.slots.remove((patient, grantee));
                     } else {
@@ -414,6 +450,13 @@ mod access {
             Ok(())
         }
 
+        ///
+        /// # Errors
+        /// `NotAuthor`, `NotSuiteContract`, `Paused`, `RecordNotFound`, `RecordPatientMismatch`;
+        /// `Downstream` (a refusal or failure of: audit log).
+        ///
+        /// # Events
+        /// The audit log's `Appended`.
         #[ink(message)]
         fn authorize_disclosure(
             &mut self,
@@ -424,16 +467,13 @@ mod access {
             purpose: Purpose,
         ) -> Result<Disclosure> {
             self.gov.enter(Pause::Stops)?;
-            if !self.relying.contains(&self.env().caller()) {
-                return Err(Error::NotSuiteContract);
-            }
+            ensure!(
+                self.relying.contains(&self.env().caller()),
+                Error::NotSuiteContract
+            );
             let facts = self.records.get(record).ok_or(Error::RecordNotFound)?;
-            if facts.patient != patient {
-                return Err(Error::RecordPatientMismatch);
-            }
-            if facts.author != claimant {
-                return Err(Error::NotAuthor);
-            }
+            ensure!(facts.patient == patient, Error::RecordPatientMismatch);
+            ensure!(facts.author == claimant, Error::NotAuthor);
             // The recipient is a third party: the patient-side basis does not apply.
             let context = self.context(patient, recipient, true, false);
             let outcome = context.decide_record(&facts, purpose, self.env().block_timestamp());
@@ -456,6 +496,13 @@ mod access {
     }
 
     impl Governed for Access {
+        ///
+        /// # Errors
+        /// `GovernorExists`, `GovernorNotFound`, `NoPendingAdmin`, `NotAdmin`, `NotGovernor`,
+        /// `NotPendingAccount`, `Overflow`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `AdminChanged`, `AdminProposed`, `GovernorAdded`, `GovernorRemoved`, `PauseChanged`.
         #[ink(message)]
         fn govern(&mut self, action: GovAction) -> Result<()> {
             self.gov.govern(self.env().caller(), action)

@@ -16,14 +16,14 @@
 //!   (HIPAA §164.316, DSCSA: six years).
 //!
 //! Reads (count, head, entries) are served from contract storage by the
-//! clients (`carechain-client`), typed by this contract's storage layout.
+//! clients (`carechain-sdk`), typed by this contract's storage layout.
 
 #[ink::contract]
 mod audit_log {
     use carechain_common::events::audit::{Appended, WriterAdded, WriterRemoved};
     use carechain_common::{
-        ensure_nonzero, sha256, AuditEntry, AuditRecord, AuditSink, Digest, Error, GovAction,
-        Governance, Governed, Pause, Result, MAX_AUDIT_BATCH, MAX_WRITERS,
+        ensure, ensure_nonzero, sha256, AuditEntry, AuditRecord, AuditSink, Digest, Error,
+        GovAction, Governance, Governed, Pause, Result, MAX_AUDIT_BATCH, MAX_WRITERS,
     };
     use ink::prelude::vec::Vec;
     use ink::scale::Encode;
@@ -55,21 +55,21 @@ mod audit_log {
         }
 
         /// Governance: let `writer`, a contract of the suite, append.
+        ///
+        /// # Errors
+        /// `NotAContract`, `NotGovernor`, `Paused`, `TooMany`, `WriterExists`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `WriterAdded`.
         #[ink(message)]
         pub fn add_writer(&mut self, writer: AccountId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.gov.ensure_governor(&caller)?;
             ensure_nonzero(&writer)?;
-            if self.writers.contains(&writer) {
-                return Err(Error::WriterExists);
-            }
-            if !self.env().is_contract(&writer) {
-                return Err(Error::NotAContract);
-            }
-            if self.writers.len() >= MAX_WRITERS {
-                return Err(Error::TooMany);
-            }
+            ensure!(!self.writers.contains(&writer), Error::WriterExists);
+            ensure!(self.env().is_contract(&writer), Error::NotAContract);
+            ensure!(self.writers.len() < MAX_WRITERS, Error::TooMany);
             self.writers.push(writer);
             self.env().emit_event(WriterAdded { writer, by: caller });
             Ok(())
@@ -77,6 +77,12 @@ mod audit_log {
 
         /// Governance: stop `writer` from appending. Its entries stay. A restriction: works while
         /// paused.
+        ///
+        /// # Errors
+        /// `NotGovernor`, `WriterNotFound`.
+        ///
+        /// # Events
+        /// `WriterRemoved`.
         #[ink(message)]
         pub fn remove_writer(&mut self, writer: AccountId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
@@ -138,22 +144,31 @@ mod audit_log {
     impl AuditSink for AuditLog {
         /// Writers only. Entries are chained in order and stored together; returns the first
         /// sequence number.
+        ///
+        /// # Errors
+        /// `Empty`, `NotWriter`, `Overflow`, `Paused`, `TooMany`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `Appended`.
         #[ink(message)]
         fn append(&mut self, records: Vec<AuditRecord>) -> Result<u64> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.ensure_writer(&caller)?;
-            if records.is_empty() {
-                return Err(Error::Empty);
-            }
-            if records.len() > MAX_AUDIT_BATCH {
-                return Err(Error::TooMany);
-            }
+            ensure!(!records.is_empty(), Error::Empty);
+            ensure!(records.len() <= MAX_AUDIT_BATCH, Error::TooMany);
             self.push(caller, records)
         }
     }
 
     impl Governed for AuditLog {
+        ///
+        /// # Errors
+        /// `GovernorExists`, `GovernorNotFound`, `NoPendingAdmin`, `NotAdmin`, `NotGovernor`,
+        /// `NotPendingAccount`, `Overflow`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `AdminChanged`, `AdminProposed`, `GovernorAdded`, `GovernorRemoved`, `PauseChanged`.
         #[ink(message)]
         fn govern(&mut self, action: GovAction) -> Result<()> {
             self.gov.govern(self.env().caller(), action)

@@ -25,13 +25,12 @@
 mod claims {
     use carechain_common::events::claims::*;
     use carechain_common::{
-        next_id, pack_key, sha256, xcall, zero_account, AccessGate, AccessRef, AuditAction,
-        AuditOutcome, AuditRecord, AuditRef, AuditSubject, Callee, Claim, ClaimId, ClaimLine,
-        ClaimStatus, DenialReason, Digest, Error, Escrow, GovAction, Governance, Governed,
-        LineDecision, LineResult, PatientId, PatientIndex, Pause, Policy, PolicyId, PolicyTerms,
-        ProvenanceRef, ProvenanceView, Purpose, RecordId, Result, Role, RoleSet, StoredLine,
-        SubmitOutcome, Verdict, APPEAL_DEADLINE, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES,
-        MAX_POLICY_PERIOD,
+        ensure, next_id, pack_key, sha256, xcall, AccessGate, AccessRef, AuditAction, AuditOutcome,
+        AuditRecord, AuditRef, AuditSubject, Callee, Claim, ClaimId, ClaimLine, ClaimStatus,
+        DenialReason, Digest, Error, Escrow, GovAction, Governance, Governed, LineDecision,
+        LineResult, PatientId, PatientIndex, Pause, Policy, PolicyId, PolicyTerms, ProvenanceRef,
+        ProvenanceView, Purpose, RecordId, Result, Role, RoleSet, StoredLine, SubmitOutcome,
+        Verdict, APPEAL_DEADLINE, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES, MAX_POLICY_PERIOD,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -76,6 +75,13 @@ mod claims {
         // ---------------------------------------------------------------- policies and escrow
 
         /// Insurer: create a policy for a registered patient (its current registration).
+        ///
+        /// # Errors
+        /// `InvalidPolicy`, `InvalidSet`, `InvalidWindow`, `MissingRole`, `Overflow`,
+        /// `PatientNotFound`, `Paused`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `PolicyCreated`.
         #[ink(message)]
         pub fn create_policy(
             &mut self,
@@ -84,27 +90,26 @@ mod claims {
         ) -> Result<PolicyId> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            if !terms.coverage.is_valid() {
-                return Err(Error::InvalidSet);
-            }
+            ensure!(terms.coverage.is_valid(), Error::InvalidSet);
             let length = terms
                 .period_end
                 .checked_sub(terms.period_start)
                 .ok_or(Error::InvalidWindow)?;
-            if length == 0 || length > MAX_POLICY_PERIOD || terms.period_end <= self.now() {
-                return Err(Error::InvalidWindow);
-            }
-            if terms.annual_limit == 0
-                || terms.deductible > terms.annual_limit
-                || terms.coinsurance_bps > BASIS_POINTS
-            {
-                return Err(Error::InvalidPolicy);
-            }
+            ensure!(
+                length != 0 && length <= MAX_POLICY_PERIOD && terms.period_end > self.now(),
+                Error::InvalidWindow
+            );
+            ensure!(
+                terms.annual_limit != 0
+                    && terms.deductible <= terms.annual_limit
+                    && terms.coinsurance_bps <= BASIS_POINTS,
+                Error::InvalidPolicy
+            );
             let facts = xcall::read(
                 Callee::Access,
                 self.access
                     .call()
-                    .lookup(Some(patient), caller, zero_account())
+                    .lookup(Some(patient), caller, None)
                     .try_invoke(),
             )?;
             Self::ensure_role(facts.first.roles, Role::Insurer)?;
@@ -132,17 +137,19 @@ mod claims {
         }
 
         /// The policy's insurer: accept no new claims on it.
+        ///
+        /// # Errors
+        /// `NotParty`, `Paused`, `PolicyNotActive`, `PolicyNotFound`.
+        ///
+        /// # Events
+        /// `PolicyClosed`.
         #[ink(message)]
         pub fn close_policy(&mut self, policy: PolicyId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.policies.get(policy).ok_or(Error::PolicyNotFound)?;
-            if record.insurer != caller {
-                return Err(Error::NotParty);
-            }
-            if record.closed {
-                return Err(Error::PolicyNotActive);
-            }
+            ensure!(record.insurer == caller, Error::NotParty);
+            ensure!(!record.closed, Error::PolicyNotActive);
             record.closed = true;
             self.policies.insert(policy, &record);
             self.env().emit_event(PolicyClosed { policy });
@@ -150,15 +157,20 @@ mod claims {
         }
 
         /// Insurer: add the transferred value to the caller's escrow.
+        ///
+        /// # Errors
+        /// `MissingRole`, `Overflow`, `Paused`, `ZeroAmount`; `Downstream` (a refusal or failure
+        /// of: access).
+        ///
+        /// # Events
+        /// `EscrowChanged`.
         #[ink(message, payable)]
         pub fn deposit(&mut self) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let amount = self.env().transferred_value();
-            if amount == 0 {
-                return Err(Error::ZeroAmount);
-            }
-            Self::ensure_role(self.roles(caller, zero_account())?.0, Role::Insurer)?;
+            ensure!(amount != 0, Error::ZeroAmount);
+            Self::ensure_role(self.roles(caller, None)?.0, Role::Insurer)?;
             let mut escrow = self.escrows.get(caller).unwrap_or_default();
             escrow.balance = escrow.balance.checked_add(amount).ok_or(Error::Overflow)?;
             self.escrows.insert(caller, &escrow);
@@ -171,17 +183,19 @@ mod claims {
         }
 
         /// Escrow owner: take back what no approved claim is waiting for.
+        ///
+        /// # Errors
+        /// `InsufficientEscrow`, `Overflow`, `Paused`, `TransferFailed`, `ZeroAmount`.
+        ///
+        /// # Events
+        /// `EscrowChanged`.
         #[ink(message)]
         pub fn withdraw(&mut self, amount: Balance) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            if amount == 0 {
-                return Err(Error::ZeroAmount);
-            }
+            ensure!(amount != 0, Error::ZeroAmount);
             let mut escrow = self.escrows.get(caller).unwrap_or_default();
-            if amount > escrow.available() {
-                return Err(Error::InsufficientEscrow);
-            }
+            ensure!(amount <= escrow.available(), Error::InsufficientEscrow);
             escrow.balance = escrow.balance.checked_sub(amount).ok_or(Error::Overflow)?;
             self.escrows.insert(caller, &escrow);
             let delta = i128::try_from(amount).map_err(|_| Error::Overflow)?;
@@ -195,6 +209,15 @@ mod claims {
 
         /// Provider: submit a claim on `policy` for `patient`, backed by `record` (which it
         /// authored).
+        ///
+        /// # Errors
+        /// `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidDigest`, `InvalidPolicy`,
+        /// `MissingRole`, `NotAuthor`, `NotCovered`, `Overflow`, `Paused`, `PolicyNotActive`,
+        /// `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a refusal or failure of:
+        /// access, audit log, provenance).
+        ///
+        /// # Events
+        /// `ClaimSubmitted`; the audit log's `Appended`.
         #[ink(message)]
         pub fn submit_claim(
             &mut self,
@@ -210,6 +233,15 @@ mod claims {
         /// Provider: replace a claim not yet settled with a corrected one. The original becomes
         /// `Replaced` (its duplicate keys and any commitment are released) only if the
         /// replacement is accepted.
+        ///
+        /// # Errors
+        /// `ClaimNotFound`, `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidClaimState`,
+        /// `InvalidDigest`, `InvalidPolicy`, `MissingRole`, `NotAuthor`, `NotCovered`, `NotParty`,
+        /// `Overflow`, `Paused`, `PolicyNotActive`, `PolicyNotFound`, `TooMany`, `ZeroAmount`;
+        /// `Downstream` (a refusal or failure of: access, audit log, provenance).
+        ///
+        /// # Events
+        /// `ClaimStatusChanged`, `ClaimSubmitted`; the audit log's `Appended`.
         #[ink(message)]
         pub fn replace_claim(
             &mut self,
@@ -220,12 +252,8 @@ mod claims {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut old = self.claims.get(original).ok_or(Error::ClaimNotFound)?;
-            if old.provider != caller {
-                return Err(Error::NotParty);
-            }
-            if !self.withdrawable(&old) {
-                return Err(Error::InvalidClaimState);
-            }
+            ensure!(old.provider == caller, Error::NotParty);
+            ensure!(self.withdrawable(&old), Error::InvalidClaimState);
             let outcome = self.submit(old.policy, old.patient, record, lines, Some(&old))?;
             if let SubmitOutcome::Submitted(new) = outcome {
                 self.release(&mut old)?;
@@ -240,17 +268,20 @@ mod claims {
 
         /// Provider: withdraw a claim not yet settled (an appeal only once it is undecided past
         /// `APPEAL_DEADLINE`).
+        ///
+        /// # Errors
+        /// `ClaimNotFound`, `InvalidClaimState`, `NotParty`, `Overflow`, `Paused`,
+        /// `PolicyNotFound`; `Downstream` (a refusal or failure of: audit log).
+        ///
+        /// # Events
+        /// `ClaimStatusChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn void_claim(&mut self, claim: ClaimId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
-            if record.provider != caller {
-                return Err(Error::NotParty);
-            }
-            if !self.withdrawable(&record) {
-                return Err(Error::InvalidClaimState);
-            }
+            ensure!(record.provider == caller, Error::NotParty);
+            ensure!(self.withdrawable(&record), Error::InvalidClaimState);
             self.release(&mut record)?;
             record.status = ClaimStatus::Voided;
             self.claims.insert(claim, &record);
@@ -262,6 +293,14 @@ mod claims {
         /// The policy's insurer, holding its role: decide each line. Deductible, co-insurance and
         /// the annual limit are applied in line order; the plan's share is committed in the
         /// insurer's escrow.
+        ///
+        /// # Errors
+        /// `ClaimNotFound`, `InsufficientEscrow`, `InvalidAdjudication`, `InvalidClaimState`,
+        /// `MissingRole`, `NotParty`, `Overflow`, `Paused`, `PolicyNotFound`; `Downstream` (a
+        /// refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `ClaimStatusChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn adjudicate(
             &mut self,
@@ -271,15 +310,17 @@ mod claims {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.insurer_claim(claim, caller)?;
-            if !matches!(
-                record.status,
-                ClaimStatus::Submitted | ClaimStatus::Pended | ClaimStatus::Appealed
-            ) {
-                return Err(Error::InvalidClaimState);
-            }
-            if decisions.len() != record.lines.len() {
-                return Err(Error::InvalidAdjudication);
-            }
+            ensure!(
+                matches!(
+                    record.status,
+                    ClaimStatus::Submitted | ClaimStatus::Pended | ClaimStatus::Appealed
+                ),
+                Error::InvalidClaimState
+            );
+            ensure!(
+                decisions.len() == record.lines.len(),
+                Error::InvalidAdjudication
+            );
             let mut policy = self
                 .policies
                 .get(record.policy)
@@ -295,9 +336,7 @@ mod claims {
             for (line, decision) in record.lines.iter().zip(decisions.iter()) {
                 let result = match *decision {
                     LineDecision::Approve { allowed } => {
-                        if allowed > line.billed {
-                            return Err(Error::InvalidAdjudication);
-                        }
+                        ensure!(allowed <= line.billed, Error::InvalidAdjudication);
                         if allowed == line.billed {
                             full_lines = full_lines.saturating_add(1);
                         }
@@ -344,9 +383,10 @@ mod claims {
                 .committed
                 .checked_add(approved)
                 .ok_or(Error::Overflow)?;
-            if escrow.committed > escrow.balance {
-                return Err(Error::InsufficientEscrow);
-            }
+            ensure!(
+                escrow.committed <= escrow.balance,
+                Error::InsufficientEscrow
+            );
             policy.plan_used = policy
                 .plan_used
                 .checked_add(approved)
@@ -370,17 +410,25 @@ mod claims {
         }
 
         /// The policy's insurer, holding its role: ask for more information before deciding.
+        ///
+        /// # Errors
+        /// `ClaimNotFound`, `InvalidClaimState`, `MissingRole`, `NotParty`, `Paused`; `Downstream`
+        /// (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `ClaimStatusChanged`.
         #[ink(message)]
         pub fn pend(&mut self, claim: ClaimId, reason: DenialReason) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.insurer_claim(claim, caller)?;
-            if !matches!(
-                record.status,
-                ClaimStatus::Submitted | ClaimStatus::Appealed
-            ) {
-                return Err(Error::InvalidClaimState);
-            }
+            ensure!(
+                matches!(
+                    record.status,
+                    ClaimStatus::Submitted | ClaimStatus::Appealed
+                ),
+                Error::InvalidClaimState
+            );
             record.status = ClaimStatus::Pended;
             record.pend_reason = Some(reason);
             self.claims.insert(claim, &record);
@@ -390,23 +438,27 @@ mod claims {
 
         /// Provider: appeal a denied or partially approved claim, once. The commitment is
         /// released until the insurer decides again.
+        ///
+        /// # Errors
+        /// `AppealUsed`, `ClaimNotFound`, `InvalidClaimState`, `NotParty`, `Overflow`, `Paused`,
+        /// `PolicyNotFound`.
+        ///
+        /// # Events
+        /// `ClaimStatusChanged`.
         #[ink(message)]
         pub fn appeal(&mut self, claim: ClaimId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
-            if record.provider != caller {
-                return Err(Error::NotParty);
-            }
-            if !matches!(
-                record.status,
-                ClaimStatus::Denied | ClaimStatus::PartiallyApproved
-            ) {
-                return Err(Error::InvalidClaimState);
-            }
-            if record.appealed {
-                return Err(Error::AppealUsed);
-            }
+            ensure!(record.provider == caller, Error::NotParty);
+            ensure!(
+                matches!(
+                    record.status,
+                    ClaimStatus::Denied | ClaimStatus::PartiallyApproved
+                ),
+                Error::InvalidClaimState
+            );
+            ensure!(!record.appealed, Error::AppealUsed);
             self.release_commitment(&mut record)?;
             record.appealed = true;
             record.appealed_at = Some(self.now());
@@ -418,21 +470,30 @@ mod claims {
 
         /// Insurer or provider: pay the approved amount from the insurer's escrow to the
         /// provider, once, while the provider still holds its role and the insurer its own.
+        ///
+        /// # Errors
+        /// `ClaimNotFound`, `InsufficientEscrow`, `InvalidClaimState`, `MissingRole`, `NotParty`,
+        /// `Paused`, `TransferFailed`; `Downstream` (a refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `ClaimSettled`; the audit log's `Appended`.
         #[ink(message)]
         pub fn settle(&mut self, claim: ClaimId) -> Result<Balance> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
-            if caller != record.insurer && caller != record.provider {
-                return Err(Error::NotParty);
-            }
-            if !matches!(
-                record.status,
-                ClaimStatus::Approved | ClaimStatus::PartiallyApproved
-            ) {
-                return Err(Error::InvalidClaimState);
-            }
-            let (provider, insurer) = self.roles(record.provider, record.insurer)?;
+            ensure!(
+                caller == record.insurer || caller == record.provider,
+                Error::NotParty
+            );
+            ensure!(
+                matches!(
+                    record.status,
+                    ClaimStatus::Approved | ClaimStatus::PartiallyApproved
+                ),
+                Error::InvalidClaimState
+            );
+            let (provider, insurer) = self.roles(record.provider, Some(record.insurer))?;
             Self::ensure_role(provider, Role::Provider)?;
             Self::ensure_role(insurer, Role::Insurer)?;
             let amount = record.approved;
@@ -470,7 +531,7 @@ mod claims {
             self.env().block_timestamp()
         }
 
-        fn roles(&self, first: AccountId, second: AccountId) -> Result<(RoleSet, RoleSet)> {
+        fn roles(&self, first: AccountId, second: Option<AccountId>) -> Result<(RoleSet, RoleSet)> {
             let facts = xcall::read(
                 Callee::Access,
                 self.access.call().lookup(None, first, second).try_invoke(),
@@ -525,33 +586,25 @@ mod claims {
             let replaces = original.map(|claim| claim.id);
             let caller = self.env().caller();
             let policy = self.policies.get(policy_id).ok_or(Error::PolicyNotFound)?;
-            if policy.patient != patient {
-                return Err(Error::InvalidPolicy);
-            }
+            ensure!(policy.patient == patient, Error::InvalidPolicy);
             let now = self.now();
             let filing_end = policy.terms.period_end.saturating_add(FILING_GRACE);
-            if policy.closed || now < policy.terms.period_start || now >= filing_end {
-                return Err(Error::PolicyNotActive);
-            }
-            if lines.is_empty() {
-                return Err(Error::Empty);
-            }
-            if lines.len() > MAX_CLAIM_LINES {
-                return Err(Error::TooMany);
-            }
+            ensure!(
+                !policy.closed && now >= policy.terms.period_start && now < filing_end,
+                Error::PolicyNotActive
+            );
+            ensure!(!lines.is_empty(), Error::Empty);
+            ensure!(lines.len() <= MAX_CLAIM_LINES, Error::TooMany);
             let mut billed: Balance = 0;
             let mut stored = Vec::with_capacity(lines.len());
             let mut keys = Vec::with_capacity(lines.len().saturating_mul(2));
             for line in &lines {
-                if line.billed == 0 {
-                    return Err(Error::ZeroAmount);
-                }
-                if line.service_ref.is_zero() {
-                    return Err(Error::InvalidDigest);
-                }
-                if !policy.terms.coverage.contains(line.service) {
-                    return Err(Error::NotCovered);
-                }
+                ensure!(line.billed != 0, Error::ZeroAmount);
+                ensure!(!line.service_ref.is_zero(), Error::InvalidDigest);
+                ensure!(
+                    policy.terms.coverage.contains(line.service),
+                    Error::NotCovered
+                );
                 billed = billed.checked_add(line.billed).ok_or(Error::Overflow)?;
                 let kept = StoredLine {
                     service_ref: line.service_ref,
@@ -563,9 +616,7 @@ mod claims {
                         .duplicates
                         .get(key)
                         .is_some_and(|owner| Some(owner) != replaces);
-                    if taken || keys.contains(&key) {
-                        return Err(Error::DuplicateClaim);
-                    }
+                    ensure!(!taken && !keys.contains(&key), Error::DuplicateClaim);
                     keys.push(key);
                 }
                 stored.push(kept);
@@ -578,12 +629,11 @@ mod claims {
                         .verify_serial(drug.batch, drug.serial)
                         .try_invoke(),
                 )?;
-                if verification.verdict != Verdict::Dispensed {
-                    return Err(Error::DrugRefused);
-                }
-                if verification.dispensed_by != Some(caller) {
-                    return Err(Error::NotAuthor);
-                }
+                ensure!(
+                    verification.verdict == Verdict::Dispensed,
+                    Error::DrugRefused
+                );
+                ensure!(verification.dispensed_by == Some(caller), Error::NotAuthor);
             }
             let disclosure = xcall::fallible(
                 Callee::Access,
@@ -593,9 +643,10 @@ mod claims {
                     .try_invoke(),
             )?;
             Self::ensure_role(disclosure.claimant_roles, Role::Provider)?;
-            if disclosure.registration != Some(policy.registration) {
-                return Err(Error::PolicyNotActive);
-            }
+            ensure!(
+                disclosure.registration == Some(policy.registration),
+                Error::PolicyNotActive
+            );
             if !disclosure.decision.is_granted() {
                 return Ok(SubmitOutcome::ConsentDenied {
                     audit_seq: disclosure.decision.audit_seq,
@@ -646,10 +697,8 @@ mod claims {
         /// The claim, when the caller is its insurer and still holds the insurer role.
         fn insurer_claim(&self, claim: ClaimId, caller: AccountId) -> Result<Claim> {
             let record = self.claims.get(claim).ok_or(Error::ClaimNotFound)?;
-            if record.insurer != caller {
-                return Err(Error::NotParty);
-            }
-            Self::ensure_role(self.roles(caller, zero_account())?.0, Role::Insurer)?;
+            ensure!(record.insurer == caller, Error::NotParty);
+            Self::ensure_role(self.roles(caller, None)?.0, Role::Insurer)?;
             Ok(record)
         }
 
@@ -734,6 +783,13 @@ mod claims {
     }
 
     impl Governed for Claims {
+        ///
+        /// # Errors
+        /// `GovernorExists`, `GovernorNotFound`, `NoPendingAdmin`, `NotAdmin`, `NotGovernor`,
+        /// `NotPendingAccount`, `Overflow`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `AdminChanged`, `AdminProposed`, `GovernorAdded`, `GovernorRemoved`, `PauseChanged`.
         #[ink(message)]
         fn govern(&mut self, action: GovAction) -> Result<()> {
             self.gov.govern(self.env().caller(), action)

@@ -21,9 +21,9 @@
 mod consent {
     use carechain_common::events::consent::*;
     use carechain_common::{
-        ensure_nonzero, next_id, xcall, zero_account, AccessBasis, AccessGate, AccessRef,
-        AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject, BreakGlass, Callee,
-        DataCategory, Decision, DeferredAudit, DenyReason, Digest, Effect, Emergency, EmergencyId,
+        ensure, ensure_nonzero, next_id, xcall, AccessBasis, AccessGate, AccessRef, AuditAction,
+        AuditOutcome, AuditRecord, AuditRef, AuditSubject, BreakGlass, Callee, DataCategory,
+        Decision, DeferredAudit, DenyReason, Digest, Effect, Emergency, EmergencyId,
         EmergencyReason, EncryptedLocator, Error, Facts, GovAction, Governance, Governed, Grant,
         GrantId, GrantScope, GrantSlot, GrantSlots, Grantee, PatientId, PatientIndex, Pause,
         Purpose, RecordFacts, RecordId, RecordMeta, RecordWrite, Result, Role, Session, Update,
@@ -43,9 +43,8 @@ mod consent {
         deferred: DeferredAudit,
 
         grants: Mapping<GrantId, Grant>,
-        /// Live grants per (patient, grantee); `Grantee::Anyone` is keyed by the zero account.
-        /// The access contract holds a copy for decisions.
-        slots: Mapping<(PatientId, AccountId), GrantSlots>,
+        /// Live grants per (patient, grantee). The access contract holds a copy for decisions.
+        slots: Mapping<(PatientId, Grantee), GrantSlots>,
         grant_count: u64,
         patient_grants: PatientIndex,
 
@@ -90,6 +89,14 @@ mod consent {
 
         /// Patient's controller or delegate: create a grant. A permit names one organisation
         /// whose roles fit every purpose in the scope; a deny names an account or `Anyone`.
+        ///
+        /// # Errors
+        /// `GranteeNotEligible`, `InvalidSet`, `InvalidWindow`, `NotPatientManager`, `Overflow`,
+        /// `PatientNotFound`, `Paused`, `TooMany`, `ZeroAccount`; `Downstream` (a refusal or
+        /// failure of: access, audit log).
+        ///
+        /// # Events
+        /// `GrantCreated`; the audit log's `Appended`.
         #[ink(message)]
         pub fn create_grant(
             &mut self,
@@ -102,28 +109,27 @@ mod consent {
             let caller = self.env().caller();
             let now = self.env().block_timestamp();
             Self::validate_scope(&scope, now)?;
-            let key_account = match (grantee, effect) {
+            let grantee_account = match (grantee, effect) {
                 (Grantee::Anyone, Effect::Permit) => return Err(Error::GranteeNotEligible),
-                (Grantee::Anyone, Effect::Deny) => zero_account(),
+                (Grantee::Anyone, Effect::Deny) => None,
                 (Grantee::Account(account), _) => {
                     ensure_nonzero(&account)?;
-                    account
+                    Some(account)
                 }
             };
-            let facts = self.lookup(patient, caller, key_account)?;
+            let facts = self.lookup(patient, caller, grantee_account)?;
             let (registration, epoch) = Self::managed(&facts)?;
-            if effect == Effect::Permit && !scope.purposes.fits(facts.second.roles) {
-                return Err(Error::GranteeNotEligible);
-            }
+            ensure!(
+                effect != Effect::Permit || scope.purposes.fits(facts.second.roles),
+                Error::GranteeNotEligible
+            );
             let id = next_id(&mut self.grant_count)?;
-            let key = (patient, key_account);
+            let key = (patient, grantee);
             let mut live = self.slots.get(key).unwrap_or_default();
             live.retain(|s| {
                 s.scope.valid_until > now && s.registration == registration && s.epoch == epoch
             });
-            if live.len() >= MAX_GRANTS_PER_GRANTEE {
-                return Err(Error::TooMany);
-            }
+            ensure!(live.len() < MAX_GRANTS_PER_GRANTEE, Error::TooMany);
             live.push(GrantSlot {
                 id,
                 registration,
@@ -166,6 +172,14 @@ mod consent {
         }
 
         /// Patient's controller or delegate: change a live grant's categories, purposes or window.
+        ///
+        /// # Errors
+        /// `GrantNotFound`, `GrantRevoked`, `GranteeNotEligible`, `InvalidSet`, `InvalidWindow`,
+        /// `NotPatientManager`, `PatientNotFound`, `Paused`; `Downstream` (a refusal or failure of:
+        /// access, audit log).
+        ///
+        /// # Events
+        /// `GrantChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn change_grant(&mut self, id: GrantId, scope: GrantScope) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -173,11 +187,15 @@ mod consent {
             let mut grant = self.grants.get(id).ok_or(Error::GrantNotFound)?;
             let now = self.env().block_timestamp();
             Self::validate_scope(&scope, now)?;
-            let grantee = Self::slot_key(&grant).1;
+            let grantee = match grant.grantee {
+                Grantee::Account(account) => Some(account),
+                Grantee::Anyone => None,
+            };
             let facts = self.ensure_grant_manager(&grant, caller, grantee)?;
-            if grant.effect == Effect::Permit && !scope.purposes.fits(facts.second.roles) {
-                return Err(Error::GranteeNotEligible);
-            }
+            ensure!(
+                grant.effect != Effect::Permit || scope.purposes.fits(facts.second.roles),
+                Error::GranteeNotEligible
+            );
             let key = Self::slot_key(&grant);
             let mut live = self.slots.get(key).unwrap_or_default();
             let slot = live
@@ -206,12 +224,19 @@ mod consent {
         /// Patient's controller or delegate: revoke a grant. It stops applying at once. A
         /// restriction: works while this contract or access is paused; its audit entry is queued
         /// when the log does not take it.
+        ///
+        /// # Errors
+        /// `GrantNotFound`, `GrantRevoked`, `NotPatientManager`, `PatientNotFound`; `Downstream` (a
+        /// refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `AuditDeferred`, `GrantRevoked`; the audit log's `Appended`.
         #[ink(message)]
         pub fn revoke_grant(&mut self, id: GrantId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
             let mut grant = self.grants.get(id).ok_or(Error::GrantNotFound)?;
-            self.ensure_grant_manager(&grant, caller, caller)?;
+            self.ensure_grant_manager(&grant, caller, None)?;
             let key = Self::slot_key(&grant);
             let mut live = self.slots.get(key).unwrap_or_default();
             live.retain(|s| s.id != id);
@@ -239,6 +264,13 @@ mod consent {
         /// for the patient, under `record`, an unused id its client chose (the record vault binds
         /// the ciphertext to it). The write is an access decision for `purpose` (treatment or
         /// emergency treatment) and is logged either way.
+        ///
+        /// # Errors
+        /// `InvalidDigest`, `InvalidLocator`, `InvalidSet`, `Overflow`, `PatientNotFound`,
+        /// `Paused`, `RecordExists`; `Downstream` (a refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `RecordAnchored`; the audit log's `Appended`.
         #[ink(message)]
         pub fn add_record(
             &mut self,
@@ -264,6 +296,14 @@ mod consent {
         /// The author amends the latest version of its record: a new version, under the unused id
         /// `record`, that names the one it amends (nothing is overwritten). Another provider
         /// cannot amend it, whatever its permits.
+        ///
+        /// # Errors
+        /// `InvalidDigest`, `InvalidLocator`, `InvalidSet`, `NotAuthor`, `Overflow`,
+        /// `PatientNotFound`, `Paused`, `RecordExists`, `RecordNotFound`, `RecordSuperseded`;
+        /// `Downstream` (a refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `RecordAnchored`; the audit log's `Appended`.
         #[ink(message)]
         pub fn amend_record(
             &mut self,
@@ -275,12 +315,8 @@ mod consent {
         ) -> Result<RecordWrite> {
             self.gov.enter(Pause::Stops)?;
             let previous = self.records.get(amends).ok_or(Error::RecordNotFound)?;
-            if previous.author != self.env().caller() {
-                return Err(Error::NotAuthor);
-            }
-            if previous.superseded_by.is_some() {
-                return Err(Error::RecordSuperseded);
-            }
+            ensure!(previous.author == self.env().caller(), Error::NotAuthor);
+            ensure!(previous.superseded_by.is_none(), Error::RecordSuperseded);
             self.write_record(
                 record,
                 previous.patient,
@@ -298,6 +334,13 @@ mod consent {
         /// the emergency window, requests for emergency treatment are granted (over any deny
         /// rule), and the session is listed for the patient and regulators to review. A refused
         /// attempt (not a provider, unknown patient) is logged as a denied entry and answered.
+        ///
+        /// # Errors
+        /// `EmergencyActive`, `Overflow`, `PatientNotFound`, `Paused`; `Downstream` (a refusal or
+        /// failure of: access, audit log).
+        ///
+        /// # Events
+        /// `EmergencyOpened`; the audit log's `Appended`.
         #[ink(message)]
         pub fn break_glass(
             &mut self,
@@ -306,7 +349,7 @@ mod consent {
         ) -> Result<BreakGlass> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            let facts = self.lookup(patient, caller, caller)?;
+            let facts = self.lookup(patient, caller, None)?;
             let now = self.env().block_timestamp();
             let refusal = match facts.registration {
                 None => Some(DenyReason::PatientNotActive),
@@ -333,9 +376,10 @@ mod consent {
                 }));
             }
             let registration = facts.registration.ok_or(Error::PatientNotFound)?;
-            if self.open_session(patient, caller, now).is_some() {
-                return Err(Error::EmergencyActive);
-            }
+            ensure!(
+                self.open_session(patient, caller, now).is_none(),
+                Error::EmergencyActive
+            );
             let id = next_id(&mut self.emergency_count)?;
             let expires_at = now
                 .checked_add(self.emergency_window)
@@ -385,21 +429,26 @@ mod consent {
         /// The provider who opened it, or the patient's controller or delegate, closes an open
         /// emergency session early. A restriction: works while paused; its audit entry is queued
         /// when the log does not take it.
+        ///
+        /// # Errors
+        /// `NoEmergency`, `NotParty`; `Downstream` (a refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `AuditDeferred`, `EmergencyClosed`; the audit log's `Appended`.
         #[ink(message)]
         pub fn close_emergency(&mut self, id: EmergencyId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
             let mut session = self.emergencies.get(id).ok_or(Error::NoEmergency)?;
             let now = self.env().block_timestamp();
-            if !session.is_open(now) {
-                return Err(Error::NoEmergency);
-            }
+            ensure!(session.is_open(now), Error::NoEmergency);
             if caller != session.provider {
-                let facts = self.lookup(session.patient, caller, caller)?;
-                if facts.first.manager.is_none() || facts.registration != Some(session.registration)
-                {
-                    return Err(Error::NotParty);
-                }
+                let facts = self.lookup(session.patient, caller, None)?;
+                ensure!(
+                    facts.first.manager.is_some()
+                        && facts.registration == Some(session.registration),
+                    Error::NotParty
+                );
             }
             session.closed_at = Some(now);
             session.closed_by = Some(caller);
@@ -432,14 +481,21 @@ mod consent {
         }
 
         /// Governance: set the break-glass window (1 to 72 hours).
+        ///
+        /// # Errors
+        /// `InvalidWindow`, `NotGovernor`, `Paused`.
+        ///
+        /// # Events
+        /// `EmergencyWindowChanged`.
         #[ink(message)]
         pub fn set_emergency_window(&mut self, window: Timestamp) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.gov.ensure_governor(&caller)?;
-            if !(MIN_EMERGENCY_WINDOW..=MAX_EMERGENCY_WINDOW).contains(&window) {
-                return Err(Error::InvalidWindow);
-            }
+            ensure!(
+                (MIN_EMERGENCY_WINDOW..=MAX_EMERGENCY_WINDOW).contains(&window),
+                Error::InvalidWindow
+            );
             self.emergency_window = window;
             self.env()
                 .emit_event(EmergencyWindowChanged { window, by: caller });
@@ -448,6 +504,12 @@ mod consent {
 
         /// Anyone: send up to `MAX_AUDIT_BATCH` queued restriction entries to the audit log.
         /// Returns how many went. Works while paused.
+        ///
+        /// # Errors
+        /// `Empty`; `Downstream` (a refusal or failure of: audit log).
+        ///
+        /// # Events
+        /// `AuditFlushed`; the audit log's `Appended`.
         #[ink(message)]
         pub fn flush_audit(&mut self) -> Result<u64> {
             self.gov.enter(Pause::Never)?;
@@ -456,7 +518,12 @@ mod consent {
 
         // ---------------------------------------------------------------- internals
 
-        fn lookup(&self, patient: PatientId, first: AccountId, second: AccountId) -> Result<Facts> {
+        fn lookup(
+            &self,
+            patient: PatientId,
+            first: AccountId,
+            second: Option<AccountId>,
+        ) -> Result<Facts> {
             xcall::read(
                 Callee::Access,
                 self.access
@@ -478,7 +545,7 @@ mod consent {
 
         fn put_slots(
             &mut self,
-            key: (PatientId, AccountId),
+            key: (PatientId, Grantee),
             live: Vec<GrantSlot>,
             restricts: bool,
         ) -> Result<()> {
@@ -493,9 +560,7 @@ mod consent {
         /// The patient's registration and epoch when the first party of `facts` manages it.
         fn managed(facts: &Facts) -> Result<(u64, u32)> {
             let registration = facts.registration.ok_or(Error::PatientNotFound)?;
-            if facts.first.manager.is_none() {
-                return Err(Error::NotPatientManager);
-            }
+            ensure!(facts.first.manager.is_some(), Error::NotPatientManager);
             Ok((registration, facts.epoch))
         }
 
@@ -507,16 +572,15 @@ mod consent {
             &self,
             grant: &Grant,
             caller: AccountId,
-            second: AccountId,
+            second: Option<AccountId>,
         ) -> Result<Facts> {
             let facts = self.lookup(grant.patient, caller, second)?;
             let (registration, epoch) = Self::managed(&facts)?;
-            if registration != grant.registration {
-                return Err(Error::GrantNotFound);
-            }
-            if grant.revoked_at.is_some() || epoch != grant.epoch {
-                return Err(Error::GrantRevoked);
-            }
+            ensure!(registration == grant.registration, Error::GrantNotFound);
+            ensure!(
+                grant.revoked_at.is_none() && epoch == grant.epoch,
+                Error::GrantRevoked
+            );
             Ok(facts)
         }
 
@@ -565,19 +629,14 @@ mod consent {
             amends: Option<RecordMeta>,
         ) -> Result<RecordWrite> {
             let caller = self.env().caller();
-            if content_hash.is_zero() {
-                return Err(Error::InvalidDigest);
-            }
-            if !locator.is_valid() {
-                return Err(Error::InvalidLocator);
-            }
-            if !matches!(purpose, Purpose::Treatment | Purpose::EmergencyTreatment) {
-                return Err(Error::InvalidSet);
-            }
-            if self.records.contains(id) {
-                return Err(Error::RecordExists);
-            }
-            let facts = self.lookup(patient, caller, caller)?;
+            ensure!(!content_hash.is_zero(), Error::InvalidDigest);
+            ensure!(locator.is_valid(), Error::InvalidLocator);
+            ensure!(
+                matches!(purpose, Purpose::Treatment | Purpose::EmergencyTreatment),
+                Error::InvalidSet
+            );
+            ensure!(!self.records.contains(id), Error::RecordExists);
+            let facts = self.lookup(patient, caller, None)?;
             let now = self.env().block_timestamp();
             let outcome = match (facts.registration, &amends) {
                 (Some(current), Some(previous)) if previous.registration != current => {
@@ -588,10 +647,13 @@ mod consent {
                 }
                 // Authors are organisations: the patient side is not a basis for writing.
                 _ => {
-                    let own = self.slots.get((patient, caller)).unwrap_or_default();
+                    let own = self
+                        .slots
+                        .get((patient, Grantee::Account(caller)))
+                        .unwrap_or_default();
                     let anyone = self
                         .slots
-                        .get((patient, zero_account()))
+                        .get((patient, Grantee::Anyone))
                         .unwrap_or_default();
                     let emergency = self
                         .open_session(patient, caller, now)
@@ -688,25 +750,31 @@ mod consent {
             })
         }
 
-        fn slot_key(grant: &Grant) -> (PatientId, AccountId) {
-            match grant.grantee {
-                Grantee::Account(account) => (grant.patient, account),
-                Grantee::Anyone => (grant.patient, zero_account()),
-            }
+        fn slot_key(grant: &Grant) -> (PatientId, Grantee) {
+            (grant.patient, grant.grantee)
         }
 
         fn validate_scope(scope: &GrantScope, now: Timestamp) -> Result<()> {
-            if !scope.categories.is_valid() || !scope.purposes.is_valid() {
-                return Err(Error::InvalidSet);
-            }
-            if scope.valid_from >= scope.valid_until || scope.valid_until <= now {
-                return Err(Error::InvalidWindow);
-            }
+            ensure!(
+                scope.categories.is_valid() && scope.purposes.is_valid(),
+                Error::InvalidSet
+            );
+            ensure!(
+                scope.valid_from < scope.valid_until && scope.valid_until > now,
+                Error::InvalidWindow
+            );
             Ok(())
         }
     }
 
     impl Governed for Consent {
+        ///
+        /// # Errors
+        /// `GovernorExists`, `GovernorNotFound`, `NoPendingAdmin`, `NotAdmin`, `NotGovernor`,
+        /// `NotPendingAccount`, `Overflow`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `AdminChanged`, `AdminProposed`, `GovernorAdded`, `GovernorRemoved`, `PauseChanged`.
         #[ink(message)]
         fn govern(&mut self, action: GovAction) -> Result<()> {
             self.gov.govern(self.env().caller(), action)

@@ -29,12 +29,12 @@
 mod credentials {
     use carechain_common::events::credentials::*;
     use carechain_common::{
-        check_leaves, lot_verdict, next_id, presentation_digest, status_verdict, xcall,
-        zero_account, AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef,
-        AuditSubject, Callee, Credential, CredentialId, CredentialStatus, DeferredAudit,
-        DenyReason, Digest, DrugRef, Error, GovAction, Governance, Governed, HolderOpening,
-        HolderSignature, Pause, PresentationResult, PresentationVerdict, ProvenLeaf, ProvenanceRef,
-        ProvenanceView, Result, Role, RoleSet, Verdict, MAX_TREE_DEPTH,
+        check_leaves, ensure, lot_verdict, next_id, presentation_digest, status_verdict, xcall,
+        AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject,
+        Callee, Credential, CredentialId, CredentialStatus, DeferredAudit, DenyReason, Digest,
+        DrugRef, Error, GovAction, Governance, Governed, HolderOpening, HolderSignature, Pause,
+        PresentationResult, PresentationVerdict, ProvenLeaf, ProvenanceRef, ProvenanceView, Result,
+        Role, RoleSet, Verdict, MAX_TREE_DEPTH,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -71,17 +71,28 @@ mod credentials {
 
         /// A provider or public-health organisation: anchor a credential for a dose it
         /// administered (dispensed).
+        ///
+        /// # Errors
+        /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`,
+        /// `DoseNotAdministered`, `DoseUsed`, `InvalidTree`, `MissingRole`, `Overflow`, `Paused`,
+        /// `SerialNotAvailable`, `SerialOutOfRange`; `Downstream` (a refusal or failure of: access,
+        /// audit log, provenance).
+        ///
+        /// # Events
+        /// `CredentialIssued`; the audit log's `Appended`.
         #[ink(message)]
         pub fn issue(&mut self, root: Digest, depth: u8, dose: DrugRef) -> Result<CredentialId> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            if root.is_zero() || depth == 0 || depth > MAX_TREE_DEPTH {
-                return Err(Error::InvalidTree);
-            }
+            ensure!(
+                !root.is_zero() && depth != 0 && depth <= MAX_TREE_DEPTH,
+                Error::InvalidTree
+            );
             self.ensure_issuer(caller)?;
-            if self.doses.contains((dose.batch, dose.serial)) {
-                return Err(Error::DoseUsed);
-            }
+            ensure!(
+                !self.doses.contains((dose.batch, dose.serial)),
+                Error::DoseUsed
+            );
             let v = self.verify_dose(dose)?;
             match v.verdict {
                 Verdict::Dispensed if v.dispensed_by == Some(caller) => {}
@@ -94,9 +105,10 @@ mod credentials {
             }
             let now = self.env().block_timestamp();
             // `Dispensed` outranks `Expired` in the verdict: check the expiry here.
-            if v.expiry.is_some_and(|expiry| now >= expiry) {
-                return Err(Error::BatchExpired);
-            }
+            ensure!(
+                v.expiry.is_none_or(|expiry| now < expiry),
+                Error::BatchExpired
+            );
             let id = next_id(&mut self.credential_count)?;
             xcall::audit(
                 &mut self.audit,
@@ -130,6 +142,13 @@ mod credentials {
         }
 
         /// The issuer: suspend an active credential (a restriction).
+        ///
+        /// # Errors
+        /// `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
+        /// failure of: audit log).
+        ///
+        /// # Events
+        /// `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn suspend(&mut self, id: CredentialId) -> Result<()> {
             self.restrict(id, CredentialStatus::Suspended)
@@ -137,20 +156,35 @@ mod credentials {
 
         /// The issuer: revoke a credential for good (a restriction). Its dose is freed: the
         /// issuer may issue a corrected credential for it.
+        ///
+        /// # Errors
+        /// `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
+        /// failure of: audit log).
+        ///
+        /// # Events
+        /// `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn revoke(&mut self, id: CredentialId) -> Result<()> {
             self.restrict(id, CredentialStatus::Revoked)
         }
 
         /// The issuer, while it holds an issuing role: reinstate a suspended credential.
+        ///
+        /// # Errors
+        /// `CredentialNotFound`, `CredentialWrongState`, `MissingRole`, `NotParty`, `Paused`;
+        /// `Downstream` (a refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `CredentialStatusChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn reinstate(&mut self, id: CredentialId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut credential = self.issued_by(id, caller)?;
-            if credential.status != CredentialStatus::Suspended {
-                return Err(Error::CredentialWrongState);
-            }
+            ensure!(
+                credential.status == CredentialStatus::Suspended,
+                Error::CredentialWrongState
+            );
             self.ensure_issuer(caller)?;
             xcall::audit(
                 &mut self.audit,
@@ -174,6 +208,13 @@ mod credentials {
         /// Anyone (a verifier): check a presentation against the credential and log the
         /// verification. Refusals are verdicts (logged), not errors; errors are for an unknown
         /// credential, a pause, or a callee that failed.
+        ///
+        /// # Errors
+        /// `CredentialNotFound`, `Paused`; `Downstream` (a refusal or failure of: audit log,
+        /// provenance).
+        ///
+        /// # Events
+        /// `PresentationVerified`; the audit log's `Appended`.
         #[ink(message)]
         pub fn verify_presentation(
             &mut self,
@@ -216,6 +257,12 @@ mod credentials {
         }
 
         /// Anyone: send queued restriction entries to the audit log. Works while paused.
+        ///
+        /// # Errors
+        /// `Empty`; `Downstream` (a refusal or failure of: audit log).
+        ///
+        /// # Events
+        /// `AuditFlushed`; the audit log's `Appended`.
         #[ink(message)]
         pub fn flush_audit(&mut self) -> Result<u64> {
             self.gov.enter(Pause::Never)?;
@@ -257,9 +304,7 @@ mod credentials {
                 CredentialStatus::Suspended => credential.status == CredentialStatus::Active,
                 _ => credential.status != CredentialStatus::Revoked,
             };
-            if !allowed {
-                return Err(Error::CredentialWrongState);
-            }
+            ensure!(allowed, Error::CredentialWrongState);
             credential.status = status;
             self.credentials.insert(id, &credential);
             if status == CredentialStatus::Revoked {
@@ -285,9 +330,7 @@ mod credentials {
 
         fn issued_by(&self, id: CredentialId, caller: AccountId) -> Result<Credential> {
             let credential = self.credentials.get(id).ok_or(Error::CredentialNotFound)?;
-            if credential.issuer != caller {
-                return Err(Error::NotParty);
-            }
+            ensure!(credential.issuer == caller, Error::NotParty);
             Ok(credential)
         }
 
@@ -305,10 +348,7 @@ mod credentials {
         fn ensure_issuer(&self, account: AccountId) -> Result<()> {
             let facts = xcall::read(
                 Callee::Access,
-                self.access
-                    .call()
-                    .lookup(None, account, zero_account())
-                    .try_invoke(),
+                self.access.call().lookup(None, account, None).try_invoke(),
             )?;
             let issuers = RoleSet::of(&[Role::Provider, Role::PublicHealth]);
             if facts.first.roles.intersects(issuers) {
@@ -337,6 +377,13 @@ mod credentials {
     }
 
     impl Governed for Credentials {
+        ///
+        /// # Errors
+        /// `GovernorExists`, `GovernorNotFound`, `NoPendingAdmin`, `NotAdmin`, `NotGovernor`,
+        /// `NotPendingAccount`, `Overflow`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `AdminChanged`, `AdminProposed`, `GovernorAdded`, `GovernorRemoved`, `PauseChanged`.
         #[ink(message)]
         fn govern(&mut self, action: GovAction) -> Result<()> {
             self.gov.govern(self.env().caller(), action)

@@ -25,12 +25,12 @@
 mod provenance {
     use carechain_common::events::provenance::*;
     use carechain_common::{
-        dispenser_roles, ensure_nonzero, next_id, trading_partner_roles, xcall, zero_account,
-        AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject,
-        Batch, BatchId, BatchStatus, Callee, DeferredAudit, Digest, DispenseOutcome, Error,
-        GovAction, Governance, Governed, Gtin, LotNumber, Pause, ProvenanceView, QuarantineReason,
-        RecallReason, Result, Role, RoleSet, SerialRecord, SerialState, Transfer, TransferKind,
-        TransferStatus, Verdict, Verification, MAX_SERIALS_PER_CALL,
+        dispenser_roles, ensure, ensure_nonzero, next_id, trading_partner_roles, xcall, AccessGate,
+        AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject, Batch, BatchId,
+        BatchStatus, Callee, DeferredAudit, Digest, DispenseOutcome, Error, GovAction, Governance,
+        Governed, Gtin, LotNumber, Pause, ProvenanceView, QuarantineReason, RecallReason, Result,
+        Role, RoleSet, SerialRecord, SerialState, Transfer, TransferKind, TransferStatus, Verdict,
+        Verification, MAX_SERIALS_PER_CALL,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -76,14 +76,18 @@ mod provenance {
 
         /// Governance: assign a GTIN to a manufacturer (settling a dispute, or before its first
         /// batch). Its later batches are that manufacturer's alone.
+        ///
+        /// # Errors
+        /// `InvalidGtin`, `NotGovernor`, `Paused`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `GtinAssigned`.
         #[ink(message)]
         pub fn assign_gtin(&mut self, gtin: Gtin, manufacturer: AccountId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.gov.ensure_governor(&caller)?;
-            if !gtin.is_valid() {
-                return Err(Error::InvalidGtin);
-            }
+            ensure!(gtin.is_valid(), Error::InvalidGtin);
             ensure_nonzero(&manufacturer)?;
             self.gtins.insert(gtin, &manufacturer);
             self.env().emit_event(GtinAssigned {
@@ -111,28 +115,16 @@ mod provenance {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let now = self.env().block_timestamp();
-            if !gtin.is_valid() {
-                return Err(Error::InvalidGtin);
-            }
-            if !lot.is_valid() {
-                return Err(Error::InvalidLot);
-            }
-            if coa_hash.is_zero() {
-                return Err(Error::InvalidDigest);
-            }
-            if expiry <= now {
-                return Err(Error::ExpiryInPast);
-            }
-            if quantity == 0 {
-                return Err(Error::ZeroAmount);
-            }
+            ensure!(gtin.is_valid(), Error::InvalidGtin);
+            ensure!(lot.is_valid(), Error::InvalidLot);
+            ensure!(!coa_hash.is_zero(), Error::InvalidDigest);
+            ensure!(expiry > now, Error::ExpiryInPast);
+            ensure!(quantity != 0, Error::ZeroAmount);
             let count = serial_last
                 .checked_sub(serial_first)
                 .and_then(|d| d.checked_add(1))
                 .ok_or(Error::InvalidSerialRange)?;
-            if count != quantity {
-                return Err(Error::QuantityMismatch);
-            }
+            ensure!(count == quantity, Error::QuantityMismatch);
             Self::ensure_roles(self.roles(caller)?, RoleSet::of(&[Role::Manufacturer]))?;
             match self.gtins.get(gtin) {
                 Some(owner) if owner != caller => return Err(Error::GtinTaken),
@@ -147,9 +139,7 @@ mod provenance {
                 }
             }
             let key = (gtin, lot.clone());
-            if self.by_gtin_lot.contains(&key) {
-                return Err(Error::BatchExists);
-            }
+            ensure!(!self.by_gtin_lot.contains(&key), Error::BatchExists);
             let id = next_id(&mut self.batch_count)?;
             self.batches.insert(
                 id,
@@ -189,6 +179,15 @@ mod provenance {
         }
 
         /// Holder: ship `quantity` packs to a trading partner (step one of two).
+        ///
+        /// # Errors
+        /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`,
+        /// `InsufficientStock`, `InvalidDigest`, `MissingRole`, `Overflow`, `Paused`,
+        /// `RecipientNotEligible`, `ZeroAccount`, `ZeroAmount`; `Downstream` (a refusal or failure
+        /// of: access).
+        ///
+        /// # Events
+        /// `Shipped`.
         #[ink(message)]
         pub fn ship(
             &mut self,
@@ -210,6 +209,15 @@ mod provenance {
 
         /// Dispenser: return saleable packs (listed by serial) to a distributor or manufacturer.
         /// The serials are reserved until the return settles; acceptance checks them again.
+        ///
+        /// # Errors
+        /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,
+        /// `InsufficientStock`, `InvalidDigest`, `MissingRole`, `Overflow`, `Paused`,
+        /// `RecipientNotEligible`, `SerialNotAvailable`, `SerialOutOfRange`, `TooMany`,
+        /// `ZeroAccount`, `ZeroAmount`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `Shipped`.
         #[ink(message)]
         pub fn return_packs(
             &mut self,
@@ -239,14 +247,21 @@ mod provenance {
 
         /// Recipient: take a pending transfer into stock. Refused for quarantined, recalled or
         /// expired batches (reject instead), and for returns whose serials no longer verify.
+        ///
+        /// # Errors
+        /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,
+        /// `MissingRole`, `NotParty`, `Overflow`, `Paused`, `SerialNotAvailable`,
+        /// `SerialOutOfRange`, `TooMany`, `TransferNotFound`, `TransferNotPending`; `Downstream` (a
+        /// refusal or failure of: access).
+        ///
+        /// # Events
+        /// `TransferSettled`.
         #[ink(message)]
         pub fn accept(&mut self, batch: BatchId, index: u64) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let (mut record, mut transfer) = self.pending(batch, index)?;
-            if transfer.to != caller {
-                return Err(Error::NotParty);
-            }
+            ensure!(transfer.to == caller, Error::NotParty);
             self.ensure_movable(&record)?;
             Self::ensure_roles(self.roles(caller)?, trading_partner_roles())?;
             if transfer.kind == TransferKind::Return {
@@ -261,6 +276,13 @@ mod provenance {
         }
 
         /// Recipient: refuse a pending transfer; the packs go back to the sender.
+        ///
+        /// # Errors
+        /// `BatchNotFound`, `NotParty`, `Overflow`, `Paused`, `TransferNotFound`,
+        /// `TransferNotPending`.
+        ///
+        /// # Events
+        /// `TransferSettled`.
         #[ink(message)]
         pub fn reject(&mut self, batch: BatchId, index: u64) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -268,6 +290,13 @@ mod provenance {
         }
 
         /// Sender: withdraw a pending transfer; the packs come back.
+        ///
+        /// # Errors
+        /// `BatchNotFound`, `NotParty`, `Overflow`, `Paused`, `TransferNotFound`,
+        /// `TransferNotPending`.
+        ///
+        /// # Events
+        /// `TransferSettled`.
         #[ink(message)]
         pub fn cancel(&mut self, batch: BatchId, index: u64) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -278,15 +307,21 @@ mod provenance {
         /// left the supply chain means the pack in hand is a second one: it is flagged suspect
         /// and set aside from the caller's stock (the first record is kept); nothing is
         /// dispensed.
+        ///
+        /// # Errors
+        /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`,
+        /// `InsufficientStock`, `MissingRole`, `Overflow`, `Paused`, `SerialOutOfRange`;
+        /// `Downstream` (a refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `AuditDeferred`, `SerialDispensed`, `SerialFlaggedSuspect`; the audit log's `Appended`.
         #[ink(message)]
         pub fn dispense(&mut self, batch: BatchId, serial: u64) -> Result<DispenseOutcome> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             self.ensure_movable(&record)?;
-            if !record.in_range(serial) {
-                return Err(Error::SerialOutOfRange);
-            }
+            ensure!(record.in_range(serial), Error::SerialOutOfRange);
             Self::ensure_roles(self.roles(caller)?, dispenser_roles())?;
             let left = self
                 .holding(batch, caller)
@@ -333,6 +368,14 @@ mod provenance {
         }
 
         /// Holder: destroy packs (expired, damaged, recalled stock included).
+        ///
+        /// # Errors
+        /// `BatchNotFound`, `Empty`, `InsufficientStock`, `MissingRole`, `Overflow`, `Paused`,
+        /// `SerialNotAvailable`, `SerialOutOfRange`, `TooMany`; `Downstream` (a refusal or failure
+        /// of: access).
+        ///
+        /// # Events
+        /// `PacksDestroyed`.
         #[ink(message)]
         pub fn destroy(&mut self, batch: BatchId, serials: Vec<u64>) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -360,6 +403,13 @@ mod provenance {
         /// An active holder, the manufacturer (holding its role) or a regulator: hold a batch
         /// everywhere. A regulator's quarantine is a regulatory hold, also over a quarantine
         /// someone else placed. A restriction: works while paused.
+        ///
+        /// # Errors
+        /// `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `NotParty`; `Downstream` (a
+        /// refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `AuditDeferred`, `BatchQuarantined`; the audit log's `Appended`.
         #[ink(message)]
         pub fn quarantine(&mut self, batch: BatchId, reason: QuarantineReason) -> Result<()> {
             self.gov.enter(Pause::Never)?;
@@ -370,9 +420,7 @@ mod provenance {
             let holder =
                 self.holding(batch, caller) > 0 && roles.intersects(trading_partner_roles());
             let maker = caller == record.manufacturer && roles.contains(Role::Manufacturer);
-            if !holder && !regulator && !maker {
-                return Err(Error::NotParty);
-            }
+            ensure!(holder || regulator || maker, Error::NotParty);
             match record.status {
                 BatchStatus::Active => {}
                 BatchStatus::Quarantined if regulator && !record.regulatory_hold => {}
@@ -398,6 +446,13 @@ mod provenance {
 
         /// A regulator, or the manufacturer while it holds its role: lift a quarantine. A hold
         /// a regulator placed only a regulator lifts.
+        ///
+        /// # Errors
+        /// `BatchNotFound`, `NotParty`, `NotQuarantined`, `Paused`; `Downstream` (a refusal or
+        /// failure of: access, audit log).
+        ///
+        /// # Events
+        /// `BatchStatusChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn clear_quarantine(&mut self, batch: BatchId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -406,12 +461,14 @@ mod provenance {
             let roles = self.roles(caller)?;
             let regulator = roles.contains(Role::Regulator);
             let manufacturer = caller == record.manufacturer && roles.contains(Role::Manufacturer);
-            if !(regulator || (manufacturer && !record.regulatory_hold)) {
-                return Err(Error::NotParty);
-            }
-            if record.status != BatchStatus::Quarantined {
-                return Err(Error::NotQuarantined);
-            }
+            ensure!(
+                regulator || (manufacturer && !record.regulatory_hold),
+                Error::NotParty
+            );
+            ensure!(
+                record.status == BatchStatus::Quarantined,
+                Error::NotQuarantined
+            );
             record.status = BatchStatus::Active;
             record.regulatory_hold = false;
             self.batches.insert(batch, &record);
@@ -434,17 +491,23 @@ mod provenance {
 
         /// The manufacturer (even while suspended: protective) or a regulator: recall a batch,
         /// for every holder at once. Final. A restriction: works while paused.
+        ///
+        /// # Errors
+        /// `BatchNotFound`, `BatchRecalled`, `NotParty`; `Downstream` (a refusal or failure of:
+        /// access, audit log).
+        ///
+        /// # Events
+        /// `AuditDeferred`, `BatchStatusChanged`; the audit log's `Appended`.
         #[ink(message)]
         pub fn recall(&mut self, batch: BatchId, reason: RecallReason) -> Result<()> {
             self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
-            if caller != record.manufacturer && !self.roles(caller)?.contains(Role::Regulator) {
-                return Err(Error::NotParty);
-            }
-            if record.status == BatchStatus::Recalled {
-                return Err(Error::BatchRecalled);
-            }
+            ensure!(
+                caller == record.manufacturer || self.roles(caller)?.contains(Role::Regulator),
+                Error::NotParty
+            );
+            ensure!(record.status != BatchStatus::Recalled, Error::BatchRecalled);
             record.status = BatchStatus::Recalled;
             record.recall_reason = Some(reason);
             self.batches.insert(batch, &record);
@@ -460,6 +523,12 @@ mod provenance {
 
         /// Anyone: verify a pack by GTIN, lot and serial (the GS1 element string of its 2D
         /// barcode). One verdict, most serious finding first.
+        ///
+        /// # Errors
+        /// None: it answers a value, never a refusal.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         pub fn verify(&self, gtin: Gtin, lot: LotNumber, serial: u64) -> Verification {
             if !self.gtins.contains(gtin) {
@@ -477,6 +546,12 @@ mod provenance {
 
         /// Anyone: send up to `MAX_AUDIT_BATCH` queued restriction entries to the audit log.
         /// Works while paused.
+        ///
+        /// # Errors
+        /// `Empty`; `Downstream` (a refusal or failure of: audit log).
+        ///
+        /// # Events
+        /// `AuditFlushed`; the audit log's `Appended`.
         #[ink(message)]
         pub fn flush_audit(&mut self) -> Result<u64> {
             self.gov.enter(Pause::Never)?;
@@ -490,11 +565,14 @@ mod provenance {
         }
 
         fn roles(&self, account: AccountId) -> Result<RoleSet> {
-            self.roles_of(account, zero_account())
-                .map(|(roles, _)| roles)
+            self.roles_of(account, None).map(|(roles, _)| roles)
         }
 
-        fn roles_of(&self, first: AccountId, second: AccountId) -> Result<(RoleSet, RoleSet)> {
+        fn roles_of(
+            &self,
+            first: AccountId,
+            second: Option<AccountId>,
+        ) -> Result<(RoleSet, RoleSet)> {
             let facts = xcall::read(
                 Callee::Access,
                 self.access.call().lookup(None, first, second).try_invoke(),
@@ -551,16 +629,10 @@ mod provenance {
             serials: &[u64],
             expected: impl Fn(&SerialRecord) -> bool,
         ) -> Result<()> {
-            if serials.is_empty() {
-                return Err(Error::Empty);
-            }
-            if serials.len() > MAX_SERIALS_PER_CALL {
-                return Err(Error::TooMany);
-            }
+            ensure!(!serials.is_empty(), Error::Empty);
+            ensure!(serials.len() <= MAX_SERIALS_PER_CALL, Error::TooMany);
             for (i, serial) in serials.iter().enumerate() {
-                if !batch.in_range(*serial) {
-                    return Err(Error::SerialOutOfRange);
-                }
+                ensure!(batch.in_range(*serial), Error::SerialOutOfRange);
                 let duplicate = serials
                     .iter()
                     .skip(i.saturating_add(1))
@@ -569,9 +641,7 @@ mod provenance {
                     .serials
                     .get((batch.id, *serial))
                     .is_none_or(|record| expected(&record));
-                if duplicate || !available {
-                    return Err(Error::SerialNotAvailable);
-                }
+                ensure!(!duplicate && available, Error::SerialNotAvailable);
             }
             Ok(())
         }
@@ -610,21 +680,16 @@ mod provenance {
             let caller = self.env().caller();
             let mut record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
             self.ensure_movable(&record)?;
-            if quantity == 0 {
-                return Err(Error::ZeroAmount);
-            }
-            if document_hash.is_zero() {
-                return Err(Error::InvalidDigest);
-            }
+            ensure!(quantity != 0, Error::ZeroAmount);
+            ensure!(!document_hash.is_zero(), Error::InvalidDigest);
             ensure_nonzero(&to)?;
-            if to == caller {
-                return Err(Error::RecipientNotEligible);
-            }
-            let (sender, recipient) = self.roles_of(caller, to)?;
+            ensure!(to != caller, Error::RecipientNotEligible);
+            let (sender, recipient) = self.roles_of(caller, Some(to))?;
             Self::ensure_roles(sender, sender_roles)?;
-            if !recipient.intersects(recipient_roles) {
-                return Err(Error::RecipientNotEligible);
-            }
+            ensure!(
+                recipient.intersects(recipient_roles),
+                Error::RecipientNotEligible
+            );
             let left = self
                 .holding(batch, caller)
                 .checked_sub(quantity)
@@ -675,9 +740,10 @@ mod provenance {
                 .transfers
                 .get((batch, index))
                 .ok_or(Error::TransferNotFound)?;
-            if transfer.status != TransferStatus::Pending {
-                return Err(Error::TransferNotPending);
-            }
+            ensure!(
+                transfer.status == TransferStatus::Pending,
+                Error::TransferNotPending
+            );
             Ok((record, transfer))
         }
 
@@ -691,9 +757,7 @@ mod provenance {
             } else {
                 transfer.from
             };
-            if caller != party {
-                return Err(Error::NotParty);
-            }
+            ensure!(caller == party, Error::NotParty);
             for serial in &transfer.serials {
                 let reserved = self
                     .serials
@@ -781,6 +845,12 @@ mod provenance {
     }
 
     impl ProvenanceView for Provenance {
+        ///
+        /// # Errors
+        /// None: it answers a value, never a refusal.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn verify_serial(&self, batch: BatchId, serial: u64) -> Verification {
             match self.batches.get(batch) {
@@ -791,6 +861,13 @@ mod provenance {
     }
 
     impl Governed for Provenance {
+        ///
+        /// # Errors
+        /// `GovernorExists`, `GovernorNotFound`, `NoPendingAdmin`, `NotAdmin`, `NotGovernor`,
+        /// `NotPendingAccount`, `Overflow`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `AdminChanged`, `AdminProposed`, `GovernorAdded`, `GovernorRemoved`, `PauseChanged`.
         #[ink(message)]
         fn govern(&mut self, action: GovAction) -> Result<()> {
             self.gov.govern(self.env().caller(), action)

@@ -22,7 +22,7 @@
 mod registry {
     use carechain_common::events::registry::*;
     use carechain_common::{
-        ensure_nonzero, xcall, AccessGate, AccessRef, Callee, ControlChange, Delegate,
+        ensure, ensure_nonzero, xcall, AccessGate, AccessRef, Callee, ControlChange, Delegate,
         DelegateKind, Digest, EncryptionKey, Error, GovAction, Governance, Governed, OrgStatus,
         Organisation, Patient, PatientFacts, PatientId, Pause, Recovery, Result, RoleSet, Update,
         DEFAULT_RECOVERY_DELAY, MAX_DELEGATES, MAX_GUARDIANS, MAX_RECOVERY_DELAY,
@@ -67,6 +67,14 @@ mod registry {
 
         /// Governance: credential `account` with `roles`; `credential` is the SHA-256 of its
         /// licence, `key` its X25519 public key.
+        ///
+        /// # Errors
+        /// `AccountInUse`, `InvalidDigest`, `InvalidKey`, `InvalidSet`, `NotGovernor`,
+        /// `OrganisationExists`, `OrganisationRevoked`, `Paused`, `ZeroAccount`; `Downstream` (a
+        /// refusal or failure of: access).
+        ///
+        /// # Events
+        /// `OrganisationRegistered`.
         #[ink(message)]
         pub fn register_organisation(
             &mut self,
@@ -80,9 +88,7 @@ mod registry {
             self.gov.ensure_governor(&caller)?;
             ensure_nonzero(&account)?;
             Self::validate_org(roles, credential)?;
-            if !key.is_valid() {
-                return Err(Error::InvalidKey);
-            }
+            ensure!(key.is_valid(), Error::InvalidKey);
             if let Some(existing) = self.orgs.get(account) {
                 return Err(if existing.status == OrgStatus::Revoked {
                     Error::OrganisationRevoked
@@ -90,9 +96,7 @@ mod registry {
                     Error::OrganisationExists
                 });
             }
-            if self.controller_of.contains(account) {
-                return Err(Error::AccountInUse);
-            }
+            ensure!(!self.controller_of.contains(account), Error::AccountInUse);
             self.orgs.insert(
                 account,
                 &Organisation {
@@ -116,6 +120,13 @@ mod registry {
 
         /// Governance: change roles or credential (licence renewal) of an organisation that is
         /// not revoked. Taking roles away works while paused; adding some does not.
+        ///
+        /// # Errors
+        /// `InvalidDigest`, `InvalidSet`, `NotGovernor`, `OrganisationNotFound`,
+        /// `OrganisationRevoked`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `OrganisationUpdated`.
         #[ink(message)]
         pub fn update_organisation(
             &mut self,
@@ -151,6 +162,13 @@ mod registry {
 
         /// Governance: an active organisation loses its roles until reinstated. Works while
         /// paused.
+        ///
+        /// # Errors
+        /// `NotGovernor`, `OrganisationNotFound`, `OrganisationRevoked`, `OrganisationWrongState`;
+        /// `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `OrganisationStatusChanged`.
         #[ink(message)]
         pub fn suspend_organisation(&mut self, account: AccountId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
@@ -158,6 +176,13 @@ mod registry {
         }
 
         /// Governance: a suspended organisation gets its roles back.
+        ///
+        /// # Errors
+        /// `NotGovernor`, `OrganisationNotFound`, `OrganisationRevoked`, `OrganisationWrongState`,
+        /// `Paused`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `OrganisationStatusChanged`.
         #[ink(message)]
         pub fn reinstate_organisation(&mut self, account: AccountId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -165,6 +190,13 @@ mod registry {
         }
 
         /// Governance: an organisation loses its roles for good. Works while paused.
+        ///
+        /// # Errors
+        /// `NotGovernor`, `OrganisationNotFound`, `OrganisationRevoked`, `OrganisationWrongState`;
+        /// `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `OrganisationStatusChanged`.
         #[ink(message)]
         pub fn revoke_organisation(&mut self, account: AccountId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
@@ -176,14 +208,18 @@ mod registry {
         }
 
         /// The organisation itself (not revoked): publish a new encryption key.
+        ///
+        /// # Errors
+        /// `InvalidKey`, `OrganisationNotFound`, `OrganisationRevoked`, `Paused`.
+        ///
+        /// # Events
+        /// `OrganisationKeyRotated`.
         #[ink(message)]
         pub fn rotate_organisation_key(&mut self, key: EncryptionKey) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let account = self.env().caller();
             let mut org = self.org_not_revoked(&account)?;
-            if !key.is_valid() {
-                return Err(Error::InvalidKey);
-            }
+            ensure!(key.is_valid(), Error::InvalidKey);
             org.key = key;
             self.orgs.insert(account, &org);
             self.env()
@@ -196,19 +232,21 @@ mod registry {
         /// The caller registers as a patient's controller. `patient` must be 32 random bytes
         /// from the client (never derived from personal data); `key` is the client's X25519
         /// public key.
+        ///
+        /// # Errors
+        /// `AccountInUse`, `AlreadyController`, `InvalidKey`, `InvalidPatientId`, `Overflow`,
+        /// `PatientExists`, `Paused`, `ZeroAccount`; `Downstream` (a refusal or failure of:
+        /// access).
+        ///
+        /// # Events
+        /// `PatientRegistered`.
         #[ink(message)]
         pub fn register_patient(&mut self, patient: PatientId, key: EncryptionKey) -> Result<u64> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            if !patient.is_valid() {
-                return Err(Error::InvalidPatientId);
-            }
-            if !key.is_valid() {
-                return Err(Error::InvalidKey);
-            }
-            if self.patients.contains(patient) {
-                return Err(Error::PatientExists);
-            }
+            ensure!(patient.is_valid(), Error::InvalidPatientId);
+            ensure!(key.is_valid(), Error::InvalidKey);
+            ensure!(!self.patients.contains(patient), Error::PatientExists);
             self.ensure_free_for_control(&caller)?;
             let registration = self.registrations.checked_add(1).ok_or(Error::Overflow)?;
             self.registrations = registration;
@@ -236,13 +274,17 @@ mod registry {
         }
 
         /// Controller: publish a new encryption key.
+        ///
+        /// # Errors
+        /// `InvalidKey`, `NotController`, `PatientNotFound`, `Paused`.
+        ///
+        /// # Events
+        /// `PatientKeyRotated`.
         #[ink(message)]
         pub fn rotate_key(&mut self, patient: PatientId, key: EncryptionKey) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let mut record = self.controlled(patient)?;
-            if !key.is_valid() {
-                return Err(Error::InvalidKey);
-            }
+            ensure!(key.is_valid(), Error::InvalidKey);
             record.key = key;
             self.patients.insert(patient, &record);
             self.env().emit_event(PatientKeyRotated { patient, key });
@@ -251,6 +293,13 @@ mod registry {
 
         /// Controller: propose `proposed` as the new controller (step one of two), or withdraw a
         /// pending proposal with `None`.
+        ///
+        /// # Errors
+        /// `AccountInUse`, `AlreadyController`, `NoPendingTransfer`, `NotController`,
+        /// `PatientNotFound`, `Paused`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `ControlTransferProposed`.
         #[ink(message)]
         pub fn propose_controller(
             &mut self,
@@ -261,9 +310,7 @@ mod registry {
             let mut record = self.controlled(patient)?;
             match proposed {
                 Some(account) => {
-                    if account == record.controller {
-                        return Err(Error::AlreadyController);
-                    }
+                    ensure!(account != record.controller, Error::AlreadyController);
                     self.ensure_free_for_control(&account)?;
                 }
                 None if record.pending_controller.is_none() => {
@@ -279,6 +326,14 @@ mod registry {
         }
 
         /// The proposed account takes control (step two).
+        ///
+        /// # Errors
+        /// `AccountInUse`, `AlreadyController`, `NoPendingTransfer`, `NotPendingAccount`,
+        /// `Overflow`, `PatientNotFound`, `Paused`, `ZeroAccount`; `Downstream` (a refusal or
+        /// failure of: access).
+        ///
+        /// # Events
+        /// `ControlTransferred`, `CustodianSet`, `GuardiansSet`.
         #[ink(message)]
         pub fn accept_control(&mut self, patient: PatientId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -297,6 +352,13 @@ mod registry {
         /// or until removed when `None`. Expired delegations are pruned first. Grants a delegate
         /// makes stay when the delegation ends (the delegate acted for the patient then); a
         /// recovery revokes them with every other earlier grant.
+        ///
+        /// # Errors
+        /// `AccountInUse`, `DelegateExists`, `InvalidWindow`, `NotController`, `PatientNotFound`,
+        /// `Paused`, `TooMany`, `ZeroAccount`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `DelegateAdded`.
         #[ink(message)]
         pub fn add_delegate(
             &mut self,
@@ -309,19 +371,17 @@ mod registry {
             let mut record = self.controlled(patient)?;
             ensure_nonzero(&account)?;
             let now = self.env().block_timestamp();
-            if until.is_some_and(|end| end <= now) {
-                return Err(Error::InvalidWindow);
-            }
-            if account == record.controller || self.orgs.contains(account) {
-                return Err(Error::AccountInUse);
-            }
+            ensure!(until.is_none_or(|end| end > now), Error::InvalidWindow);
+            ensure!(
+                account != record.controller && !self.orgs.contains(account),
+                Error::AccountInUse
+            );
             record.delegates.retain(|d| d.is_active(now));
-            if record.delegates.iter().any(|d| d.account == account) {
-                return Err(Error::DelegateExists);
-            }
-            if record.delegates.len() >= MAX_DELEGATES {
-                return Err(Error::TooMany);
-            }
+            ensure!(
+                !record.delegates.iter().any(|d| d.account == account),
+                Error::DelegateExists
+            );
+            ensure!(record.delegates.len() < MAX_DELEGATES, Error::TooMany);
             record.delegates.push(Delegate {
                 account,
                 kind,
@@ -339,14 +399,22 @@ mod registry {
 
         /// Controller, or the delegate itself (stepping down): end a delegation. Works while
         /// paused.
+        ///
+        /// # Errors
+        /// `DelegateNotFound`, `NotController`, `PatientNotFound`; `Downstream` (a refusal or
+        /// failure of: access).
+        ///
+        /// # Events
+        /// `DelegateRemoved`.
         #[ink(message)]
         pub fn remove_delegate(&mut self, patient: PatientId, account: AccountId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
             let mut record = self.patients.get(patient).ok_or(Error::PatientNotFound)?;
-            if caller != record.controller && caller != account {
-                return Err(Error::NotController);
-            }
+            ensure!(
+                caller == record.controller || caller == account,
+                Error::NotController
+            );
             let position = record
                 .delegates
                 .iter()
@@ -364,6 +432,12 @@ mod registry {
 
         /// Controller: name the organisation that holds a wrapped copy of every new record key
         /// for break-glass access (`None`: nobody). Removing the custodian works while paused.
+        ///
+        /// # Errors
+        /// `NotController`, `OrganisationNotFound`, `PatientNotFound`.
+        ///
+        /// # Events
+        /// `CustodianSet`.
         #[ink(message)]
         pub fn set_custodian(
             &mut self,
@@ -381,9 +455,7 @@ mod registry {
                     .orgs
                     .get(account)
                     .is_some_and(|org| org.status == OrgStatus::Active);
-                if !active {
-                    return Err(Error::OrganisationNotFound);
-                }
+                ensure!(active, Error::OrganisationNotFound);
             }
             record.custodian = custodian;
             self.patients.insert(patient, &record);
@@ -393,6 +465,13 @@ mod registry {
 
         /// Controller: name the recovery guardians and how many of them must approve a recovery.
         /// An empty list with threshold 0 turns recovery off. Any recovery under way is cancelled.
+        ///
+        /// # Errors
+        /// `AccountInUse`, `GuardianExists`, `InvalidThreshold`, `NotController`,
+        /// `PatientNotFound`, `Paused`, `TooMany`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `GuardiansSet`, `RecoveryCancelled`.
         #[ink(message)]
         pub fn set_guardians(
             &mut self,
@@ -403,21 +482,17 @@ mod registry {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let mut record = self.controlled(patient)?;
-            if guardians.len() > MAX_GUARDIANS {
-                return Err(Error::TooMany);
-            }
+            ensure!(guardians.len() <= MAX_GUARDIANS, Error::TooMany);
             for (i, guardian) in guardians.iter().enumerate() {
                 ensure_nonzero(guardian)?;
-                if *guardian == record.controller {
-                    return Err(Error::AccountInUse);
-                }
-                if guardians
-                    .iter()
-                    .skip(i.saturating_add(1))
-                    .any(|g| g == guardian)
-                {
-                    return Err(Error::GuardianExists);
-                }
+                ensure!(*guardian != record.controller, Error::AccountInUse);
+                ensure!(
+                    !guardians
+                        .iter()
+                        .skip(i.saturating_add(1))
+                        .any(|g| g == guardian),
+                    Error::GuardianExists
+                );
             }
             let count = guardians.len();
             let threshold_ok = if count == 0 {
@@ -425,9 +500,7 @@ mod registry {
             } else {
                 threshold >= 1 && usize::from(threshold) <= count
             };
-            if !threshold_ok {
-                return Err(Error::InvalidThreshold);
-            }
+            ensure!(threshold_ok, Error::InvalidThreshold);
             record.guardians = guardians.clone();
             record.threshold = threshold;
             self.patients.insert(patient, &record);
@@ -445,6 +518,13 @@ mod registry {
         /// guardians back is chosen and may complete after the recovery delay of unpaused time.
         /// Moving votes can withdraw the choice and choose another (with a fresh delay).
         /// Approvals that reach no threshold within `RECOVERY_APPROVAL_WINDOW` lapse.
+        ///
+        /// # Errors
+        /// `AccountInUse`, `AlreadyApproved`, `AlreadyController`, `NotGuardian`, `Overflow`,
+        /// `PatientNotFound`, `Paused`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `RecoveryApproved`.
         #[ink(message)]
         pub fn approve_recovery(
             &mut self,
@@ -455,9 +535,10 @@ mod registry {
             let caller = self.env().caller();
             let record = self.patients.get(patient).ok_or(Error::PatientNotFound)?;
             let index = record.guardian_index(&caller).ok_or(Error::NotGuardian)?;
-            if new_controller == record.controller {
-                return Err(Error::AlreadyController);
-            }
+            ensure!(
+                new_controller != record.controller,
+                Error::AlreadyController
+            );
             self.ensure_free_for_control(&new_controller)?;
             let now = self.env().block_timestamp();
             let mut recovery = match self.recoveries.get(patient) {
@@ -493,6 +574,14 @@ mod registry {
 
         /// The recovery's chosen account takes control once the delay has passed, with a fresh
         /// encryption key: delegates and custodian go, every earlier grant stops applying.
+        ///
+        /// # Errors
+        /// `AccountInUse`, `AlreadyController`, `InvalidKey`, `NoRecovery`, `NotPendingAccount`,
+        /// `Overflow`, `PatientNotFound`, `Paused`, `RecoveryNotReady`, `ZeroAccount`; `Downstream`
+        /// (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `ControlTransferred`, `CustodianSet`, `GuardiansSet`.
         #[ink(message)]
         pub fn complete_recovery(&mut self, patient: PatientId, key: EncryptionKey) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
@@ -501,30 +590,33 @@ mod registry {
             let recovery = self.recoveries.get(patient).ok_or(Error::NoRecovery)?;
             match recovery.chosen {
                 Some((chosen, ready)) if chosen == caller => {
-                    if self.gov.active_time(self.env().block_timestamp()) < ready {
-                        return Err(Error::RecoveryNotReady);
-                    }
+                    ensure!(
+                        self.gov.active_time(self.env().block_timestamp()) >= ready,
+                        Error::RecoveryNotReady
+                    );
                 }
                 None if recovery.approvals_for(&caller) > 0 => return Err(Error::RecoveryNotReady),
                 _ => return Err(Error::NotPendingAccount),
             }
-            if !key.is_valid() || key == record.key {
-                return Err(Error::InvalidKey);
-            }
+            ensure!(key.is_valid() && key != record.key, Error::InvalidKey);
             self.ensure_free_for_control(&caller)?;
             self.move_control(patient, record, caller, Some(key))
         }
 
         /// Controller: stop a recovery under way (the key was not lost after all). Works while
         /// paused.
+        ///
+        /// # Errors
+        /// `NoRecovery`, `NotController`, `PatientNotFound`.
+        ///
+        /// # Events
+        /// `RecoveryCancelled`.
         #[ink(message)]
         pub fn cancel_recovery(&mut self, patient: PatientId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
             self.controlled(patient)?;
-            if !self.recoveries.contains(patient) {
-                return Err(Error::NoRecovery);
-            }
+            ensure!(self.recoveries.contains(patient), Error::NoRecovery);
             self.end_recovery(patient, caller);
             Ok(())
         }
@@ -533,6 +625,12 @@ mod registry {
         /// storage deposit comes back to the caller. Grants and anchors held elsewhere are keyed
         /// to the registration number and never apply to a later registration of the same id.
         /// Works while paused.
+        ///
+        /// # Errors
+        /// `NotController`, `PatientNotFound`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `PatientDeregistered`, `RecoveryCancelled`.
         #[ink(message)]
         pub fn deregister_patient(&mut self, patient: PatientId) -> Result<()> {
             self.gov.enter(Pause::Never)?;
@@ -549,14 +647,21 @@ mod registry {
         }
 
         /// Governance: set the recovery delay (1 to 30 days of unpaused time).
+        ///
+        /// # Errors
+        /// `InvalidWindow`, `NotGovernor`, `Paused`.
+        ///
+        /// # Events
+        /// `RecoveryDelayChanged`.
         #[ink(message)]
         pub fn set_recovery_delay(&mut self, delay: Timestamp) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             self.gov.ensure_governor(&caller)?;
-            if !(MIN_RECOVERY_DELAY..=MAX_RECOVERY_DELAY).contains(&delay) {
-                return Err(Error::InvalidWindow);
-            }
+            ensure!(
+                (MIN_RECOVERY_DELAY..=MAX_RECOVERY_DELAY).contains(&delay),
+                Error::InvalidWindow
+            );
             self.recovery_delay = delay;
             self.env()
                 .emit_event(RecoveryDelayChanged { delay, by: caller });
@@ -566,20 +671,14 @@ mod registry {
         // ---------------------------------------------------------------- internals
 
         fn validate_org(roles: RoleSet, credential: Digest) -> Result<()> {
-            if !roles.is_valid() {
-                return Err(Error::InvalidSet);
-            }
-            if credential.is_zero() {
-                return Err(Error::InvalidDigest);
-            }
+            ensure!(roles.is_valid(), Error::InvalidSet);
+            ensure!(!credential.is_zero(), Error::InvalidDigest);
             Ok(())
         }
 
         fn org_not_revoked(&self, account: &AccountId) -> Result<Organisation> {
             let org = self.orgs.get(account).ok_or(Error::OrganisationNotFound)?;
-            if org.status == OrgStatus::Revoked {
-                return Err(Error::OrganisationRevoked);
-            }
+            ensure!(org.status != OrgStatus::Revoked, Error::OrganisationRevoked);
             Ok(org)
         }
 
@@ -593,9 +692,7 @@ mod registry {
             let caller = self.env().caller();
             self.gov.ensure_governor(&caller)?;
             let mut org = self.org_not_revoked(&account)?;
-            if !from.contains(&org.status) {
-                return Err(Error::OrganisationWrongState);
-            }
+            ensure!(from.contains(&org.status), Error::OrganisationWrongState);
             org.status = to;
             self.orgs.insert(account, &org);
             self.push(
@@ -613,9 +710,10 @@ mod registry {
         /// Patient exists and the caller is its controller.
         fn controlled(&self, patient: PatientId) -> Result<Patient> {
             let record = self.patients.get(patient).ok_or(Error::PatientNotFound)?;
-            if record.controller != self.env().caller() {
-                return Err(Error::NotController);
-            }
+            ensure!(
+                record.controller == self.env().caller(),
+                Error::NotController
+            );
             Ok(record)
         }
 
@@ -623,12 +721,11 @@ mod registry {
         /// not an organisation.
         fn ensure_free_for_control(&self, account: &AccountId) -> Result<()> {
             ensure_nonzero(account)?;
-            if self.controller_of.contains(account) {
-                return Err(Error::AlreadyController);
-            }
-            if self.orgs.contains(account) {
-                return Err(Error::AccountInUse);
-            }
+            ensure!(
+                !self.controller_of.contains(account),
+                Error::AlreadyController
+            );
+            ensure!(!self.orgs.contains(account), Error::AccountInUse);
             Ok(())
         }
 
@@ -729,6 +826,13 @@ mod registry {
     }
 
     impl Governed for Registry {
+        ///
+        /// # Errors
+        /// `GovernorExists`, `GovernorNotFound`, `NoPendingAdmin`, `NotAdmin`, `NotGovernor`,
+        /// `NotPendingAccount`, `Overflow`, `ZeroAccount`.
+        ///
+        /// # Events
+        /// `AdminChanged`, `AdminProposed`, `GovernorAdded`, `GovernorRemoved`, `PauseChanged`.
         #[ink(message)]
         fn govern(&mut self, action: GovAction) -> Result<()> {
             self.gov.govern(self.env().caller(), action)

@@ -1,12 +1,8 @@
 //! The record gateway: encrypted record versions stored off chain and released only against the
-//! chain's decision. See `protocol` for the wire format, `release` for the rules, `server` for
-//! the HTTP server and `client` for the gateway's client and the scenario's data plane.
+//! chain's decision. The HTTP server is [`server`]; the wire protocol, the release rules and the
+//! client are in the SDK (`carechain_sdk::gateway`), shared with every client. The binary
+//! (`carechain-gateway`) serves a node's suite.
 
-pub mod client;
-pub mod protocol;
-pub mod release;
 pub mod server;
 
-pub use client::{GatewayClient, GatewayError, VaultPlane};
-pub use protocol::Refusal;
 pub use server::{open_store, router, spawn, Config, Gateway};

@@ -4,18 +4,21 @@
 //! upload never becomes visible and nothing is overwritten. Logs carry ids and reasons, never
 //! record content or keys.
 
-use crate::protocol::{blob_path, key_path, signing_payload, Authorization, Refusal, VERSION};
-use crate::release::{
-    check_blob_upload, check_custodian_key, check_key_upload, check_release, LedgerFacts,
-};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use carechain_client::Ledger;
 use carechain_common::{AuditEntry, RecordId};
+use carechain_sdk::gateway::protocol::{
+    blob_path, key_path, signing_payload, Authorization, Refusal, DEFAULT_GATEWAY_ID,
+    DEFAULT_WINDOW_MS, VERSION,
+};
+use carechain_sdk::gateway::release::{
+    check_blob_upload, check_custodian_key, check_key_upload, check_release, ChainFactsOf, Release,
+};
+use carechain_sdk::ChainRead;
 use carechain_vault::WRAPPED_LEN;
 use ink::primitives::AccountId;
 use object_store::path::Path as StorePath;
@@ -41,8 +44,8 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            id: "carechain-gateway".into(),
-            window_ms: 5 * 60 * 1000,
+            id: DEFAULT_GATEWAY_ID.into(),
+            window_ms: DEFAULT_WINDOW_MS,
             skew_ms: 60 * 1000,
             max_body: 64 << 20,
         }
@@ -72,7 +75,7 @@ pub fn open_store(spec: &str) -> Result<Arc<dyn ObjectStore>, String> {
 }
 
 /// A running gateway's state.
-pub struct Gateway<L: Ledger + Send + 'static> {
+pub struct Gateway<L: ChainRead + Send + 'static> {
     pub config: Config,
     chain: Arc<Mutex<L>>,
     store: Arc<dyn ObjectStore>,
@@ -93,7 +96,7 @@ fn short(account: &AccountId) -> String {
     hex::encode(&AsRef::<[u8; 32]>::as_ref(account)[..6])
 }
 
-impl<L: Ledger + Send + 'static> Gateway<L> {
+impl<L: ChainRead + Send + 'static> Gateway<L> {
     pub fn new(config: Config, chain: L, store: Arc<dyn ObjectStore>) -> Arc<Self> {
         Arc::new(Gateway {
             config,
@@ -126,7 +129,7 @@ impl<L: Ledger + Send + 'static> Gateway<L> {
             auth.ts,
             &auth.nonce,
         );
-        if !carechain_client::keys::verify(&auth.account, &payload, &auth.signature) {
+        if !carechain_sdk::keys::verify(&auth.account, &payload, &auth.signature) {
             return Err(Refusal::BadSignature);
         }
         let now = wall_ms();
@@ -150,12 +153,12 @@ impl<L: Ledger + Send + 'static> Gateway<L> {
     /// Run `f` over the chain on a blocking thread.
     async fn with_chain<T: Send + 'static>(
         self: &Arc<Self>,
-        f: impl FnOnce(&mut LedgerFacts<'_, L>, &Self) -> T + Send + 'static,
+        f: impl FnOnce(&mut ChainFactsOf<'_, L>, &Self) -> T + Send + 'static,
     ) -> Result<T, Refusal> {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut chain = me.chain.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut LedgerFacts(&mut *chain), &me)
+            f(&mut ChainFactsOf(&mut *chain), &me)
         })
         .await
         .map_err(|_| Refusal::Unavailable("chain reader".into()))
@@ -195,7 +198,7 @@ impl<L: Ledger + Send + 'static> Gateway<L> {
         record: RecordId,
         seq: u64,
         custodian_may: bool,
-    ) -> Result<crate::release::Release, Refusal> {
+    ) -> Result<Release, Refusal> {
         let cached = self
             .entries
             .lock()
@@ -247,7 +250,7 @@ struct EntryQuery {
     entry: u64,
 }
 
-async fn put_blob<L: Ledger + Send + 'static>(
+async fn put_blob<L: ChainRead + Send + 'static>(
     State(gw): State<Arc<Gateway<L>>>,
     Path(record): Path<RecordId>,
     method: Method,
@@ -283,7 +286,7 @@ async fn put_blob<L: Ledger + Send + 'static>(
     }
 }
 
-async fn get_blob<L: Ledger + Send + 'static>(
+async fn get_blob<L: ChainRead + Send + 'static>(
     State(gw): State<Arc<Gateway<L>>>,
     Path(record): Path<RecordId>,
     Query(query): Query<EntryQuery>,
@@ -318,7 +321,7 @@ async fn get_blob<L: Ledger + Send + 'static>(
     }
 }
 
-async fn put_key<L: Ledger + Send + 'static>(
+async fn put_key<L: ChainRead + Send + 'static>(
     State(gw): State<Arc<Gateway<L>>>,
     Path((record, slot)): Path<(RecordId, String)>,
     method: Method,
@@ -364,7 +367,7 @@ async fn put_key<L: Ledger + Send + 'static>(
     }
 }
 
-async fn get_key<L: Ledger + Send + 'static>(
+async fn get_key<L: ChainRead + Send + 'static>(
     State(gw): State<Arc<Gateway<L>>>,
     Path(record): Path<RecordId>,
     Query(query): Query<EntryQuery>,
@@ -406,12 +409,12 @@ async fn get_key<L: Ledger + Send + 'static>(
     }
 }
 
-async fn health<L: Ledger + Send + 'static>(State(gw): State<Arc<Gateway<L>>>) -> Response {
+async fn health<L: ChainRead + Send + 'static>(State(gw): State<Arc<Gateway<L>>>) -> Response {
     Json(serde_json::json!({"gateway": gw.config.id, "protocol": VERSION})).into_response()
 }
 
 /// The gateway's routes.
-pub fn router<L: Ledger + Send + 'static>(gw: Arc<Gateway<L>>) -> Router {
+pub fn router<L: ChainRead + Send + 'static>(gw: Arc<Gateway<L>>) -> Router {
     let limit = gw.config.max_body.saturating_mul(2).max(1 << 20);
     Router::new()
         .route("/v1/health", get(health::<L>))
@@ -427,7 +430,7 @@ pub fn router<L: Ledger + Send + 'static>(gw: Arc<Gateway<L>>) -> Router {
 
 /// A gateway served on its own thread and runtime (the in-process demo and tests): its
 /// address. It runs until the process ends.
-pub fn spawn<L: Ledger + Send + 'static>(
+pub fn spawn<L: ChainRead + Send + 'static>(
     gw: Arc<Gateway<L>>,
     address: SocketAddr,
 ) -> Result<SocketAddr, String> {

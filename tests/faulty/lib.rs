@@ -147,7 +147,7 @@ mod faulty {
             &self,
             _patient: Option<PatientId>,
             _first: AccountId,
-            _second: AccountId,
+            _second: Option<AccountId>,
         ) -> Facts {
             self.misbehave();
             Facts::default()

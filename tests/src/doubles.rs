@@ -3,9 +3,9 @@
 //! plain accounts are refused.
 
 use crate::chain::Chain;
-use carechain_client::ledger::decode_answer;
-use carechain_client::msg::Msg;
-use carechain_client::{Failure, Ledger};
+use carechain_sdk::ledger::decode_answer;
+use carechain_sdk::msg::Msg;
+use carechain_sdk::{ChainRead, ChainWrite, Failure};
 use ink::primitives::AccountId;
 use scale::{Decode, Encode};
 

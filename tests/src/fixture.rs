@@ -1,6 +1,6 @@
 //! A populated suite with one actor per role and one object in every interesting state, plus a
 //! catalogue of one representative call for every message of every contract and who may make it,
-//! built from the client's typed message table (`carechain_client::msg`).
+//! built from the client's typed message table (`carechain_sdk::msg`).
 //!
 //! The authorisation matrix (every state-changing message × every actor), the pause matrix
 //! (every state-changing message with each contract paused) and the benchmarks (weight and
@@ -9,9 +9,9 @@
 
 use crate::chain::{Chain, GENESIS_TIME};
 use crate::suite::Suite;
-use carechain_client::msg::{self, AnyMsg, Kind, Msg, PauseRule};
-use carechain_client::{credential, digest, key_for, CallReport, Contract, Ledger};
 use carechain_common::*;
+use carechain_sdk::msg::{self, AnyMsg, Kind, Msg, PauseRule};
+use carechain_sdk::{credential, digest, key_for, CallReport, ChainRead, ChainWrite, Contract};
 use ink::primitives::AccountId;
 use scale::{Decode, Encode};
 use scale_info::TypeInfo;
@@ -685,7 +685,7 @@ fn registry() -> Vec<Case> {
         }),
         case(REGISTER_PATIENT, free, |_| {
             (
-                carechain_client::deploy::pseudo_random_id(9_999),
+                carechain_sdk::deploy::pseudo_random_id(9_999),
                 key_for("newcomer"),
             )
         }),
@@ -741,7 +741,7 @@ fn registry() -> Vec<Case> {
                 (f.at(Who::Guardian), f.at(Who::Ordinary), f.patient);
             f.suite.set_actor(guardian);
             ok("approve", f.suite.tx(APPROVE_RECOVERY, (patient, ordinary)));
-            let delay = carechain_client::view::registry_root(&mut f.suite.chain).recovery_delay;
+            let delay = carechain_sdk::view::registry_root(&mut f.suite.chain).recovery_delay;
             f.suite.advance(delay);
         }),
         case(CANCEL_RECOVERY, &[Who::Patient], |f| f.patient).prepared(|f| {
@@ -846,7 +846,11 @@ fn access() -> Vec<Case> {
             )
         }),
         read(LOOKUP, |f| {
-            (Some(f.patient), f.at(Who::Provider), f.at(Who::Insurer))
+            (
+                Some(f.patient),
+                f.at(Who::Provider),
+                Some(f.at(Who::Insurer)),
+            )
         }),
     ]
 }

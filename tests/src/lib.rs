@@ -1,15 +1,12 @@
-//! CareChain's in-process test harness: the suite on pallet-contracts in process (ink_sandbox),
-//! the populated fixture and its message catalogue, the benchmarks. The client layer (typed
-//! messages, storage reads, deployment, scenario, audit tools) is `carechain-client`.
+//! What the in-process integration tests share: the populated fixture and its message catalogue
+//! (the authorisation and pause matrices and the benchmarks use it), test doubles, and the
+//! privacy walk over every contract's metadata. The chain itself is `carechain-backend-sandbox`.
 
-pub mod bench;
-pub mod chain;
 pub mod doubles;
 pub mod fixture;
 pub mod privacy;
-pub mod suite;
-pub mod vault_bench;
 
-pub use carechain_client::{self as client, common, credential, digest, key_for, view, Ledger};
-pub use chain::{Chain, GENESIS_TIME};
-pub use suite::Suite;
+pub use carechain_backend_sandbox::{chain, suite, Chain, Suite, GENESIS_TIME};
+pub use carechain_sdk::{
+    self as sdk, common, credential, digest, key_for, view, ChainRead, ChainWrite,
+};

@@ -2,15 +2,15 @@
 //! and verifies, paging, each patient's trail, and tampering with any field of any entry is
 //! detected.
 
-use carechain_client::audit::{fetch_all, verify_deployed};
-use carechain_client::fhir::audit_event;
-use carechain_client::msg::{self, audit_log};
-use carechain_client::Contract;
+use carechain_sdk::audit::{fetch_all, verify_deployed};
+use carechain_sdk::fhir::audit_event;
+use carechain_sdk::msg::{self, audit_log};
+use carechain_sdk::Contract;
 use carechain_tests::common::events::audit::*;
 use carechain_tests::common::verify::{verify_chain, ChainError};
 use carechain_tests::common::*;
 use carechain_tests::doubles::{self, Mode};
-use carechain_tests::{view, Ledger, Suite};
+use carechain_tests::{view, ChainWrite, Suite};
 use ink::primitives::AccountId;
 
 fn record(actor: AccountId, patient: Option<PatientId>, outcome: AuditOutcome) -> AuditRecord {

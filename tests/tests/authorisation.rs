@@ -10,8 +10,8 @@
 //! the checked-in copy differs (set UPDATE_DOCS=1 to rewrite it). `tests/tests/over_time.rs`
 //! runs the same catalogue after time-changing events.
 
-use carechain_client::msg::Kind;
-use carechain_client::{CallReport, Contract, Ledger};
+use carechain_sdk::msg::Kind;
+use carechain_sdk::{CallReport, ChainRead, Contract};
 use carechain_tests::common::Error;
 use carechain_tests::fixture::{catalogue, granted_flags, Fixture, Who};
 use scale::Decode;

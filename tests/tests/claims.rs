@@ -3,11 +3,11 @@
 //! sharing, appeal (and its deadline), settlement with exact balances only while both parties
 //! hold their roles, void and replacement.
 
-use carechain_client::msg::{self, access, claims, consent, provenance, registry};
-use carechain_client::Contract;
+use carechain_sdk::msg::{self, access, claims, consent, provenance, registry};
+use carechain_sdk::Contract;
 use carechain_tests::common::events::claims::*;
 use carechain_tests::common::*;
-use carechain_tests::{digest, key_for, view, Ledger, Suite};
+use carechain_tests::{digest, key_for, view, ChainRead, ChainWrite, Suite};
 use ink::primitives::AccountId;
 
 const LAB: DataCategory = DataCategory::Laboratory;
@@ -81,7 +81,7 @@ fn anchor(s: &mut Suite, clinic: AccountId, patient: PatientId, content: &[u8]) 
     s.tx(
         consent::ADD_RECORD,
         (
-            carechain_client::digest(content).0[0] as u64 * 1_000 + content.len() as u64,
+            carechain_sdk::digest(content).0[0] as u64 * 1_000 + content.len() as u64,
             patient,
             LAB,
             Purpose::Treatment,

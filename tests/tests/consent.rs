@@ -2,14 +2,14 @@
 //! deny wins, expiry, record anchors and who may amend them, break-glass (refused attempts
 //! logged), disclosures to relying contracts, and what happens when the audit log refuses.
 
-use carechain_client::msg::{self, access, audit_log, consent, registry};
-use carechain_client::{Contract, DeployOptions};
+use carechain_sdk::msg::{self, access, audit_log, consent, registry};
+use carechain_sdk::{Contract, DeployOptions};
 use carechain_tests::common::events::audit::Appended;
 use carechain_tests::common::events::consent::*;
 use carechain_tests::common::events::{AuditDeferred, AuditFlushed};
 use carechain_tests::common::*;
 use carechain_tests::doubles::{self, Mode};
-use carechain_tests::{digest, key_for, view, Ledger, Suite};
+use carechain_tests::{digest, key_for, view, ChainRead, ChainWrite, Suite};
 use ink::primitives::AccountId;
 
 const LAB: DataCategory = DataCategory::Laboratory;
@@ -1223,7 +1223,7 @@ fn restrictions_go_through_when_the_log_refuses_and_their_entries_are_queued() {
         .collect();
     assert!(actions.ends_with(&[AuditAction::ConsentRevoke, AuditAction::EmergencyStop]));
     w.s.assert_refused(consent::FLUSH_AUDIT, (), Error::Empty);
-    assert!(carechain_client::audit::verify_deployed(&mut w.s.chain).is_ok());
+    assert!(carechain_sdk::audit::verify_deployed(&mut w.s.chain).is_ok());
 }
 
 #[test]
@@ -1369,7 +1369,7 @@ fn batched_checks_decide_and_log_each_request() {
         );
     }
     assert_eq!(
-        carechain_client::audit::verify_deployed(&mut w.s.chain).map(|n| n > 0),
+        carechain_sdk::audit::verify_deployed(&mut w.s.chain).map(|n| n > 0),
         Ok(true)
     );
 

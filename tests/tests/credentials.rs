@@ -1,9 +1,9 @@
 //! Immunisation credentials: selective disclosure verified on chain against drug provenance.
 
-use carechain_client::credentials::{build, Claim, HolderKey, Presentation, Wallet};
-use carechain_client::msg::{credentials as c, govern, provenance as p, registry};
-use carechain_client::{digest, view, Contract, Ledger};
 use carechain_common::*;
+use carechain_sdk::credentials::{build, Claim, HolderKey, Presentation, Wallet};
+use carechain_sdk::msg::{credentials as c, govern, provenance as p, registry};
+use carechain_sdk::{digest, view, ChainRead, ChainWrite, Contract};
 use carechain_tests::Suite;
 use ink::primitives::AccountId;
 
@@ -120,7 +120,7 @@ fn verify(w: &mut World, p: &Presentation) -> PresentationVerdict {
         w.s.query(p::VERIFY_SERIAL, (anchor.dose.batch, anchor.dose.serial))
             .verdict;
     let contract = w.s.address(Contract::Credentials);
-    let offchain = carechain_client::credentials::verify_offchain(
+    let offchain = carechain_sdk::credentials::verify_offchain(
         &anchor.root,
         anchor.depth,
         anchor.status,

@@ -4,11 +4,11 @@
 //! carried inside — and nothing changes. The exception is the rule for restrictions: one whose
 //! callee only logs it goes through, its entry queued. The failing callee is `tests/faulty`.
 
-use carechain_client::msg::{access, claims, consent, provenance};
-use carechain_client::{Contract, DeployOptions};
+use carechain_sdk::msg::{access, claims, consent, provenance};
+use carechain_sdk::{Contract, DeployOptions};
 use carechain_tests::common::*;
 use carechain_tests::doubles::{self, Mode};
-use carechain_tests::{digest, view, Chain, Ledger, Suite};
+use carechain_tests::{digest, view, Chain, ChainRead, ChainWrite, Suite};
 use ink::primitives::AccountId;
 
 fn downstream(callee: Callee, how: CallFailure) -> Error {
@@ -168,7 +168,7 @@ fn registry_and_consent_refuse_when_the_access_contract_fails() {
         .expect("consent");
     s.set_address(Contract::Consent, consent_address);
     let (_, patient) = s.patient("alice");
-    let alice = carechain_client::account("alice");
+    let alice = carechain_sdk::account("alice");
     s.set_actor(alice);
     let now = s.now();
     let scope = GrantScope {
@@ -224,7 +224,7 @@ fn claims_with(
         .unwrap();
     }
     s.set_actor(clinic);
-    let id = carechain_client::new_record_id(&mut s.chain);
+    let id = carechain_sdk::new_record_id(&mut s.chain);
     let record = s
         .tx(
             consent::ADD_RECORD,
@@ -281,7 +281,7 @@ fn claims_refuse_when_access_or_provenance_fail() {
         // An "access" contract that refuses (or traps) on reads cannot even say who is an
         // insurer: policy creation is refused.
         let (mut s, _, (_, patient, _), _) = claims_with(Some(mode), None);
-        let insurer = carechain_client::account("insurer");
+        let insurer = carechain_sdk::account("insurer");
         s.set_actor(insurer);
         let now = s.now();
         let terms = PolicyTerms {

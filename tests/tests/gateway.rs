@@ -3,13 +3,14 @@
 //! and every authentication refusal (unsigned, wrong signature, stale, replayed, another
 //! gateway's request). The release rule's forged-entry cases are in `gateway/src/release.rs`.
 
-use carechain_client::deploy::{organisation, patient};
-use carechain_client::keys::key_for;
-use carechain_client::msg::{access, consent, registry};
-use carechain_client::{new_record_id, Ledger, Shared};
 use carechain_common::*;
-use carechain_gateway::protocol::{org_slot, signing_payload, Authorization, PATIENT_SLOT};
-use carechain_gateway::{open_store, spawn, Config, Gateway, GatewayClient};
+use carechain_gateway::{open_store, spawn, Config, Gateway};
+use carechain_sdk::deploy::{organisation, patient};
+use carechain_sdk::gateway::protocol::{org_slot, signing_payload, Authorization, PATIENT_SLOT};
+use carechain_sdk::gateway::GatewayClient;
+use carechain_sdk::keys::key_for;
+use carechain_sdk::msg::{access, consent, registry};
+use carechain_sdk::{new_record_id, ChainRead, ChainWrite, Shared};
 use carechain_tests::chain::Chain;
 use carechain_tests::Suite;
 use carechain_vault as vault;
@@ -111,7 +112,7 @@ fn read(l: &mut Shared<Chain>, who: AccountId, record: RecordId, purpose: Purpos
 }
 
 fn code<T: std::fmt::Debug>(
-    answer: std::result::Result<T, carechain_gateway::GatewayError>,
+    answer: std::result::Result<T, carechain_sdk::gateway::GatewayError>,
 ) -> (u16, String) {
     let e = answer.expect_err("refused");
     (e.status, e.code)
@@ -190,7 +191,7 @@ fn downloads_follow_the_chains_decision() {
     assert_eq!(got, blob);
     let mine = w.gw.get_key(&w.l, w.hospital, id, granted).unwrap();
     let opened = vault::unwrap(
-        &carechain_client::keys::demo_secret("gw-hospital"),
+        &carechain_sdk::keys::demo_secret("gw-hospital"),
         &mine,
         id,
         1,
@@ -232,7 +233,7 @@ fn downloads_follow_the_chains_decision() {
 
     // After revocation the earlier granted entry releases nothing.
     w.l.set_actor(w.alice);
-    let grants = carechain_client::view::patient_grants(&mut w.l, w.patient, 0, 0).items;
+    let grants = carechain_sdk::view::patient_grants(&mut w.l, w.patient, 0, 0).items;
     w.l.tx(consent::REVOKE_GRANT, grants[0].id).unwrap();
     assert_eq!(
         code(w.gw.get_blob(&w.l, w.hospital, id, granted)),

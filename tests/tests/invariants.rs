@@ -20,11 +20,11 @@
 //!
 //! CARECHAIN_FUZZ_CASES sets the number of cases (default 256; `scripts/fuzz.sh` runs 5,000).
 
-use carechain_client::msg::{access, claims, consent, provenance, registry};
+use carechain_sdk::msg::{access, claims, consent, provenance, registry};
 use carechain_tests::common::verify::ChainVerifier;
 use carechain_tests::common::*;
 use carechain_tests::fixture::{service_line, Fixture, Who};
-use carechain_tests::{digest, key_for, view, Ledger};
+use carechain_tests::{digest, key_for, view, ChainRead, ChainWrite};
 use ink::primitives::AccountId;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};

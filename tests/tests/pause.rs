@@ -12,13 +12,13 @@
 //! The same for "one callee refuses": with every writer removed from the audit log, each
 //! restriction still succeeds (its entry is queued by the restricting contract).
 
-use carechain_client::msg::{audit_log, Kind};
-use carechain_client::{Contract, Ledger};
+use carechain_sdk::msg::{audit_log, Kind};
+use carechain_sdk::{ChainRead, ChainWrite, Contract};
 use carechain_tests::common::Error;
 use carechain_tests::fixture::{catalogue, granted_flags, Case, Fixture, Who};
 use scale::Decode;
 
-fn answer(report: &carechain_client::CallReport) -> Result<Vec<u8>, Error> {
+fn answer(report: &carechain_sdk::CallReport) -> Result<Vec<u8>, Error> {
     let bytes = report
         .output
         .as_ref()

@@ -3,14 +3,14 @@
 //! free-form string, and every byte field is a digest, a pseudonymous id, a key, a bounded
 //! encrypted locator or a GS1 lot number.
 
-use carechain_client::Contract;
+use carechain_sdk::Contract;
 use carechain_tests::privacy::{check, Finding};
 use serde_json::json;
 
 #[test]
 fn no_contract_stores_emits_or_takes_free_text_or_raw_bytes() {
     for contract in Contract::ALL {
-        let metadata = carechain_client::Artifact::load(contract.name())
+        let metadata = carechain_sdk::Artifact::load(contract.name())
             .expect("bundle")
             .metadata;
         let findings = check(&metadata);

@@ -2,12 +2,12 @@
 //! verification verdicts, dispensing and counterfeit flags, quarantine, recall, expiry, returns
 //! and destruction.
 
-use carechain_client::msg::{self, audit_log, provenance, registry};
-use carechain_client::Contract;
+use carechain_sdk::msg::{self, audit_log, provenance, registry};
+use carechain_sdk::Contract;
 use carechain_tests::common::events::provenance::*;
 use carechain_tests::common::events::{AuditDeferred, AuditFlushed};
 use carechain_tests::common::*;
-use carechain_tests::{digest, view, Ledger, Suite};
+use carechain_tests::{digest, view, ChainRead, ChainWrite, Suite};
 use ink::primitives::AccountId;
 
 const GTIN: Gtin = Gtin(10_614_141_000_415);
@@ -620,7 +620,7 @@ fn quarantine_clear_and_recall() {
     w.assert_conserved(b);
 
     // Quarantine, clearance and recall are in the audit log.
-    let entries = carechain_client::audit::fetch_all(&mut w.s.chain);
+    let entries = carechain_sdk::audit::fetch_all(&mut w.s.chain);
     let actions: Vec<AuditAction> = entries.iter().map(|e| e.record.action).collect();
     assert_eq!(
         actions,
@@ -858,7 +858,7 @@ fn restrictions_go_through_when_the_log_refuses_and_their_entries_are_queued() {
     w.s.set_actor(w.stranger);
     assert_eq!(w.s.tx(provenance::FLUSH_AUDIT, ()), Ok(2));
     assert_eq!(w.s.events::<AuditFlushed>()[0].count, 2);
-    assert!(carechain_client::audit::verify_deployed(&mut w.s.chain).is_ok());
+    assert!(carechain_sdk::audit::verify_deployed(&mut w.s.chain).is_ok());
 }
 
 #[test]

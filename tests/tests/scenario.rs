@@ -1,6 +1,6 @@
 //! The main job runs end to end and tells the story it claims.
 
-use carechain_client::scenario;
+use carechain_demo::scenario;
 use carechain_tests::common::{ClaimStatus, PresentationVerdict, Verdict};
 use carechain_tests::Suite;
 
@@ -39,8 +39,10 @@ fn the_main_scenario_runs() {
 /// on 127.0.0.1 from this process.
 #[test]
 fn the_main_scenario_runs_with_the_record_vault() {
-    use carechain_client::Shared;
-    use carechain_gateway::{open_store, spawn, Config, Gateway, GatewayClient, VaultPlane};
+    use carechain_demo::VaultPlane;
+    use carechain_gateway::{open_store, spawn, Config, Gateway};
+    use carechain_sdk::gateway::GatewayClient;
+    use carechain_sdk::Shared;
     let suite = Suite::deploy();
     let mut chain = Shared::new(suite.chain);
     let dir = std::env::temp_dir().join(format!("carechain-scenario-vault-{}", std::process::id()));

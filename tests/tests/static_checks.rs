@@ -13,7 +13,7 @@
 //! - unbounded loops and zero accounts: bounds (`TooMany`) and `ZeroAccount` are behaviour-tested
 //!   per message; the scaling test shows hot paths flat with stored data.
 
-use carechain_client::{bundles_dir, Contract};
+use carechain_sdk::{bundles_dir, Contract};
 use std::path::PathBuf;
 
 fn leb128(bytes: &[u8], at: &mut usize) -> u32 {

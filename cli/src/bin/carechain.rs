@@ -3,9 +3,9 @@
 //! The signer's secret URI comes from `--suri-file <file>` or `$CARECHAIN_SURI`; it is never
 //! printed, and it is never taken as an argument (arguments show in `ps` and shell history).
 
+use carechain_backend_node::{parse_ss58, NodeLedger};
 use carechain_cli::commands::{exit, render, run, run_offline, CliError, Command, Output};
-use carechain_client::Ledger;
-use carechain_node::{parse_ss58, NodeLedger};
+use carechain_sdk::ChainWrite;
 use clap::Parser;
 use ink::primitives::AccountId;
 use std::path::PathBuf;
@@ -20,8 +20,11 @@ struct Cli {
     /// The node's WebSocket URL.
     #[arg(long, env = "CARECHAIN_URL", default_value = "ws://127.0.0.1:9944")]
     url: String,
-    /// Where the deployment manifests are (`<chain>-<genesis>.json`).
-    #[arg(long, default_value = "deployments")]
+    /// Where the deployment manifests are (`<chain>-<genesis>.json`); default: the nearest
+    /// `deployments/` in the working directory or its parents. The contract bundles come from
+    /// `$CARECHAIN_BUNDLES`, else the nearest `target/ink`, else an `ink` folder beside this
+    /// program.
+    #[arg(long, env = "CARECHAIN_DEPLOYMENTS", default_value_os_t = carechain_backend_node::deployments_dir())]
     deployments: PathBuf,
     /// A file holding the signer's secret URI (else `$CARECHAIN_SURI`).
     #[arg(long)]
@@ -79,7 +82,7 @@ fn main() {
     }
     .unwrap_or_else(|e| fail(exit::SETUP, &e));
     let me = ledger.current_actor();
-    ledger.set_name(me, &carechain_node::ss58(&me));
+    ledger.set_name(me, &carechain_backend_node::ss58(&me));
     finish(cli.json, run(&mut ledger, cli.command, parse_account))
 }
 

@@ -8,7 +8,7 @@
 #![allow(clippy::cast_possible_truncation)]
 
 use crate::audit::AuditOutcome;
-use crate::consent_types::GrantSlot;
+use crate::consent_types::{GrantSlot, Grantee};
 use crate::ids::{EmergencyId, EncryptedLocator, PatientId, RecordId, Timestamp};
 use crate::vocab::{DataCategory, Purpose, RoleSet};
 use ink::prelude::vec::Vec;
@@ -97,8 +97,8 @@ pub enum Update {
     Organisation(AccountId, RoleSet),
     /// Registry: a patient's facts; `None` once deregistered.
     Patient(PatientId, Option<PatientFacts>),
-    /// Consent: the live grant slots of a patient for a grantee (the zero account: "anyone").
-    Slots(PatientId, AccountId, Vec<GrantSlot>),
+    /// Consent: the live grant slots of a patient for a grantee (an account, or anyone).
+    Slots(PatientId, Grantee, Vec<GrantSlot>),
     /// Consent: a provider's open break-glass session for a patient; `None` once closed.
     Session(PatientId, AccountId, Option<Session>),
     /// Consent: a record anchor (new, or a new version).

@@ -24,6 +24,7 @@
 #![allow(clippy::cast_possible_truncation)]
 
 use crate::claims_types::DrugRef;
+use crate::ensure;
 use crate::ids::{CredentialId, Digest, Timestamp};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -230,16 +231,19 @@ pub fn check_leaves(
     root: &Digest,
     depth: u8,
 ) -> core::result::Result<[u8; 33], PresentationVerdict> {
-    if leaves.is_empty() || leaves.len() > MAX_REVEALED {
-        return Err(PresentationVerdict::BadProof(0));
-    }
+    ensure!(
+        !leaves.is_empty() && leaves.len() <= MAX_REVEALED,
+        PresentationVerdict::BadProof(0)
+    );
     for (n, leaf) in leaves.iter().enumerate() {
-        if !leaf_in_tree(leaf, root, depth) {
-            return Err(PresentationVerdict::BadProof(n as u8));
-        }
+        ensure!(
+            leaf_in_tree(leaf, root, depth),
+            PresentationVerdict::BadProof(n as u8)
+        );
     }
-    if !leaf_in_tree(&holder.leaf(), root, depth) {
-        return Err(PresentationVerdict::BadHolderProof);
-    }
+    ensure!(
+        leaf_in_tree(&holder.leaf(), root, depth),
+        PresentationVerdict::BadHolderProof
+    );
     Ok(holder.key.0)
 }

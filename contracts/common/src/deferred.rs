@@ -10,6 +10,7 @@
 //! restriction itself.
 
 use crate::audit::AuditRecord;
+use crate::ensure;
 use crate::error::{Error, Result};
 use crate::governance::emit;
 use crate::traits::{AuditRef, MAX_AUDIT_BATCH};
@@ -67,9 +68,7 @@ impl<KEY: StorageKey> DeferredAudit<KEY> {
         let count = self
             .pending()
             .min(u64::try_from(MAX_AUDIT_BATCH).unwrap_or(u64::MAX));
-        if count == 0 {
-            return Err(Error::Empty);
-        }
+        ensure!(count != 0, Error::Empty);
         let end = self.first.saturating_add(count);
         let records: Vec<AuditRecord> = (self.first..end)
             .filter_map(|position| self.queue.get(position))

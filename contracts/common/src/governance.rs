@@ -18,6 +18,7 @@
 // variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
 #![allow(clippy::cast_possible_truncation)]
 
+use crate::ensure;
 use crate::error::{Error, Result};
 use crate::ids::Timestamp;
 use ink::env::DefaultEnvironment;
@@ -169,9 +170,7 @@ impl Governance {
             GovAction::AddGovernor(account) => {
                 self.ensure_admin(&caller)?;
                 ensure_nonzero(&account)?;
-                if self.governors.contains(account) {
-                    return Err(Error::GovernorExists);
-                }
+                ensure!(!self.governors.contains(account), Error::GovernorExists);
                 self.governors.insert(account, &());
                 emit(GovernorAdded {
                     account,
@@ -180,9 +179,7 @@ impl Governance {
             }
             GovAction::RemoveGovernor(account) => {
                 self.ensure_admin(&caller)?;
-                if !self.governors.contains(account) {
-                    return Err(Error::GovernorNotFound);
-                }
+                ensure!(self.governors.contains(account), Error::GovernorNotFound);
                 self.governors.remove(account);
                 emit(GovernorRemoved {
                     account,

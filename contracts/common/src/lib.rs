@@ -7,11 +7,23 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+/// Return `Err(error)` from the enclosing function unless `condition` holds: the guards a
+/// message opens with (caller, state, input), one line each.
+#[macro_export]
+macro_rules! ensure {
+    ($condition:expr, $error:expr $(,)?) => {
+        if !$condition {
+            return ::core::result::Result::Err($error);
+        }
+    };
+}
+
 pub mod access_types;
 pub mod audit;
 pub mod claims_types;
 pub mod consent_types;
 pub mod credential_types;
+#[cfg(feature = "deferred")]
 pub mod deferred;
 pub mod error;
 pub mod events;
@@ -32,9 +44,10 @@ pub use audit::*;
 pub use claims_types::*;
 pub use consent_types::*;
 pub use credential_types::*;
+#[cfg(feature = "deferred")]
 pub use deferred::DeferredAudit;
 pub use error::{CallFailure, Callee, Error, Result};
-pub use governance::{ensure_nonzero, zero_account, GovAction, Governance, Governed, Pause};
+pub use governance::{ensure_nonzero, GovAction, Governance, Governed, Pause};
 pub use ids::*;
 pub use index::PatientIndex;
 pub use provenance_types::*;

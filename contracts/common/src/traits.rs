@@ -34,10 +34,16 @@ pub trait AuditSink {
 /// What the access contract offers the rest of the suite.
 #[ink::trait_definition]
 pub trait AccessGate {
-    /// The registration of `patient` (when given) and the standing of two accounts (roles; for
-    /// the patient, controller or delegate), in one read.
+    /// The registration of `patient` (when given) and the standing of `first` and, when given,
+    /// `second` (roles; for the patient, controller or delegate), in one read. An absent second
+    /// party stands as nobody: no roles, no patient.
     #[ink(message)]
-    fn lookup(&self, patient: Option<PatientId>, first: AccountId, second: AccountId) -> Facts;
+    fn lookup(
+        &self,
+        patient: Option<PatientId>,
+        first: AccountId,
+        second: Option<AccountId>,
+    ) -> Facts;
 
     /// The registry and consent keep the access contract's projection current. `restricts` says
     /// whether the write only takes something away (a suspension, a revocation, a closed

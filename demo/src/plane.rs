@@ -1,0 +1,208 @@
+//! [`VaultPlane`]: the scenario's data plane — each actor's client encrypting, wrapping,
+//! uploading, fetching and decrypting with the demo keys, through a real gateway.
+
+use crate::scenario::DataPlane;
+use carechain_common::{Digest, EncryptedLocator, PatientId, RecordId};
+use carechain_sdk::gateway::protocol::{blob_path, org_slot, PATIENT_SLOT};
+use carechain_sdk::gateway::release::{check_release, ChainFactsOf};
+use carechain_sdk::gateway::GatewayClient;
+use carechain_sdk::keys::demo_secret;
+use carechain_sdk::{view, ChainWrite};
+use carechain_vault::{self as vault, DataKey, PublicKey, SecretKey};
+use ink::primitives::AccountId;
+use object_store::{ObjectStore, ObjectStoreExt};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A record version sealed but not uploaded yet.
+struct Sealed {
+    blob: Vec<u8>,
+    key: DataKey,
+    version: u32,
+    patient: PatientId,
+}
+
+/// The scenario's data plane: every actor's client, with demo keys derived from actor names
+/// (`carechain_sdk::keys`). `store`, when given, is the gateway's store, so the demo can
+/// show a compromised store being detected.
+pub struct VaultPlane {
+    pub gateway: GatewayClient,
+    store: Option<Arc<dyn ObjectStore>>,
+    sealed: HashMap<RecordId, Sealed>,
+    /// How old a granted entry may be for the custodian's own check (the gateway's window).
+    pub window_ms: u64,
+}
+
+/// The gateway's local store, opened by the demo's client to show that an altered blob is
+/// detected (a deployment's clients never have this).
+pub fn local_store(dir: &str) -> Result<Arc<dyn ObjectStore>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
+    let local = object_store::local::LocalFileSystem::new_with_prefix(dir)
+        .map_err(|e| format!("{dir}: {e}"))?;
+    Ok(Arc::new(local))
+}
+
+fn text<E: core::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+impl VaultPlane {
+    pub fn new(gateway: GatewayClient, store: Option<Arc<dyn ObjectStore>>) -> VaultPlane {
+        VaultPlane {
+            gateway,
+            store,
+            sealed: HashMap::new(),
+            window_ms: carechain_sdk::gateway::protocol::DEFAULT_WINDOW_MS,
+        }
+    }
+
+    fn secret<L: ChainWrite>(l: &L, account: &AccountId) -> SecretKey {
+        demo_secret(&l.name_of(account))
+    }
+
+    fn org_key<L: ChainWrite>(l: &mut L, account: AccountId) -> Result<PublicKey, String> {
+        view::organisation(l, account)
+            .map(|o| PublicKey(o.key.0))
+            .ok_or_else(|| format!("{} is not an organisation", l.name_of(&account)))
+    }
+}
+
+impl<L: ChainWrite> DataPlane<L> for VaultPlane {
+    fn seal(
+        &mut self,
+        l: &mut L,
+        _author: AccountId,
+        patient: PatientId,
+        record: RecordId,
+        version: u32,
+        plaintext: &[u8],
+    ) -> Result<(Digest, EncryptedLocator), String> {
+        let patient_key = view::patient(l, patient)
+            .map(|p| PublicKey(p.key.0))
+            .ok_or("unknown patient")?;
+        let (blob, key) = vault::seal(record, version, plaintext).map_err(text)?;
+        let hash = Digest(vault::content_hash(&blob));
+        let locator = vault::seal_locator(
+            &patient_key,
+            &format!("gateway={};object={}", self.gateway.id, blob_path(record)),
+        )
+        .map_err(text)?;
+        self.sealed.insert(
+            record,
+            Sealed {
+                blob,
+                key,
+                version,
+                patient,
+            },
+        );
+        Ok((hash, EncryptedLocator(locator)))
+    }
+
+    fn upload(&mut self, l: &mut L, author: AccountId, record: RecordId) -> Result<(), String> {
+        let sealed = self
+            .sealed
+            .remove(&record)
+            .ok_or("nothing sealed for this record")?;
+        self.gateway
+            .put_blob(l, author, record, sealed.blob.clone())
+            .map_err(text)?;
+        let patient = view::patient(l, sealed.patient).ok_or("unknown patient")?;
+        let mut recipients = vec![(PATIENT_SLOT.to_owned(), PublicKey(patient.key.0))];
+        recipients.push((org_slot(&author), Self::org_key(l, author)?));
+        if let Some(custodian) = patient.custodian {
+            recipients.push((org_slot(&custodian), Self::org_key(l, custodian)?));
+        }
+        for (slot, to) in recipients {
+            let wrapped = vault::wrap(&sealed.key, &to, record, sealed.version).map_err(text)?;
+            self.gateway
+                .put_key(l, author, record, &slot, wrapped)
+                .map_err(text)?;
+        }
+        Ok(())
+    }
+
+    fn fetch(
+        &mut self,
+        l: &mut L,
+        reader: AccountId,
+        record: RecordId,
+        entry: u64,
+    ) -> Result<Vec<u8>, String> {
+        let wrapped = self
+            .gateway
+            .get_key(l, reader, record, entry)
+            .map_err(text)?;
+        let blob = self
+            .gateway
+            .get_blob(l, reader, record, entry)
+            .map_err(text)?;
+        let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
+        let key = vault::unwrap(&Self::secret(l, &reader), &wrapped, record, meta.version)
+            .map_err(text)?;
+        let plaintext =
+            vault::open_anchored(&key, record, meta.version, meta.content_hash.0, &blob)
+                .map_err(|e| format!("client: {e}"))?;
+        Ok(plaintext.to_vec())
+    }
+
+    fn emergency_rewrap(
+        &mut self,
+        l: &mut L,
+        custodian: AccountId,
+        provider: AccountId,
+        record: RecordId,
+        entry: u64,
+    ) -> Result<(), String> {
+        // The custodian's own check first: the provider's granted emergency read, on chain.
+        let release = check_release(
+            &mut ChainFactsOf(&mut *l),
+            None,
+            provider,
+            record,
+            entry,
+            self.window_ms,
+        )
+        .map_err(text)?;
+        if !matches!(release.basis, carechain_common::AccessBasis::Emergency(_)) {
+            return Err("not a break-glass read".into());
+        }
+        let wrapped = self
+            .gateway
+            .get_key(l, custodian, record, entry)
+            .map_err(text)?;
+        let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
+        let key = vault::unwrap(&Self::secret(l, &custodian), &wrapped, record, meta.version)
+            .map_err(text)?;
+        let to = Self::org_key(l, provider)?;
+        let rewrapped = vault::wrap(&key, &to, record, meta.version).map_err(text)?;
+        self.gateway
+            .put_key(l, custodian, record, &org_slot(&provider), rewrapped)
+            .map_err(text)
+    }
+
+    fn corrupt(&mut self, record: RecordId) -> Result<(), String> {
+        let store = self.store.clone().ok_or("no access to the store")?;
+        let path = object_store::path::Path::from(blob_path(record));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(text)?;
+        runtime.block_on(async move {
+            let mut bytes = store
+                .get(&path)
+                .await
+                .map_err(text)?
+                .bytes()
+                .await
+                .map_err(text)?
+                .to_vec();
+            let last = bytes.len().saturating_sub(1);
+            bytes[last] ^= 0x01;
+            store
+                .put(&path, bytes.into())
+                .await
+                .map(|_| ())
+                .map_err(text)
+        })
+    }
+}

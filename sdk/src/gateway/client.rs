@@ -1,0 +1,224 @@
+//! The gateway's client (blocking HTTP): signed requests, uploads, releases, and re-wrapping a
+//! record's key for a grantee.
+
+use super::protocol::{org_slot, signing_payload, Authorization, RefusalBody};
+use crate::{view, ChainWrite};
+use carechain_common::RecordId;
+use carechain_vault::{self as vault, PublicKey, SecretKey};
+use ink::primitives::AccountId;
+
+fn text<E: core::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// A refusal or a transport failure, as a sentence with its code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayError {
+    pub status: u16,
+    pub code: String,
+    pub reason: String,
+}
+
+impl core::fmt::Display for GatewayError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.code, self.reason)
+    }
+}
+
+/// A client of one gateway.
+#[derive(Clone)]
+pub struct GatewayClient {
+    pub base: String,
+    pub id: String,
+    http: reqwest::blocking::Client,
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+impl GatewayClient {
+    /// `base`: e.g. `http://127.0.0.1:8700`; `id`: the gateway's id (its configuration).
+    pub fn new(base: &str, id: &str) -> GatewayClient {
+        GatewayClient {
+            base: base.trim_end_matches('/').to_owned(),
+            id: id.to_owned(),
+            http: reqwest::blocking::Client::builder()
+                .timeout(std::time::Duration::from_secs(120))
+                .build()
+                .expect("an HTTP client"),
+        }
+    }
+
+    /// The `Authorization` header for a request, signed by `signer` through the ledger.
+    pub fn authorize<L: ChainWrite>(
+        &self,
+        l: &L,
+        signer: AccountId,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> Result<String, GatewayError> {
+        let mut nonce = [0u8; 16];
+        nonce.copy_from_slice(&rand::random::<[u8; 16]>());
+        let ts = now_ms();
+        let payload = signing_payload(&self.id, method, path, body, ts, &nonce);
+        let signature = l.sign(&signer, &payload).ok_or_else(|| GatewayError {
+            status: 0,
+            code: "no-key".into(),
+            reason: format!("no signing key for {}", l.name_of(&signer)),
+        })?;
+        Ok(Authorization {
+            account: signer,
+            ts,
+            nonce,
+            signature,
+        }
+        .header())
+    }
+
+    /// Send a request with a given `Authorization` header (tests send forged ones).
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        authorization: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, GatewayError> {
+        let url = format!("{}{path}", self.base);
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| GatewayError {
+            status: 0,
+            code: "bad-method".into(),
+            reason: method.to_owned(),
+        })?;
+        let mut request = self.http.request(method, url).body(body);
+        if let Some(header) = authorization {
+            request = request.header("authorization", header);
+        }
+        let response = request.send().map_err(|e| GatewayError {
+            status: 0,
+            code: "unreachable".into(),
+            reason: e.to_string(),
+        })?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().map_err(|e| GatewayError {
+            status,
+            code: "truncated".into(),
+            reason: e.to_string(),
+        })?;
+        if (200..300).contains(&status) {
+            return Ok(bytes.to_vec());
+        }
+        let body: RefusalBody = serde_json::from_slice(&bytes).unwrap_or(RefusalBody {
+            error: "http".into(),
+            reason: String::from_utf8_lossy(&bytes).into_owned(),
+        });
+        Err(GatewayError {
+            status,
+            code: body.error,
+            reason: body.reason,
+        })
+    }
+
+    /// A signed request.
+    pub fn request<L: ChainWrite>(
+        &self,
+        l: &L,
+        signer: AccountId,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, GatewayError> {
+        let header = self.authorize(l, signer, method, path, &body)?;
+        self.send(method, path, Some(&header), body)
+    }
+
+    pub fn put_blob<L: ChainWrite>(
+        &self,
+        l: &L,
+        author: AccountId,
+        record: RecordId,
+        blob: Vec<u8>,
+    ) -> Result<(), GatewayError> {
+        self.request(l, author, "PUT", &format!("/v1/records/{record}"), blob)
+            .map(|_| ())
+    }
+
+    pub fn put_key<L: ChainWrite>(
+        &self,
+        l: &L,
+        signer: AccountId,
+        record: RecordId,
+        slot: &str,
+        wrapped: Vec<u8>,
+    ) -> Result<(), GatewayError> {
+        self.request(
+            l,
+            signer,
+            "PUT",
+            &format!("/v1/records/{record}/keys/{slot}"),
+            wrapped,
+        )
+        .map(|_| ())
+    }
+
+    pub fn get_blob<L: ChainWrite>(
+        &self,
+        l: &L,
+        reader: AccountId,
+        record: RecordId,
+        entry: u64,
+    ) -> Result<Vec<u8>, GatewayError> {
+        self.request(
+            l,
+            reader,
+            "GET",
+            &format!("/v1/records/{record}?entry={entry}"),
+            Vec::new(),
+        )
+    }
+
+    pub fn get_key<L: ChainWrite>(
+        &self,
+        l: &L,
+        reader: AccountId,
+        record: RecordId,
+        entry: u64,
+    ) -> Result<Vec<u8>, GatewayError> {
+        self.request(
+            l,
+            reader,
+            "GET",
+            &format!("/v1/records/{record}/key?entry={entry}"),
+            Vec::new(),
+        )
+    }
+}
+
+/// Wrap a record's key for a grantee: what the patient's client does after granting an
+/// organisation (the gateway never sees the data key).
+pub fn share_with<L: ChainWrite>(
+    gateway: &GatewayClient,
+    l: &mut L,
+    patient_side: AccountId,
+    patient_secret: &SecretKey,
+    record: RecordId,
+    entry: u64,
+    grantee: AccountId,
+) -> Result<(), String> {
+    let wrapped = gateway
+        .get_key(l, patient_side, record, entry)
+        .map_err(text)?;
+    let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
+    let key = vault::unwrap(patient_secret, &wrapped, record, meta.version).map_err(text)?;
+    let to = view::organisation(l, grantee)
+        .map(|o| PublicKey(o.key.0))
+        .ok_or("the grantee is not an organisation")?;
+    let rewrapped = vault::wrap(&key, &to, record, meta.version).map_err(text)?;
+    gateway
+        .put_key(l, patient_side, record, &org_slot(&grantee), rewrapped)
+        .map_err(text)
+}
