@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { CONTRACT_NAMES, CareChain, ROLES, bitSet, chainNow, devIdentity, jsonText, parseDeployment } from '../../sdk-ts/dist/src/index.js';
+import { CONTRACT_NAMES, CareChain, ROLES, bitSet, chainNow, dateOfExpiry, devIdentity, jsonText, parseDeployment } from '../../sdk-ts/dist/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -70,7 +70,8 @@ const now = BigInt(Date.now());
 const expiry = now + 400n * 86_400_000n;
 await suite.send(suite.provenance, 'assignGtin', [BigInt(gtin), maker.address], admin.sender);
 const batch = (await suite.send(suite.provenance, 'registerBatch', [BigInt(gtin), hex(Buffer.from(lot)), expiry, 1000n, 1099n, 100n, digest('coa')], maker.sender)).value;
-const yymmdd = new Date(Number(expiry)).toISOString().slice(2, 10).replaceAll('-', '');
+// The date printed on the pack is its last day of use: the SDK's rule for the chain's exclusive expiry.
+const yymmdd = dateOfExpiry(expiry).slice(2).replaceAll('-', '');
 const barcode = `(01)${gtin}(21)1042(10)${lot}(17)${yymmdd}`;
 say(`batch ${batch} of GTIN ${gtin}, lot ${lot}`);
 
