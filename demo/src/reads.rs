@@ -85,35 +85,5 @@ pub fn serve(chain: Box<dyn ChainRead + Send>, address: SocketAddr) -> Result<So
         .route("/v1/chain/now", get(now))
         .route("/v1/chain/balance/{address}", get(balance))
         .with_state(state);
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("chain-reads".into())
-        .spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
-                Err(e) => {
-                    let _ = sender.send(Err(e.to_string()));
-                    return;
-                }
-            };
-            runtime.block_on(async move {
-                match tokio::net::TcpListener::bind(address).await {
-                    Ok(listener) => {
-                        let _ = sender.send(listener.local_addr().map_err(|e| e.to_string()));
-                        let _ = axum::serve(listener, app).await;
-                    }
-                    Err(e) => {
-                        let _ = sender.send(Err(format!("{address}: {e}")));
-                    }
-                }
-            });
-        })
-        .map_err(|e| e.to_string())?;
-    receiver
-        .recv()
-        .map_err(|_| "the chain-reads thread ended".to_owned())?
+    carechain_gateway::serve_in_background("chain-reads", app, address)
 }

@@ -5,4 +5,4 @@
 
 pub mod server;
 
-pub use server::{open_store, router, spawn, Config, Gateway};
+pub use server::{open_store, router, serve_in_background, spawn, Config, Gateway};

@@ -428,15 +428,25 @@ pub fn router<L: ChainRead + Send + 'static>(gw: Arc<Gateway<L>>) -> Router {
         .with_state(gw)
 }
 
-/// A gateway served on its own thread and runtime (the in-process demo and tests): its
+/// A gateway served on its own thread and runtime (the in-process tests and benchmarks): its
 /// address. It runs until the process ends.
 pub fn spawn<L: ChainRead + Send + 'static>(
     gw: Arc<Gateway<L>>,
     address: SocketAddr,
 ) -> Result<SocketAddr, String> {
+    serve_in_background("gateway", router(gw), address)
+}
+
+/// Serve `app` on `address` (port 0 picks one) from a thread and runtime of its own, named
+/// `name`; the address it listens on. It runs until the process ends.
+pub fn serve_in_background(
+    name: &str,
+    app: Router,
+    address: SocketAddr,
+) -> Result<SocketAddr, String> {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::Builder::new()
-        .name("gateway".into())
+        .name(name.into())
         .spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -453,7 +463,7 @@ pub fn spawn<L: ChainRead + Send + 'static>(
                 match tokio::net::TcpListener::bind(address).await {
                     Ok(listener) => {
                         let _ = sender.send(listener.local_addr().map_err(|e| e.to_string()));
-                        let _ = axum::serve(listener, router(gw)).await;
+                        let _ = axum::serve(listener, app).await;
                     }
                     Err(e) => {
                         let _ = sender.send(Err(format!("{address}: {e}")));
@@ -464,5 +474,5 @@ pub fn spawn<L: ChainRead + Send + 'static>(
         .map_err(|e| e.to_string())?;
     receiver
         .recv()
-        .map_err(|_| "the gateway thread ended".to_owned())?
+        .map_err(|_| format!("the {name} thread ended"))?
 }
