@@ -6,7 +6,7 @@ use crate::{epcis, send, vrs, x12};
 use carechain_common::*;
 use carechain_sdk::credentials as creds;
 use carechain_sdk::dates::{expiry_from_date, parse_date};
-use carechain_sdk::facts::{grant_status, GrantStatus};
+use carechain_sdk::facts::{grant_status, limited_by, GrantStatus};
 use carechain_sdk::gs1;
 use carechain_sdk::msg::{access, claims, consent, provenance, registry};
 use carechain_sdk::{audit, digest, fhir, view, ChainWrite};
@@ -737,7 +737,16 @@ pub fn run<L: ChainWrite>(
             ok(json!(page
                 .items
                 .iter()
-                .map(|g| grant_json(g, grant_status(g, registered.as_ref(), now)))
+                .map(|g| {
+                    let mut row = grant_json(g, grant_status(g, registered.as_ref(), now));
+                    // A deny wins where it covers: say which of the patient's deny rules limit
+                    // an active permit.
+                    let limited = limited_by(g, &page.items, registered.as_ref(), now);
+                    if !limited.is_empty() {
+                        row["limited by deny"] = json!(limited);
+                    }
+                    row
+                })
                 .collect::<Vec<_>>()))
         }
         Command::Check {

@@ -796,6 +796,64 @@ fn a_consents_fhir_period_ends_where_access_ends() {
     assert_eq!(fhir["entry"][0]["resource"]["status"], "inactive");
 }
 
+/// `grants` lists each grant with where it stands (the SDK's one rule) and the deny rules that
+/// limit an active permit; after the window closes the permit reads `expired`.
+#[test]
+fn the_grants_table_says_where_each_grant_stands() {
+    let mut s = Suite::deploy();
+    let hospital = s.organisation("hospital", &[Role::Provider]);
+    let (alice, patient) = s.patient("alice");
+    s.set_actor(alice);
+    let grant = |s: &mut Suite, grantee: String, categories: &str, deny: bool| {
+        cmd(
+            &mut s.chain,
+            Command::Grant(carechain_cli::commands::GrantArgs {
+                patient: hex::encode(patient.0),
+                grantee,
+                categories: categories.into(),
+                purposes: "treatment".into(),
+                from: None,
+                until: "2026-02-01".into(),
+                deny,
+            }),
+        )
+        .unwrap()
+        .json["result"]["grant"]
+            .as_u64()
+            .unwrap()
+    };
+    let permit = grant(&mut s, ss58(&hospital), "laboratory,conditions", false);
+    let deny = grant(&mut s, "anyone".into(), "laboratory", true);
+    let list = |s: &mut Suite| {
+        cmd(
+            &mut s.chain,
+            Command::Grants {
+                patient: hex::encode(patient.0),
+            },
+        )
+        .unwrap()
+        .json
+    };
+    let rows = list(&mut s);
+    let row = |rows: &Value, id: u64| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row(&rows, permit)["status"], "active");
+    assert_eq!(row(&rows, permit)["limited by deny"], json!([deny]));
+    assert_eq!(row(&rows, deny)["status"], "active");
+    assert!(row(&rows, deny).get("limited by deny").is_none());
+    let now = s.now();
+    s.advance(parse_date("2026-02-01").unwrap() - now);
+    let rows = list(&mut s);
+    assert_eq!(row(&rows, permit)["status"], "expired");
+    assert!(row(&rows, permit).get("limited by deny").is_none());
+}
+
 fn validate(kind: &str, name: &str, value: &Value) {
     let path = dir().join(name);
     match value {
