@@ -126,9 +126,7 @@ mod consent {
             let id = next_id(&mut self.grant_count)?;
             let key = (patient, grantee);
             let mut live = self.slots.get(key).unwrap_or_default();
-            live.retain(|s| {
-                s.scope.valid_until > now && s.registration == registration && s.epoch == epoch
-            });
+            live.retain(|s| s.scope.valid_until > now && s.in_force_for((registration, epoch)));
             ensure!(live.len() < MAX_GRANTS_PER_GRANTEE, Error::TooMany);
             live.push(GrantSlot {
                 id,
@@ -566,8 +564,8 @@ mod consent {
 
         /// The caller manages the patient of `grant`, and `grant` is live: of the patient's
         /// current registration (a later holder of a re-registered id cannot touch an earlier
-        /// one's grants: to it they do not exist), of the current recovery epoch (a recovery
-        /// revoked it), and not revoked. Returns the facts (with `second`'s standing).
+        /// one's grants: to it they do not exist), in force (a recovery ended an earlier epoch's
+        /// permits; its denials stay the patient's to change or revoke), and not revoked. Returns the facts (with `second`'s standing).
         fn ensure_grant_manager(
             &self,
             grant: &Grant,
@@ -578,7 +576,7 @@ mod consent {
             let (registration, epoch) = Self::managed(&facts)?;
             ensure!(registration == grant.registration, Error::GrantNotFound);
             ensure!(
-                grant.revoked_at.is_none() && epoch == grant.epoch,
+                grant.revoked_at.is_none() && grant.in_force_for((registration, epoch)),
                 Error::GrantRevoked
             );
             Ok(facts)

@@ -14,11 +14,19 @@ export interface PatientStanding {
   epoch: number;
 }
 
-/** Where `grant` stands at `now`: revocation first, then an ended registration or recovery
- *  epoch (a recovery ends every earlier grant, whoever made it), then the window. */
+/** Whether a grant is in force for the patient's current registration and epoch: a new
+ *  registration starts with nothing; a recovery ends every earlier permit (a thief's included)
+ *  and keeps the patient's denials (Rust: `carechain_common::grant_in_force`). */
+export function grantInForce(grant: Grant, patient: PatientStanding): boolean {
+  const deny = String(grant.effect) === 'Deny';
+  return patient.registration === grant.registration && (deny || patient.epoch === grant.epoch);
+}
+
+/** Where `grant` stands at `now`: revocation first, then a grant no longer in force (an earlier
+ *  registration; a permit of an earlier recovery epoch), then the window. */
 export function grantStatus(grant: Grant, patient: PatientStanding | undefined, now: bigint): GrantStatus {
   if (grant.revokedAt !== undefined) return 'revoked';
-  if (!patient || patient.registration !== grant.registration || patient.epoch !== grant.epoch) return 'ended by recovery';
+  if (!patient || !grantInForce(grant, patient)) return 'ended by recovery';
   if (now < grant.scope.validFrom) return 'not yet valid';
   if (now >= grant.scope.validUntil) return 'expired';
   return 'active';

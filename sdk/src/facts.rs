@@ -25,8 +25,9 @@ pub enum GrantStatus {
     Expired,
     /// It was revoked.
     Revoked,
-    /// It belongs to an earlier registration or recovery epoch of the patient id (a completed
-    /// recovery ends every earlier grant, whoever made it), or the patient is deregistered.
+    /// A permit of an earlier recovery epoch (a completed recovery ends every earlier permit,
+    /// whoever made it), a grant of an earlier registration of the patient id, or the patient is
+    /// deregistered. A denial survives a recovery.
     Ended,
 }
 
@@ -48,14 +49,15 @@ impl GrantStatus {
 }
 
 /// Where `grant` stands at `now`, given its patient's current registration (`None`: the patient
-/// id is not registered now). Revocation is reported first, then an ended registration or epoch,
+/// id is not registered now). Revocation is reported first, then a grant no longer in force,
 /// then the window.
 pub fn grant_status(grant: &Grant, patient: Option<&Patient>, now: Timestamp) -> GrantStatus {
     if grant.revoked_at.is_some() {
         return GrantStatus::Revoked;
     }
-    let current =
-        patient.is_some_and(|p| (p.registration, p.epoch) == (grant.registration, grant.epoch));
+    // In force: not of an earlier registration, and no permit of an earlier recovery epoch
+    // (`carechain_common::grant_in_force`: a recovery keeps the patient's denials).
+    let current = patient.is_some_and(|p| grant.in_force_for((p.registration, p.epoch)));
     if !current {
         return GrantStatus::Ended;
     }

@@ -3,7 +3,8 @@
 //!
 //! 1. no access is granted after revoke, expiry or a recovery, and deny wins: every granted
 //!    decision names a live grant of the current registration and epoch for the requester that
-//!    covers the request, with no live deny covering it; the patient side is the current
+//!    covers the request, with no live deny covering it (denials survive a recovery); the
+//!    patient side is the current
 //!    controller or an active delegate;
 //! 2. the audit chain recomputes to the stored head, and its length only grows;
 //! 3. every claim is paid at most once and never more than approved;
@@ -490,7 +491,8 @@ impl Run<'_> {
             g.effect == effect
                 && g.revoked_at.is_none()
                 && g.registration == record.registration
-                && g.epoch == record.epoch
+                // A recovery ends earlier permits; the patient's denials stay.
+                && (effect == Effect::Deny || g.epoch == record.epoch)
                 && g.scope.valid_at(now)
                 && g.scope.covers(category, purpose)
                 && (g.grantee == Grantee::Account(requester)

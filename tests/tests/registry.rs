@@ -1025,6 +1025,102 @@ fn a_completed_recovery_evicts_the_thief() {
         .is_granted());
 }
 
+/// Finding (round 3): "a completed recovery lifts every deny rule of the patient". Denials only
+/// ever take access away, so they survive the new epoch — for anyone and for one organisation —
+/// while the lost key's permits end; the new controller can still change or revoke them, and
+/// every view calls them active.
+#[test]
+fn a_patients_denials_survive_a_completed_recovery() {
+    let mut s = Suite::deploy();
+    let hospital = s.organisation("hospital", &[Role::Provider]);
+    let lab = s.organisation("lab", &[Role::Provider]);
+    let (alice, id) = s.patient("alice");
+    let g = [s.actor("g1"), s.actor("g2")];
+    let new_phone = s.actor("alice-recovered");
+    s.set_actor(alice);
+    s.tx(registry::SET_GUARDIANS, (id, g.to_vec(), 2u8))
+        .unwrap();
+    let now = s.now();
+    let scope = |categories: &[DataCategory]| GrantScope {
+        categories: CategorySet::of(categories),
+        purposes: PurposeSet::of(&[Purpose::Treatment]),
+        valid_from: now,
+        valid_until: now + 300 * DAY_MS,
+    };
+    // "No one sees my mental-health notes"; "this lab sees nothing of mine".
+    let deny_anyone = s
+        .tx(
+            consent::CREATE_GRANT,
+            (
+                id,
+                Grantee::Anyone,
+                scope(&[DataCategory::MentalHealth]),
+                Effect::Deny,
+            ),
+        )
+        .unwrap();
+    let deny_lab = s
+        .tx(
+            consent::CREATE_GRANT,
+            (
+                id,
+                Grantee::Account(lab),
+                scope(&[DataCategory::Laboratory]),
+                Effect::Deny,
+            ),
+        )
+        .unwrap();
+    recover_with(&mut s, id, &g, new_phone);
+    let delay = view::registry_root(&mut s.chain).recovery_delay;
+    s.advance(delay);
+    s.set_actor(new_phone);
+    s.tx(registry::COMPLETE_RECOVERY, (id, key_for("fresh")))
+        .unwrap();
+    assert_eq!(patient_record(&mut s, id).epoch, 1);
+
+    // The new key grants both organisations broadly: the denials still win.
+    let broad = scope(&[DataCategory::MentalHealth, DataCategory::Laboratory]);
+    for org in [hospital, lab] {
+        s.tx(
+            consent::CREATE_GRANT,
+            (id, Grantee::Account(org), broad, Effect::Permit),
+        )
+        .unwrap();
+    }
+    let check = |s: &mut Suite, org: AccountId, category: DataCategory| {
+        s.set_actor(org);
+        let outcome = s
+            .tx(access::CHECK_ACCESS, (id, category, Purpose::Treatment))
+            .unwrap()
+            .outcome;
+        s.set_actor(new_phone);
+        outcome
+    };
+    assert_eq!(
+        check(&mut s, hospital, DataCategory::MentalHealth),
+        AuditOutcome::Denied(DenyReason::DeniedByPatient(deny_anyone))
+    );
+    assert_eq!(
+        check(&mut s, lab, DataCategory::Laboratory),
+        AuditOutcome::Denied(DenyReason::DeniedByPatient(deny_lab))
+    );
+    assert!(check(&mut s, hospital, DataCategory::Laboratory).is_granted());
+    for deny in [deny_anyone, deny_lab] {
+        let grant = view::grant(&mut s.chain, deny).unwrap();
+        assert_eq!(
+            view::grant_status(&mut s.chain, &grant),
+            carechain_sdk::facts::GrantStatus::Active
+        );
+    }
+    // The patient, under the new key, lifts one of them.
+    s.tx(consent::REVOKE_GRANT, deny_lab).unwrap();
+    assert!(check(&mut s, lab, DataCategory::Laboratory).is_granted());
+    assert_eq!(
+        check(&mut s, lab, DataCategory::MentalHealth),
+        AuditOutcome::Denied(DenyReason::DeniedByPatient(deny_anyone))
+    );
+}
+
 /// Finding: "moving control silently lowers the guardian threshold". A guardian that takes
 /// control leaves the guardians; when fewer remain than the threshold, recovery is switched off
 /// (and said so) rather than made easier.

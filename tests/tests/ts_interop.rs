@@ -292,6 +292,18 @@ fn grant_status_and_vocabulary_vectors_are_committed_for_the_typescript_tests() 
             Some(patient(2, 1)),
             u64::MAX - 1,
         ),
+        (
+            "a deny rule after a recovery",
+            deny,
+            Some(patient(2, 2)),
+            1_500,
+        ),
+        (
+            "a deny rule after a new registration",
+            deny,
+            Some(patient(3, 1)),
+            1_500,
+        ),
     ];
     let grant_status_vectors: Vec<Value> = cases
         .iter()

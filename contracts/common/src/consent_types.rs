@@ -70,8 +70,9 @@ pub struct Grant {
     pub patient: PatientId,
     /// The patient's registration this grant belongs to.
     pub registration: u64,
-    /// The registration's recovery epoch when the grant was made: a completed recovery revokes
-    /// every grant made before it (by the lost key or by delegates it named).
+    /// The registration's recovery epoch when the grant was made: a completed recovery ends
+    /// every permit made before it (by the lost key or by delegates it named); denials stay
+    /// ([`grant_in_force`]).
     pub epoch: u32,
     pub grantee: Grantee,
     pub scope: GrantScope,
@@ -79,6 +80,33 @@ pub struct Grant {
     pub created_by: AccountId,
     pub created_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
+}
+
+/// Whether a grant of `(registration, epoch)` and `effect` belongs to a patient whose
+/// registration and recovery epoch are now `current`: a new registration of the id starts with
+/// nothing; a completed recovery ends every earlier *permit* (a thief's included) but keeps the
+/// patient's denials, which only ever take access away. The one rule the access decision, consent
+/// and every view use.
+pub fn grant_in_force(
+    effect: Effect,
+    (registration, epoch): (u64, u32),
+    current: (u64, u32),
+) -> bool {
+    registration == current.0 && (effect == Effect::Deny || epoch == current.1)
+}
+
+impl Grant {
+    /// See [`grant_in_force`].
+    pub fn in_force_for(&self, current: (u64, u32)) -> bool {
+        grant_in_force(self.effect, (self.registration, self.epoch), current)
+    }
+}
+
+impl GrantSlot {
+    /// See [`grant_in_force`].
+    pub fn in_force_for(&self, current: (u64, u32)) -> bool {
+        grant_in_force(self.effect, (self.registration, self.epoch), current)
+    }
 }
 
 /// The live grant slots of one (patient, grantee), at most `MAX_GRANTS_PER_GRANTEE`.

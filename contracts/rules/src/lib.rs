@@ -62,7 +62,8 @@ pub fn decide(
 /// Decide from live grants: a deny that covers category and purpose and is valid now wins;
 /// otherwise a covering permit valid now grants; otherwise the request is refused (naming a
 /// covering permit that is outside its window, if there is one). Grants of an earlier
-/// registration or recovery epoch of the same patient id never count.
+/// registration never count; permits of an earlier recovery epoch never count, denials do (a
+/// recovery keeps the patient's denials: `carechain_common::grant_in_force`).
 pub fn evaluate<'a>(
     slots: impl IntoIterator<Item = &'a GrantSlot>,
     (registration, epoch): (u64, u32),
@@ -73,10 +74,7 @@ pub fn evaluate<'a>(
     let mut permit = None;
     let mut outside = None;
     for slot in slots {
-        if slot.registration != registration
-            || slot.epoch != epoch
-            || !slot.scope.covers(category, purpose)
-        {
+        if !slot.in_force_for((registration, epoch)) || !slot.scope.covers(category, purpose) {
             continue;
         }
         match (slot.effect, slot.scope.valid_at(now)) {
@@ -216,13 +214,33 @@ mod tests {
             evaluate(&slots, NOW, LAB, Purpose::Research, 50),
             AuditOutcome::Denied(DenyReason::NoConsent)
         );
-        // Another registration, or a later recovery epoch: the grant does not count.
+        // Another registration, or a later recovery epoch: the permit does not count.
         assert_eq!(
             evaluate(&slots, (2, 0), LAB, TREAT, 50),
             AuditOutcome::Denied(DenyReason::NoConsent)
         );
         assert_eq!(
             evaluate(&slots, (1, 1), LAB, TREAT, 50),
+            AuditOutcome::Denied(DenyReason::NoConsent)
+        );
+        // A denial survives a recovery (a later epoch), not a new registration.
+        let deny = [
+            slot(1, Effect::Permit, 10, 100),
+            slot(2, Effect::Deny, 10, 100),
+        ];
+        let mut fresh_permit = slot(3, Effect::Permit, 10, 100);
+        fresh_permit.epoch = 1;
+        let slots = [deny[0], deny[1], fresh_permit];
+        assert_eq!(
+            evaluate(&slots, (1, 1), LAB, TREAT, 50),
+            AuditOutcome::Denied(DenyReason::DeniedByPatient(2))
+        );
+        assert_eq!(
+            evaluate(&[fresh_permit], (1, 1), LAB, TREAT, 50),
+            AuditOutcome::Granted(AccessBasis::Consent(3))
+        );
+        assert_eq!(
+            evaluate(&deny, (2, 0), LAB, TREAT, 50),
             AuditOutcome::Denied(DenyReason::NoConsent)
         );
     }
