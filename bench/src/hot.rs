@@ -64,7 +64,6 @@ fn ok<T: std::fmt::Debug>(what: &str, answer: Result<T>) -> T {
 
 fn lab_line(n: u32) -> ClaimLine {
     ClaimLine {
-        service: ServiceCategory::Laboratory,
         service_ref: digest(format!("hmac(code+date) bench {n}").as_bytes()),
         billed: 1_000,
         drug: None,

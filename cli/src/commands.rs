@@ -4,6 +4,7 @@
 
 use crate::{epcis, send, vrs, x12};
 use carechain_common::*;
+use carechain_sdk::claims::{check_pack, claim_line, LineInput, PackCheck};
 use carechain_sdk::credentials as creds;
 use carechain_sdk::dates::{expiry_from_date, parse_date};
 use carechain_sdk::facts::{grant_status, limited_by, GrantStatus};
@@ -11,7 +12,6 @@ use carechain_sdk::gs1;
 use carechain_sdk::msg::{access, claims, consent, provenance, registry};
 use carechain_sdk::{audit, digest, fhir, view, ChainWrite};
 use clap::{Args, Subcommand};
-use hmac::{Hmac, Mac};
 use ink::primitives::AccountId;
 use serde_json::{json, Value};
 use std::fmt::Debug;
@@ -200,6 +200,18 @@ pub enum Command {
     },
     /// Submit a claim (provider or pharmacy).
     ClaimSubmit(ClaimArgs),
+    /// Insurer: check a claim's lines against what the provider sent off chain (the lines file and
+    /// the shared key): each line's service reference, and each pharmacy line's pack against
+    /// provenance (committed pack, dispensed by the claimant, batch in good standing). Exit 5 when
+    /// a line does not check out; `--json` lists the denial reason to adjudicate with.
+    ClaimCheck {
+        #[arg(long)]
+        claim: ClaimId,
+        #[arg(long)]
+        lines: PathBuf,
+        #[arg(long)]
+        service_key_file: PathBuf,
+    },
     /// Adjudicate a claim: one decision per line, `approve:<allowed>` or `deny:<reason>`.
     Adjudicate {
         #[arg(long)]
@@ -358,11 +370,14 @@ pub struct ClaimArgs {
     /// The record anchor the claim rests on (authored by the claimant).
     #[arg(long)]
     pub record: RecordId,
-    /// `category:code:YYYY-MM-DD:billed[:batch:serial]` (billed in cents); repeat per line.
-    #[arg(long = "line", required = true)]
-    pub lines: Vec<String>,
-    /// The key shared with the insurer off chain: service references are HMAC-SHA-256 of
-    /// code and date under it, so no service code or date goes on chain.
+    /// The claim's lines, a JSON file (never arguments, which other users of the machine can
+    /// read): `[{"code": "80053", "date": "YYYY-MM-DD", "billed": 12000, "batch": 3,
+    /// "serial": 1042}]`, billed in cents, `batch` / `serial` for a pharmacy line's pack. The same
+    /// file goes to the insurer off chain (`claim-check`).
+    #[arg(long)]
+    pub lines: PathBuf,
+    /// The key shared with the insurer off chain: service references and pack commitments are
+    /// HMAC-SHA-256 under it, so no service code, date or pack goes on chain.
     #[arg(long)]
     pub service_key_file: PathBuf,
 }
@@ -473,45 +488,49 @@ fn read_json(path: &PathBuf) -> Result<Value, CliError> {
     })
 }
 
-/// `category:code:date:billed[:batch:serial]` -> a claim line with its keyed service reference.
-pub fn claim_line(text: &str, key: &[u8]) -> Result<ClaimLine, CliError> {
-    let parts: Vec<&str> = text.split(':').collect();
-    if parts.len() != 4 && parts.len() != 6 {
-        return Err(usage(format!(
-            "{text:?}: category:code:YYYY-MM-DD:billed[:batch:serial]"
-        )));
-    }
-    let service = named(&SERVICES, parts[0], "service category")?;
-    date(parts[2])?;
-    let billed: Balance = parts[3]
-        .parse()
-        .map_err(|_| usage(format!("{text:?}: billed is a whole number of cents")))?;
-    let drug = if parts.len() == 6 {
-        Some(DrugRef {
-            batch: parts[4]
-                .parse()
-                .map_err(|_| usage(format!("{text:?}: bad batch")))?,
-            serial: parts[5]
-                .parse()
-                .map_err(|_| usage(format!("{text:?}: bad serial")))?,
+/// A claim's lines from the provider's JSON file (see `ClaimArgs::lines`).
+pub fn claim_lines(path: &PathBuf) -> Result<Vec<LineInput>, CliError> {
+    let doc = read_json(path)?;
+    let lines = doc
+        .as_array()
+        .ok_or_else(|| invalid(format!("{}: a JSON array of lines", path.display())))?;
+    lines
+        .iter()
+        .enumerate()
+        .map(|(n, line)| {
+            let text = |field: &str| {
+                line[field]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| invalid(format!("line {n}: no {field:?}")))
+            };
+            let number = |field: &str| line[field].as_u64();
+            let date_text = text("date")?;
+            date(&date_text)?;
+            let billed = number("billed").ok_or_else(|| {
+                invalid(format!("line {n}: \"billed\" is a whole number of cents"))
+            })?;
+            let pack = match (number("batch"), number("serial")) {
+                (Some(batch), Some(serial)) => Some((batch, serial)),
+                (None, None) => None,
+                _ => {
+                    return Err(invalid(format!(
+                        "line {n}: a pack needs both batch and serial"
+                    )))
+                }
+            };
+            Ok(LineInput {
+                code: text("code")?,
+                date: date_text,
+                billed: u128::from(billed),
+                pack,
+            })
         })
-    } else {
-        None
-    };
-    Ok(ClaimLine {
-        service,
-        service_ref: service_ref(key, parts[1], parts[2]),
-        billed,
-        drug,
-    })
+        .collect()
 }
 
-/// HMAC-SHA-256 of `code|date` under the provider–insurer key.
-pub fn service_ref(key: &[u8], code: &str, date: &str) -> Digest {
-    let mut mac =
-        <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(format!("{code}|{date}").as_bytes());
-    Digest(mac.finalize().into_bytes().into())
+fn invalid(message: String) -> CliError {
+    CliError::new(exit::INVALID_DOCUMENT, message)
 }
 
 fn line_decision(text: &str) -> Result<LineDecision, CliError> {
@@ -901,11 +920,10 @@ pub fn run<L: ChainWrite>(
         Command::ClaimSubmit(c) => {
             let key = std::fs::read(&c.service_key_file)
                 .map_err(|e| usage(format!("{}: {e}", c.service_key_file.display())))?;
-            let lines = c
-                .lines
+            let lines = claim_lines(&c.lines)?
                 .iter()
-                .map(|t| claim_line(t, &key))
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|line| claim_line(&key, line))
+                .collect::<Vec<_>>();
             let outcome = send(
                 l,
                 claims::SUBMIT_CLAIM,
@@ -927,6 +945,55 @@ pub fn run<L: ChainWrite>(
                 .collect::<Result<Vec<_>, _>>()?;
             let status = send(l, claims::ADJUDICATE, (claim, decisions)).map_err(refused)?;
             state_change(json!({"claim": claim, "status": format!("{status:?}")}))
+        }
+        Command::ClaimCheck {
+            claim,
+            lines,
+            service_key_file,
+        } => {
+            let key = std::fs::read(&service_key_file)
+                .map_err(|e| usage(format!("{}: {e}", service_key_file.display())))?;
+            let c = view::claim(l, claim)
+                .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no claim {claim}")))?;
+            let sent = claim_lines(&lines)?;
+            if sent.len() != c.lines.len() {
+                return Err(invalid(format!(
+                    "claim {claim} has {} lines, the file {}",
+                    c.lines.len(),
+                    sent.len()
+                )));
+            }
+            let mut all_good = true;
+            let mut rows = Vec::new();
+            for (n, (stored, line)) in c.lines.iter().zip(&sent).enumerate() {
+                let service_matches = stored.service_ref
+                    == carechain_sdk::claims::service_ref(&key, &line.code, &line.date)
+                    && stored.billed == line.billed;
+                let pack = match (stored.pack, line.pack) {
+                    (None, None) => None,
+                    (Some(commitment), Some((batch, serial))) => {
+                        Some(check_pack(l, &key, c.provider, commitment, batch, serial))
+                    }
+                    _ => Some(PackCheck::CommitmentMismatch),
+                };
+                let denial = if !service_matches {
+                    Some(DenialReason::MissingInformation)
+                } else {
+                    pack.and_then(PackCheck::denial)
+                };
+                all_good &= denial.is_none();
+                rows.push(json!({
+                    "line": n,
+                    "code": line.code,
+                    "service": if service_matches { "matches" } else { "differs from the claim on chain" },
+                    "pack": pack.map(|p| format!("{p:?}")),
+                    "deny": denial.map(|d| format!("{d:?} (CARC {})", d.carc())),
+                }));
+            }
+            Ok(Output {
+                json: json!(rows),
+                exit: if all_good { 0 } else { exit::NEGATIVE },
+            })
         }
         Command::Settle { claim } => {
             let paid = send(l, claims::SETTLE, claim).map_err(refused)?;

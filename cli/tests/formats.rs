@@ -854,6 +854,167 @@ fn the_grants_table_says_where_each_grant_stands() {
     assert!(row(&rows, permit).get("limited by deny").is_none());
 }
 
+/// A pharmacy claim from the command line: the lines come from a file and go on chain only as
+/// keyed hashes (no code, date or pack in the call); the insurer's `claim-check` with the same
+/// file and key verifies the service reference and the pack against provenance — and says no
+/// for another pack, another key, or once the batch is recalled (exit 5).
+#[test]
+fn a_pharmacy_claim_goes_on_chain_as_keyed_hashes_and_the_insurer_checks_it() {
+    use carechain_sdk::msg::{claims as c, consent, provenance as p};
+    let mut s = Suite::deploy();
+    let maker = s.organisation("maker", &[Role::Manufacturer]);
+    let pharmacy = s.organisation("pharmacy", &[Role::Provider, Role::Pharmacy]);
+    let insurer = s.organisation("insurer", &[Role::Insurer]);
+    let (alice, patient) = s.patient("alice");
+    let now = s.now();
+    // A batch, shipped to the pharmacy, one pack dispensed to Alice.
+    s.set_actor(maker);
+    let gtin = Gtin(10_614_141_123_459);
+    let batch = s
+        .tx(
+            p::REGISTER_BATCH,
+            (
+                gtin,
+                LotNumber(b"PH-1".to_vec()),
+                now + 300 * DAY_MS,
+                1u64,
+                10u64,
+                10u64,
+                carechain_sdk::digest(b"coa"),
+            ),
+        )
+        .unwrap();
+    let shipped = s
+        .tx(
+            p::SHIP,
+            (batch, pharmacy, 10u64, carechain_sdk::digest(b"asn")),
+        )
+        .unwrap();
+    s.set_actor(pharmacy);
+    s.tx(p::ACCEPT, (batch, shipped)).unwrap();
+    s.tx(p::DISPENSE, (batch, 4u64)).unwrap();
+    // Alice's consent: treatment for the pharmacy's record, payment for the insurer.
+    s.set_actor(alice);
+    for (who, purpose) in [(pharmacy, Purpose::Treatment), (insurer, Purpose::Payment)] {
+        let scope = GrantScope {
+            categories: CategorySet::of(&[DataCategory::Medications]),
+            purposes: PurposeSet::of(&[purpose]),
+            valid_from: now,
+            valid_until: now + 30 * DAY_MS,
+        };
+        s.tx(
+            consent::CREATE_GRANT,
+            (patient, Grantee::Account(who), scope, Effect::Permit),
+        )
+        .unwrap();
+    }
+    s.set_actor(pharmacy);
+    let record_id = carechain_sdk::new_record_id(&mut s.chain);
+    let record = s
+        .tx(
+            consent::ADD_RECORD,
+            (
+                record_id,
+                patient,
+                DataCategory::Medications,
+                Purpose::Treatment,
+                carechain_sdk::digest(b"dispensing record"),
+                EncryptedLocator(b"locator".to_vec()),
+            ),
+        )
+        .unwrap()
+        .record
+        .unwrap();
+    s.set_actor(insurer);
+    s.tx_with_value(c::DEPOSIT, (), 10_000).unwrap();
+    let terms = PolicyTerms {
+        coverage: CoverageSet::of(&[ServiceCategory::Pharmacy]),
+        period_start: now,
+        period_end: now + 300 * DAY_MS,
+        annual_limit: 10_000,
+        deductible: 0,
+        coinsurance_bps: 0,
+    };
+    let policy = s.tx(c::CREATE_POLICY, (patient, terms)).unwrap();
+
+    let key = write_bytes("claims.key", b"pharmacy-insurer shared key");
+    let lines = |name: &str, serial: u64| {
+        write(
+            name,
+            &json!([{"code": "00002-7510-01", "date": "2026-01-02", "billed": 4200, "batch": batch, "serial": serial}]),
+        )
+    };
+    let sent = lines("lines.json", 4);
+    s.set_actor(pharmacy);
+    let out = cmd(
+        &mut s.chain,
+        Command::ClaimSubmit(carechain_cli::commands::ClaimArgs {
+            policy,
+            patient: hex::encode(patient.0),
+            record,
+            lines: sent.clone(),
+            service_key_file: key.clone(),
+        }),
+    )
+    .unwrap();
+    let claim = out.json["result"]["claim"].as_u64().unwrap();
+    // The call carried no code, date or pack: only keyed hashes.
+    let stored = view::claim(&mut s.chain, claim).unwrap().lines[0];
+    let shared = b"pharmacy-insurer shared key";
+    assert_eq!(
+        stored.pack,
+        Some(carechain_sdk::claims::pack_commitment(shared, batch, 4))
+    );
+    assert_ne!(
+        stored.service_ref,
+        carechain_sdk::digest(b"00002-7510-01|2026-01-02")
+    );
+
+    s.set_actor(insurer);
+    let check = |s: &mut Suite, lines: &PathBuf, key: &PathBuf| {
+        cmd(
+            &mut s.chain,
+            Command::ClaimCheck {
+                claim,
+                lines: lines.clone(),
+                service_key_file: key.clone(),
+            },
+        )
+        .unwrap()
+    };
+    let good = check(&mut s, &sent, &key);
+    assert_eq!(good.exit, 0, "{:#}", good.json);
+    assert_eq!(good.json[0]["pack"], "Verified");
+    assert_eq!(good.json[0]["service"], "matches");
+    let other_pack = check(&mut s, &lines("other.json", 5), &key);
+    assert_eq!(other_pack.exit, exit::NEGATIVE);
+    assert_eq!(other_pack.json[0]["pack"], "CommitmentMismatch");
+    let other_key = check(
+        &mut s,
+        &sent,
+        &write_bytes("other.key", b"not the shared key"),
+    );
+    assert_eq!(other_key.exit, exit::NEGATIVE);
+    assert_eq!(
+        other_key.json[0]["service"],
+        "differs from the claim on chain"
+    );
+    s.set_actor(maker);
+    s.tx(p::RECALL, (batch, RecallReason::Contamination))
+        .unwrap();
+    s.set_actor(insurer);
+    let recalled = check(&mut s, &sent, &key);
+    assert_eq!(recalled.exit, exit::NEGATIVE);
+    assert_eq!(recalled.json[0]["pack"], "BatchRecalled");
+    assert_eq!(recalled.json[0]["deny"], "PackNotVerified (CARC 16)");
+}
+
+fn write_bytes(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
 fn validate(kind: &str, name: &str, value: &Value) {
     let path = dir().join(name);
     match value {

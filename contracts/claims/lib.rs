@@ -5,32 +5,32 @@
 //! - Insurers create policies (coverage, period, annual limit, deductible, co-insurance) for a
 //!   patient's current registration and hold native tokens in escrow here; only what is not
 //!   committed to approved claims can be withdrawn.
-//! - Providers submit claims (lines of service category, keyed service hash, billed amount,
-//!   optionally a dispensed pack) backed by a record anchor they authored. The access contract
-//!   must permit the insurer the payment purpose for that record (it logs the disclosure naming
-//!   both, granted or denied); a drug line must bill a pack the claimant dispensed, of a batch not
-//!   recalled or quarantined; exact duplicates (patient, provider, service, amount) are refused,
-//!   and so is a pack already billed on a standing claim. After these checks only what later
-//!   rules need is stored: no service category, no batch or serial.
+//! - Providers submit claims (lines of keyed service hash, billed amount and, for a pharmacy
+//!   line, the pack's keyed commitment) backed by a record anchor they authored. No service
+//!   category, code, date, batch or serial is an argument (arguments are public forever); the
+//!   insurer learns them off chain, checks a pharmacy line's pack against provenance
+//!   (`carechain_sdk::claims::check_pack`) and decides coverage at adjudication. The access
+//!   contract must permit the insurer the payment purpose for that record (it logs the disclosure
+//!   naming both, granted or denied); exact duplicates (patient, provider, service, amount) are
+//!   refused, and so is a pack commitment already billed on a standing claim.
 //! - The policy's insurer, holding its role, adjudicates per line (deductible, co-insurance and the
 //!   annual limit computed here with checked arithmetic), pends, or denies; the provider may
 //!   appeal once, and may withdraw an appeal left undecided past `APPEAL_DEADLINE`.
 //! - Settlement pays the approved amount from that insurer's escrow to the provider, exactly once,
 //!   and only while both still hold their roles.
 //!
-//! Calls: access (`lookup`, `authorize_disclosure`), provenance (`verify_serial`) and the audit
-//! log. None of them calls back.
+//! Calls: access (`lookup`, `authorize_disclosure`) and the audit log. Neither calls back.
 
 #[ink::contract]
 mod claims {
     use carechain_common::events::claims::*;
     use carechain_common::{
-        ensure, next_id, pack_key, sha256, xcall, AccessGate, AccessRef, AuditAction, AuditOutcome,
+        ensure, next_id, sha256, xcall, AccessGate, AccessRef, AuditAction, AuditOutcome,
         AuditRecord, AuditRef, AuditSubject, Callee, Claim, ClaimId, ClaimLine, ClaimStatus,
         DenialReason, Digest, Error, Escrow, GovAction, Governance, Governed, LineDecision,
-        LineResult, PatientId, PatientIndex, Pause, Policy, PolicyId, PolicyTerms, ProvenanceRef,
-        ProvenanceView, Purpose, RecordId, Result, Role, RoleSet, StoredLine, SubmitOutcome,
-        Verdict, APPEAL_DEADLINE, BASIS_POINTS, FILING_GRACE, MAX_CLAIM_LINES, MAX_POLICY_PERIOD,
+        LineResult, PatientId, PatientIndex, Pause, Policy, PolicyId, PolicyTerms, Purpose,
+        RecordId, Result, Role, RoleSet, StoredLine, SubmitOutcome, APPEAL_DEADLINE, BASIS_POINTS,
+        FILING_GRACE, MAX_CLAIM_LINES, MAX_POLICY_PERIOD,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -41,7 +41,6 @@ mod claims {
     pub struct Claims {
         gov: Governance,
         access: AccessRef,
-        provenance: ProvenanceRef,
         audit: AuditRef,
         policies: Mapping<PolicyId, Policy>,
         policy_count: u64,
@@ -56,11 +55,10 @@ mod claims {
     impl Claims {
         /// The instantiating account becomes admin; the other contracts are the suite's (fixed).
         #[ink(constructor)]
-        pub fn new(access: AccountId, provenance: AccountId, audit_log: AccountId) -> Self {
+        pub fn new(access: AccountId, audit_log: AccountId) -> Self {
             Self {
                 gov: Governance::new(Self::env().caller()),
                 access: access.into(),
-                provenance: provenance.into(),
                 audit: audit_log.into(),
                 policies: Mapping::default(),
                 policy_count: 0,
@@ -211,10 +209,9 @@ mod claims {
         /// authored).
         ///
         /// # Errors
-        /// `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidDigest`, `InvalidPolicy`,
-        /// `MissingRole`, `NotAuthor`, `NotCovered`, `Overflow`, `Paused`, `PolicyNotActive`,
-        /// `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a refusal or failure of:
-        /// access, audit log, provenance).
+        /// `DuplicateClaim`, `Empty`, `InvalidDigest`, `InvalidPolicy`, `MissingRole`, `Overflow`,
+        /// `Paused`, `PolicyNotActive`, `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a
+        /// refusal or failure of: access, audit log).
         ///
         /// # Events
         /// `ClaimSubmitted`; the audit log's `Appended`.
@@ -235,10 +232,10 @@ mod claims {
         /// replacement is accepted.
         ///
         /// # Errors
-        /// `ClaimNotFound`, `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidClaimState`,
-        /// `InvalidDigest`, `InvalidPolicy`, `MissingRole`, `NotAuthor`, `NotCovered`, `NotParty`,
-        /// `Overflow`, `Paused`, `PolicyNotActive`, `PolicyNotFound`, `TooMany`, `ZeroAmount`;
-        /// `Downstream` (a refusal or failure of: access, audit log, provenance).
+        /// `ClaimNotFound`, `DuplicateClaim`, `Empty`, `InvalidClaimState`, `InvalidDigest`,
+        /// `InvalidPolicy`, `MissingRole`, `NotParty`, `Overflow`, `Paused`, `PolicyNotActive`,
+        /// `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a refusal or failure of:
+        /// access, audit log).
         ///
         /// # Events
         /// `ClaimStatusChanged`, `ClaimSubmitted`; the audit log's `Appended`.
@@ -602,14 +599,14 @@ mod claims {
                 ensure!(line.billed != 0, Error::ZeroAmount);
                 ensure!(!line.service_ref.is_zero(), Error::InvalidDigest);
                 ensure!(
-                    policy.terms.coverage.contains(line.service),
-                    Error::NotCovered
+                    !line.drug.is_some_and(|pack| pack.is_zero()),
+                    Error::InvalidDigest
                 );
                 billed = billed.checked_add(line.billed).ok_or(Error::Overflow)?;
                 let kept = StoredLine {
                     service_ref: line.service_ref,
                     billed: line.billed,
-                    pack: line.drug.map(|drug| pack_key(drug.batch, drug.serial)),
+                    pack: line.drug,
                 };
                 for key in Self::line_keys(&patient, &caller, &kept) {
                     let taken = self
@@ -620,20 +617,6 @@ mod claims {
                     keys.push(key);
                 }
                 stored.push(kept);
-            }
-            for drug in lines.iter().filter_map(|l| l.drug) {
-                let verification = xcall::read(
-                    Callee::Provenance,
-                    self.provenance
-                        .call()
-                        .verify_serial(drug.batch, drug.serial)
-                        .try_invoke(),
-                )?;
-                ensure!(
-                    verification.verdict == Verdict::Dispensed,
-                    Error::DrugRefused
-                );
-                ensure!(verification.dispensed_by == Some(caller), Error::NotAuthor);
             }
             let disclosure = xcall::fallible(
                 Callee::Access,

@@ -5,6 +5,7 @@
 
 use carechain_common::*;
 use carechain_sdk::audit;
+use carechain_sdk::claims::{check_pack, claim_line, LineInput, PackCheck};
 use carechain_sdk::deploy::{credential, digest, key_for};
 use carechain_sdk::gs1::gtin_for;
 use carechain_sdk::ledger::ChainWrite;
@@ -644,21 +645,22 @@ fn insurance_claims<L: ChainWrite>(
     );
 
     section("The hospital submits a claim backed by its lab record (consent checked, disclosure logged)");
-    let service = |what: &str| {
-        digest(format!("hmac(provider-insurer key, CPT {what}, 2026-01-01)").as_bytes())
+    note("no service code, date, category or pack goes on chain: keyed hashes under the key the hospital and CareFirst share off chain");
+    // A stand-in for the key the provider and the insurer agree on off chain.
+    let key = digest(b"claims key shared by st-mary-hospital and carefirst-insurance").0;
+    let line = |code: &str, billed, pack| {
+        claim_line(
+            &key,
+            &LineInput {
+                code: code.into(),
+                date: "2026-01-01".into(),
+                billed,
+                pack,
+            },
+        )
     };
-    let lab_line = ClaimLine {
-        service: ServiceCategory::Laboratory,
-        service_ref: service("80053"),
-        billed: 1_200,
-        drug: None,
-    };
-    let visit_line = ClaimLine {
-        service: ServiceCategory::Consultation,
-        service_ref: service("99214"),
-        billed: 300,
-        drug: None,
-    };
+    let lab_line = line("80053", 1_200, None);
+    let visit_line = line("99214", 300, None);
     s.set_actor(hospital);
     let submitted = ok(
         s.tx(
@@ -715,21 +717,51 @@ fn insurance_claims<L: ChainWrite>(
         (policies[0], patient, record, vec![lab_line]),
     );
     summary.duplicate_refused = duplicate == Err(Error::DuplicateClaim);
-    let drug_line = ClaimLine {
-        service: ServiceCategory::Pharmacy,
-        service_ref: service("J0456"),
-        billed: 80,
-        drug: Some(recalled_drug),
-    };
-    let recalled = s.tx(
-        claims::SUBMIT_CLAIM,
-        (policies[0], patient, record, vec![drug_line]),
+    // The pack goes on chain only as its keyed commitment; CareFirst, which knows the pack from
+    // the claim it receives off chain, checks it against provenance before paying.
+    let drug_line = line(
+        "J0456",
+        80,
+        Some((recalled_drug.batch, recalled_drug.serial)),
     );
-    summary.recalled_drug_refused = recalled == Err(Error::DrugRefused);
-    let visit_again = ClaimLine {
-        service_ref: service("99215"),
-        ..visit_line
+    let drug_claim = ok(
+        s.tx(
+            claims::SUBMIT_CLAIM,
+            (policies[0], patient, record, vec![drug_line]),
+        ),
+        "submit drug claim",
+    );
+    let SubmitOutcome::Submitted(drug_claim) = drug_claim else {
+        panic!("the drug claim is consented: {drug_claim:?}")
     };
+    let check = check_pack(
+        s,
+        &key,
+        hospital,
+        drug_line.drug.expect("a pack"),
+        recalled_drug.batch,
+        recalled_drug.serial,
+    );
+    note(&format!(
+        "CareFirst checks the pack against provenance: {check:?}"
+    ));
+    s.set_actor(insurer);
+    let denied = ok(
+        s.tx(
+            claims::ADJUDICATE,
+            (
+                drug_claim,
+                vec![LineDecision::Deny(
+                    check.denial().unwrap_or(DenialReason::NonCovered),
+                )],
+            ),
+        ),
+        "adjudicate the drug claim",
+    );
+    summary.recalled_drug_refused =
+        check == PackCheck::BatchRecalled && denied == ClaimStatus::Denied;
+    s.set_actor(hospital);
+    let visit_again = line("99215", 300, None);
     let unconsented = s.tx(
         claims::SUBMIT_CLAIM,
         (policies[1], patient, record, vec![visit_again]),

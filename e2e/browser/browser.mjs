@@ -178,7 +178,7 @@ try {
   const record = BigInt(Date.now()) * 1000n + 7n;
   const written = await suite.send(suite.consent, 'addRecord', [record, patientId, 'Laboratory', 'Treatment', digest(`lab report ${run}`), hex(new Uint8Array(64).fill(3))], hospital.sender);
   assert.equal(written.value.decision.outcome.type, 'Granted', `the record write: ${jsonText(written.value)}`);
-  const line = { service: 'Laboratory', serviceRef: digest(`CPT 80053 ${run}`), billed: 1_200n, drug: undefined };
+  const line = { serviceRef: digest(`CPT 80053 ${run}`), billed: 1_200n, drug: undefined };
   const outcome = (await suite.send(suite.claims, 'submitClaim', [policy, patientId, record, [line]], hospital.sender)).value;
   assert.equal(outcome.type, 'Submitted', `the claim: ${jsonText(outcome)}`);
   const claim = String(outcome.value);

@@ -1,19 +1,22 @@
-// The contracts' vocabularies: data categories, purposes and service categories read from the
-// contracts' own metadata (a variant's index is its bit in the bit sets the contracts store:
-// CategorySet, PurposeSet, ServiceSet). Roles appear in no message, event or storage type — only
-// as the bits of a RoleSet — so they are the one list kept here, in bit order, and the tests
-// check it against the Rust `Role::ALL` (test/fixtures/facts-vectors.json).
+// The contracts' vocabularies: data categories and purposes read from the contracts' own metadata
+// (a variant's index is its bit in the bit sets the contracts store: CategorySet, PurposeSet).
+// Roles and service categories appear in no message, event or storage type — only as the bits of
+// a RoleSet or a policy's CoverageSet (a claim never names its service category) — so they are
+// the two lists kept here, in bit order, and the tests check them against the Rust enums
+// (test/fixtures/facts-vectors.json).
 
 /** `Role` variants in bit order (bit i of a RoleSet is ROLES[i]). */
 export const ROLES = ['Provider', 'Manufacturer', 'Distributor', 'Pharmacy', 'Insurer', 'Researcher', 'Regulator', 'PublicHealth'] as const;
 
+/** `ServiceCategory` variants in bit order (bit i of a policy's CoverageSet is SERVICES[i]). */
+export const SERVICES = ['Consultation', 'Laboratory', 'Imaging', 'Pharmacy', 'Hospitalisation', 'Surgery', 'Emergency', 'Preventive', 'MentalHealth', 'Rehabilitation'] as const;
+
 const PATHS = {
   categories: 'carechain_common::vocab::DataCategory',
   purposes: 'carechain_common::vocab::Purpose',
-  services: 'carechain_common::claims_types::ServiceCategory',
 } as const;
 
-export type VocabularyName = keyof typeof PATHS | 'roles';
+export type VocabularyName = keyof typeof PATHS | 'roles' | 'services';
 export type Vocabulary = Record<VocabularyName, readonly string[]>;
 
 /** The variant names of the enum at `path` in one contract's metadata, by index (`undefined`
@@ -29,7 +32,7 @@ export function variantNames(metadata: any, path: string): string[] | undefined 
 
 /** Every vocabulary, from whichever of the suite's metadata carries it. */
 export function vocabularyOf(metadata: Record<string, unknown>): Vocabulary {
-  const out: Partial<Record<VocabularyName, readonly string[]>> = { roles: ROLES };
+  const out: Partial<Record<VocabularyName, readonly string[]>> = { roles: ROLES, services: SERVICES };
   for (const [name, path] of Object.entries(PATHS) as [keyof typeof PATHS, string][]) {
     for (const contract of Object.values(metadata)) {
       const names = variantNames(contract, path);

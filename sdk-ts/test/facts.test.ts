@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { TypinkRegistry } from 'dedot/contracts';
 import { grantStatus } from '../src/facts.js';
 import { dateOfExpiry, expiryMatches, gtinValid, parseElementString, responseCode } from '../src/gs1.js';
-import { ROLES, bitSet, namesOf, vocabularyOf } from '../src/vocab.js';
+import { ROLES, SERVICES, bitSet, namesOf, vocabularyOf } from '../src/vocab.js';
 import { roleNames } from '../src/errors.js';
 import { fixture, fromHex, metadata } from './helpers.js';
 
@@ -34,6 +34,7 @@ test('roles are the Rust roles in bit order; vocabularies come from the metadata
   assert.deepEqual([...ROLES], doc.roles);
   assert.deepEqual(roleNames(0b1000_0001), ['provider', 'public health']);
   const vocab = vocabularyOf({ consent: metadata('consent'), claims: metadata('claims') });
+  assert.deepEqual([...SERVICES], doc.services);
   assert.deepEqual(vocab.categories, doc.categories);
   assert.deepEqual(vocab.purposes, doc.purposes);
   assert.deepEqual(vocab.services, doc.services);

@@ -6,7 +6,8 @@
 //! ```text
 //!   audit_log ◀── access(audit_log) ◀── registry(access), consent(access, audit_log)
 //!                  ▲  wire: writers = registry, consent; relying = claims
-//!   provenance(access, audit_log) ◀── claims(access, provenance, audit_log)
+//!   provenance(access, audit_log)   claims(access, audit_log)
+//!   credentials(access, provenance, audit_log)
 //!   audit_log writers: access, consent, provenance, claims
 //! ```
 
@@ -22,7 +23,7 @@ use sha2::Digest as _;
 pub struct DeployOptions {
     /// The audit log every contract is built to write to (instead of the suite's own).
     pub audit_log: Option<AccountId>,
-    /// The provenance contract claims is built to call (instead of the suite's own).
+    /// The provenance contract credentials is built to call (instead of the suite's own).
     pub provenance: Option<AccountId>,
     /// The access contract claims is built to call (instead of the suite's own).
     pub claims_access: Option<AccountId>,
@@ -90,18 +91,14 @@ pub fn deploy_suite<L: ChainWrite>(
         l,
         progress,
         msg::claims::NEW,
-        (
-            options.claims_access.unwrap_or(access),
-            options.provenance.unwrap_or(provenance),
-            audit,
-        ),
+        (options.claims_access.unwrap_or(access), audit),
         salt,
     )?;
     let credentials = instantiate(
         l,
         progress,
         msg::credentials::NEW,
-        (access, provenance, audit),
+        (access, options.provenance.unwrap_or(provenance), audit),
         salt,
     )?;
     for (contract, address) in [

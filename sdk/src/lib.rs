@@ -7,6 +7,7 @@
 //! runtime and no server.
 
 pub mod audit;
+pub mod claims;
 pub mod contracts;
 pub mod credentials;
 pub mod dates;

@@ -279,7 +279,7 @@ pub mod provenance {
 
 pub mod claims {
     use super::*;
-    pub const NEW: Ctor<(AccountId, AccountId, AccountId)> = Ctor::new(Contract::Claims, "new");
+    pub const NEW: Ctor<(AccountId, AccountId)> = Ctor::new(Contract::Claims, "new");
     messages! { Contract::Claims;
         CREATE_POLICY: "create_policy" [Write, Stops] (PatientId, PolicyTerms) -> Result<PolicyId>;
         CLOSE_POLICY: "close_policy" [Write, Stops] (PolicyId) -> Result<()>;

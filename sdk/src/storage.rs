@@ -409,7 +409,6 @@ pub struct ProvenanceRoot {
 pub struct ClaimsRoot {
     pub gov: GovernanceRoot,
     pub access: AccountId,
-    pub provenance: AccountId,
     pub audit: AccountId,
     pub policy_count: u64,
     pub claim_count: u64,

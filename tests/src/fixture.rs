@@ -221,7 +221,6 @@ pub fn lot(text: &str) -> LotNumber {
 
 pub fn service_line(what: &str, billed: Balance) -> ClaimLine {
     ClaimLine {
-        service: ServiceCategory::Laboratory,
         service_ref: digest(format!("hmac(code+date) {what}").as_bytes()),
         billed,
         drug: None,

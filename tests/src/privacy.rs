@@ -1,5 +1,7 @@
 //! A privacy check over contract metadata: no storage field, event field, message argument or
-//! return value may be (or contain) a free-form string, and every byte field must sit inside one
+//! return value may be (or contain) a free-form string or a service category (what care a
+//! patient received), no message may take a pack (`DrugRef`) together with a patient id (which
+//! medicine a patient got, public in the call for ever), and every byte field must sit inside one
 //! of the suite's named byte types — a digest, a random pseudonymous id, a public key or account,
 //! a bounded encrypted locator, a GS1 lot number, a random salt or a signature. Anything else that could carry text or
 //! arbitrary bytes (`String`, `Vec<u8>`, `[u8; N]` on its own) is reported.
@@ -21,6 +23,49 @@ pub const BYTE_TYPES: [&str; 10] = [
     "HolderPublicKey",
     "HolderSignature",
 ];
+
+/// Types that say what care a patient received: never on chain.
+pub const CARE_TYPES: [&str; 1] = ["ServiceCategory"];
+
+/// The names of every named type reachable from type `id`.
+fn names(types: &[Value], id: u64, out: &mut BTreeSet<String>) {
+    let entry = types
+        .iter()
+        .find(|t| t["id"].as_u64() == Some(id))
+        .unwrap_or_else(|| panic!("type {id} missing from the registry"));
+    let ty = &entry["type"];
+    if let Some(name) = ty["path"]
+        .as_array()
+        .and_then(|p| p.last())
+        .and_then(|s| s.as_str())
+    {
+        if !out.insert(name.to_owned()) {
+            return;
+        }
+    }
+    let def = &ty["def"];
+    let mut children: Vec<u64> = Vec::new();
+    for kind in ["sequence", "array", "compact"] {
+        children.extend(def[kind]["type"].as_u64());
+    }
+    for field in def["composite"]["fields"].as_array().into_iter().flatten() {
+        children.extend(field["type"].as_u64());
+    }
+    for variant in def["variant"]["variants"].as_array().into_iter().flatten() {
+        for field in variant["fields"].as_array().into_iter().flatten() {
+            children.extend(field["type"].as_u64());
+        }
+    }
+    for item in def["tuple"].as_array().into_iter().flatten() {
+        children.extend(item.as_u64());
+    }
+    for param in ty["params"].as_array().into_iter().flatten() {
+        children.extend(param["type"].as_u64());
+    }
+    for child in children {
+        names(types, child, out);
+    }
+}
 
 /// One finding: where it was reached from, and what it is.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,6 +107,12 @@ impl Walker<'_> {
         if BYTE_TYPES.contains(&name) {
             seen.pop();
             return;
+        }
+        if CARE_TYPES.contains(&name) {
+            self.findings.insert(Finding {
+                place: format!("{place} > {name}"),
+                what: "what care a patient received (a service category)".into(),
+            });
         }
         let def = &ty["def"];
         let here = if name.is_empty() {
@@ -176,6 +227,16 @@ pub fn check(metadata: &Value) -> Vec<Finding> {
     for kind in ["messages", "constructors"] {
         for message in spec[kind].as_array().into_iter().flatten() {
             let label = message["label"].as_str().unwrap();
+            let mut reached = BTreeSet::new();
+            for arg in message["args"].as_array().into_iter().flatten() {
+                names(types, arg["type"]["type"].as_u64().unwrap(), &mut reached);
+            }
+            if reached.contains("PatientId") && reached.contains("DrugRef") {
+                walker.findings.insert(Finding {
+                    place: format!("{label}(..)"),
+                    what: "a pack next to a patient id: which medicine the patient got".into(),
+                });
+            }
             for arg in message["args"].as_array().into_iter().flatten() {
                 roots.push((
                     format!("{label}({})", arg["label"].as_str().unwrap()),

@@ -1,8 +1,10 @@
 //! Claims on the in-process chain: policies tied to a registration, escrow, submission checked
-//! against consent, authorship and drug provenance, duplicates, adjudication with exact cost
+//! against consent and authorship, pharmacy lines as keyed pack commitments the insurer checks
+//! against provenance, duplicates, adjudication with exact cost
 //! sharing, appeal (and its deadline), settlement with exact balances only while both parties
 //! hold their roles, void and replacement.
 
+use carechain_sdk::claims::{check_pack, pack_commitment, PackCheck};
 use carechain_sdk::msg::{self, access, claims, consent, provenance, registry};
 use carechain_sdk::Contract;
 use carechain_tests::common::events::claims::*;
@@ -43,9 +45,8 @@ fn terms(s: &mut Suite) -> PolicyTerms {
     }
 }
 
-fn line(service: ServiceCategory, what: &str, billed: Balance) -> ClaimLine {
+fn line(what: &str, billed: Balance) -> ClaimLine {
     ClaimLine {
-        service,
         service_ref: digest(format!("hmac(code+date): {what}").as_bytes()),
         billed,
         drug: None,
@@ -289,7 +290,7 @@ fn insurers_create_policies_for_registered_patients() {
     w.s.tx(claims::CLOSE_POLICY, id).unwrap();
     assert_eq!(w.s.events::<PolicyClosed>()[0].policy, id);
     w.s.assert_refused(claims::CLOSE_POLICY, id, Error::PolicyNotActive);
-    let lines = vec![line(ServiceCategory::Consultation, "visit", 100)];
+    let lines = vec![line("visit", 100)];
     w.s.set_actor(w.clinic);
     w.s.assert_refused(
         claims::SUBMIT_CLAIM,
@@ -315,12 +316,7 @@ fn a_policy_covers_one_registration_of_the_patient_id() {
     w.s.set_actor(w.clinic);
     w.s.assert_refused(
         claims::SUBMIT_CLAIM,
-        (
-            w.policy,
-            w.patient,
-            record,
-            vec![line(ServiceCategory::Laboratory, "x", 10)],
-        ),
+        (w.policy, w.patient, record, vec![line("x", 10)]),
         Error::PolicyNotActive,
     );
 }
@@ -370,7 +366,7 @@ fn escrow_deposits_and_withdrawals_are_exact() {
 #[test]
 fn submission_needs_payment_consent_and_logs_the_disclosure() {
     let mut w = world();
-    let lines = vec![line(ServiceCategory::Laboratory, "cbc", 300)];
+    let lines = vec![line("cbc", 300)];
     let id = w.submitted(lines.clone());
     let submitted = &w.s.events::<ClaimSubmitted>()[0];
     assert_eq!(
@@ -426,12 +422,7 @@ fn submission_needs_payment_consent_and_logs_the_disclosure() {
     let (policy, patient) = (w.policy, w.patient);
     w.s.assert_refused(
         claims::SUBMIT_CLAIM,
-        (
-            policy,
-            patient,
-            w.bob_record,
-            vec![line(ServiceCategory::Laboratory, "x", 1)],
-        ),
+        (policy, patient, w.bob_record, vec![line("x", 1)]),
         refused_by_access(Error::RecordPatientMismatch),
     );
     let page = view::patient_claims(&mut w.s.chain, patient, 0, 0);
@@ -449,12 +440,7 @@ fn a_claim_bills_the_claimants_own_record_and_packs() {
     w.s.set_actor(w.other_clinic);
     w.s.assert_refused(
         claims::SUBMIT_CLAIM,
-        (
-            policy,
-            patient,
-            record,
-            vec![line(ServiceCategory::Laboratory, "not mine", 100)],
-        ),
+        (policy, patient, record, vec![line("not mine", 100)]),
         refused_by_access(Error::NotAuthor),
     );
     // The other clinic's own record is fine.
@@ -463,12 +449,7 @@ fn a_claim_bills_the_claimants_own_record_and_packs() {
     assert!(matches!(
         w.s.tx(
             claims::SUBMIT_CLAIM,
-            (
-                policy,
-                patient,
-                own,
-                vec![line(ServiceCategory::Laboratory, "mine", 100)]
-            ),
+            (policy, patient, own, vec![line("mine", 100)]),
         ),
         Ok(SubmitOutcome::Submitted(_))
     ));
@@ -478,7 +459,7 @@ fn a_claim_bills_the_claimants_own_record_and_packs() {
 fn submission_refuses_bad_claims() {
     let mut w = world();
     let (policy, patient, record) = (w.policy, w.patient, w.record);
-    let ok = line(ServiceCategory::Consultation, "visit", 100);
+    let ok = line("visit", 100);
     let mut zero_ref = ok;
     zero_ref.service_ref = Digest::ZERO;
     w.s.set_actor(w.clinic);
@@ -489,32 +470,25 @@ fn submission_refuses_bad_claims() {
         (
             policy,
             patient,
-            (0..9)
-                .map(|i| line(ServiceCategory::Consultation, &i.to_string(), 10))
-                .collect(),
+            (0..9).map(|i| line(&i.to_string(), 10)).collect(),
             Error::TooMany,
         ),
-        (
-            policy,
-            patient,
-            vec![line(ServiceCategory::Consultation, "v", 0)],
-            Error::ZeroAmount,
-        ),
+        (policy, patient, vec![line("v", 0)], Error::ZeroAmount),
         (policy, patient, vec![zero_ref], Error::InvalidDigest),
         (
             policy,
             patient,
-            vec![line(ServiceCategory::Surgery, "op", 100)],
-            Error::NotCovered,
+            vec![ClaimLine {
+                drug: Some(Digest::ZERO),
+                ..line("zero pack", 100)
+            }],
+            Error::InvalidDigest,
         ),
         (policy, patient, vec![ok, ok], Error::DuplicateClaim),
         (
             policy,
             patient,
-            vec![
-                line(ServiceCategory::Consultation, "a", u128::MAX),
-                line(ServiceCategory::Consultation, "b", 1),
-            ],
+            vec![line("a", u128::MAX), line("b", 1)],
             Error::Overflow,
         ),
     ] {
@@ -542,7 +516,7 @@ fn submission_refuses_bad_claims() {
     // Timely filing: up to 90 days after the period.
     w.s.advance(365 * DAY_MS + 90 * DAY_MS);
     w.s.set_actor(w.clinic);
-    let late = line(ServiceCategory::Consultation, "late", 100);
+    let late = line("late", 100);
     w.s.assert_refused(
         claims::SUBMIT_CLAIM,
         (policy, patient, record, vec![late]),
@@ -551,7 +525,7 @@ fn submission_refuses_bad_claims() {
 }
 
 #[test]
-fn drug_lines_are_checked_against_provenance_and_stored_as_keys() {
+fn drug_lines_go_on_chain_as_keyed_commitments_the_insurer_checks() {
     let mut w = world();
     let maker = w.s.organisation("maker", &[Role::Manufacturer]);
     let regulator = w.s.organisation("regulator", &[Role::Regulator]);
@@ -605,59 +579,78 @@ fn drug_lines_are_checked_against_provenance_and_stored_as_keys() {
     w.s.set_actor(w.pharmacy);
     w.s.tx(provenance::DISPENSE, (good, 2u64)).unwrap();
 
+    // The pack goes on chain only as its commitment under the clinic-insurer key; the insurer,
+    // told the pack off chain, checks it against provenance before paying.
+    let key = b"clinic-insurer claims key";
     let drug_line = |batch: BatchId, serial: u64, what: &str| ClaimLine {
-        drug: Some(DrugRef { batch, serial }),
-        ..line(ServiceCategory::Pharmacy, what, 40)
+        drug: Some(pack_commitment(key, batch, serial)),
+        ..line(what, 40)
     };
     let (policy, patient, record) = (w.policy, w.patient, w.record);
     w.s.set_actor(w.clinic);
-    for (l, why, error) in [
+    let clinic = w.clinic;
+    for (batch, serial, why, found) in [
+        (recalled, 1, "recalled batch", PackCheck::BatchRecalled),
         (
-            drug_line(recalled, 1, "r"),
-            "recalled batch",
-            Error::DrugRefused,
-        ),
-        (
-            drug_line(quarantined, 1, "q"),
+            quarantined,
+            1,
             "quarantined batch",
-            Error::DrugRefused,
+            PackCheck::BatchQuarantined,
         ),
+        (good, 2, "serial flagged suspect", PackCheck::Suspect),
         (
-            drug_line(good, 2, "s"),
-            "serial flagged suspect",
-            Error::DrugRefused,
-        ),
-        (
-            drug_line(good, 99, "c"),
+            good,
+            99,
             "counterfeit serial (outside the range)",
-            Error::DrugRefused,
+            PackCheck::NotDispensed,
         ),
+        (good, 3, "serial never dispensed", PackCheck::NotDispensed),
+        (77, 1, "unknown batch", PackCheck::UnknownBatch),
         (
-            drug_line(good, 3, "n"),
-            "serial never dispensed",
-            Error::DrugRefused,
-        ),
-        (drug_line(77, 1, "u"), "unknown batch", Error::DrugRefused),
-        (
-            drug_line(good, 5, "p"),
+            good,
+            5,
             "a pack the pharmacy dispensed",
-            Error::NotAuthor,
+            PackCheck::DispensedByAnother,
         ),
     ] {
-        let before = w.s.storage_roots();
-        let answer =
-            w.s.tx(claims::SUBMIT_CLAIM, (policy, patient, record, vec![l]));
-        assert_eq!(answer, Err(error), "{why}");
-        assert_eq!(w.s.storage_roots(), before, "{why}");
+        let l = drug_line(batch, serial, why);
+        let id = w.submitted(vec![l]);
+        let stored = w.claim(id).lines[0];
+        assert_eq!(stored.pack, l.drug, "{why}");
+        assert_eq!(
+            check_pack(
+                &mut w.s.chain,
+                key,
+                clinic,
+                stored.pack.unwrap(),
+                batch,
+                serial
+            ),
+            found,
+            "{why}"
+        );
+        assert_eq!(found.denial(), Some(DenialReason::PackNotVerified));
     }
     let id = w.submitted(vec![drug_line(good, 1, "ok")]);
-    // Only the pack's key is stored, and no service category.
     let stored = w.claim(id).lines[0];
-    assert_eq!(stored.pack, Some(pack_key(good, 1)));
     assert_eq!(stored.billed, 40);
+    let commitment = stored.pack.unwrap();
+    assert_eq!(
+        check_pack(&mut w.s.chain, key, clinic, commitment, good, 1),
+        PackCheck::Verified
+    );
+    // Another pack, or another key, does not open the commitment.
+    assert_eq!(
+        check_pack(&mut w.s.chain, key, clinic, commitment, good, 3),
+        PackCheck::CommitmentMismatch
+    );
+    assert_eq!(
+        check_pack(&mut w.s.chain, b"another key", clinic, commitment, good, 1),
+        PackCheck::CommitmentMismatch
+    );
 
-    // A pack is billed once: another service code or amount does not make it billable again,
-    // nor does another provider.
+    // A pack is billed once per key: another service code or amount does not make it billable
+    // again, nor does another provider under the same key.
     let own = anchor(&mut w.s, w.other_clinic, patient, b"other report");
     for (who, r, l) in [
         (w.clinic, record, drug_line(good, 1, "again")),
@@ -689,9 +682,9 @@ fn adjudication_shares_costs_exactly() {
     let mut w = world();
     // Deductible 500, co-insurance 20 %, limit 10 000.
     let id = w.submitted(vec![
-        line(ServiceCategory::Consultation, "visit", 400),
-        line(ServiceCategory::Laboratory, "panel", 1_000),
-        line(ServiceCategory::Laboratory, "extra", 250),
+        line("visit", 400),
+        line("panel", 1_000),
+        line("extra", 250),
     ]);
     let claim_before = w.claim(id);
     w.s.set_actor(w.clinic);
@@ -776,7 +769,7 @@ fn adjudication_shares_costs_exactly() {
     );
 
     // The deductible is met now: the next claim pays 80 % from the first unit.
-    let next = w.submitted(vec![line(ServiceCategory::Consultation, "follow-up", 100)]);
+    let next = w.submitted(vec![line("follow-up", 100)]);
     assert_eq!(
         w.adjudicate(next, vec![approve(100)]),
         Ok(ClaimStatus::Approved)
@@ -790,7 +783,7 @@ fn adjudication_shares_costs_exactly() {
 #[test]
 fn money_moves_only_while_both_parties_hold_their_roles() {
     let mut w = world();
-    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 1_000)]);
+    let id = w.submitted(vec![line("panel", 1_000)]);
     w.suspend(w.insurer);
     w.s.set_actor(w.insurer);
     w.s.assert_refused(
@@ -822,7 +815,7 @@ fn money_moves_only_while_both_parties_hold_their_roles() {
 #[test]
 fn denial_pend_appeal_once() {
     let mut w = world();
-    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 1_000)]);
+    let id = w.submitted(vec![line("panel", 1_000)]);
     w.s.set_actor(w.clinic);
     w.s.assert_refused(
         claims::PEND,
@@ -859,10 +852,7 @@ fn denial_pend_appeal_once() {
     w.s.assert_refused(claims::APPEAL, id, Error::InvalidClaimState);
 
     // A partially approved claim may be appealed too, once; the commitment waits meanwhile.
-    let second = w.submitted(vec![
-        line(ServiceCategory::Laboratory, "a", 100),
-        line(ServiceCategory::Laboratory, "b", 100),
-    ]);
+    let second = w.submitted(vec![line("a", 100), line("b", 100)]);
     w.adjudicate(
         second,
         vec![approve(100), LineDecision::Deny(DenialReason::NonCovered)],
@@ -884,14 +874,7 @@ fn denial_pend_appeal_once() {
     let outcome =
         w.s.tx(
             claims::REPLACE_CLAIM,
-            (
-                second,
-                w.record,
-                vec![
-                    line(ServiceCategory::Laboratory, "a", 100),
-                    line(ServiceCategory::Laboratory, "b", 100),
-                ],
-            ),
+            (second, w.record, vec![line("a", 100), line("b", 100)]),
         )
         .unwrap();
     let SubmitOutcome::Submitted(replacement) = outcome else {
@@ -912,7 +895,7 @@ fn denial_pend_appeal_once() {
 #[test]
 fn an_undecided_appeal_can_be_withdrawn_after_the_deadline() {
     let mut w = world();
-    let l = line(ServiceCategory::Laboratory, "panel", 1_000);
+    let l = line("panel", 1_000);
     let id = w.submitted(vec![l]);
     w.adjudicate(id, vec![LineDecision::Deny(DenialReason::NonCovered)])
         .unwrap();
@@ -941,7 +924,7 @@ fn settlement_pays_the_provider_exactly_once_from_the_right_escrow() {
     // The other insurer's escrow must not move.
     w.s.set_actor(w.other_insurer);
     w.s.tx_with_value(claims::DEPOSIT, (), 50_000).unwrap();
-    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 2_000)]);
+    let id = w.submitted(vec![line("panel", 2_000)]);
     w.s.set_actor(w.clinic);
     w.s.assert_refused(claims::SETTLE, id, Error::InvalidClaimState);
     w.adjudicate(id, vec![approve(1_500)]).unwrap();
@@ -989,7 +972,7 @@ fn settlement_pays_the_provider_exactly_once_from_the_right_escrow() {
     assert_eq!(w.s.balance(&w.clinic), clinic_before + 800);
 
     // The provider may settle too; a claim approved for 0 settles without a transfer.
-    let small = w.submitted(vec![line(ServiceCategory::Consultation, "tiny", 10)]);
+    let small = w.submitted(vec![line("tiny", 10)]);
     w.adjudicate(small, vec![approve(0)]).unwrap();
     w.s.set_actor(w.clinic);
     assert_eq!(w.s.tx(claims::SETTLE, small), Ok(0));
@@ -1000,7 +983,7 @@ fn escrow_must_cover_approvals() {
     let mut w = world();
     w.s.set_actor(w.insurer);
     w.s.tx(claims::WITHDRAW, 99_500u128).unwrap();
-    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "big", 5_000)]);
+    let id = w.submitted(vec![line("big", 5_000)]);
     // Plan share 3 600 > 500 in escrow.
     w.s.set_actor(w.insurer);
     w.s.assert_refused(
@@ -1021,7 +1004,7 @@ fn escrow_must_cover_approvals() {
 #[test]
 fn annual_limit_caps_what_the_plan_pays() {
     let mut w = world();
-    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "a", 20_000)]);
+    let id = w.submitted(vec![line("a", 20_000)]);
     w.adjudicate(id, vec![approve(20_000)]).unwrap();
     let c = w.claim(id);
     // 500 deductible, 19 500 left: 3 900 co-insurance, 15 600 plan share capped at 10 000.
@@ -1029,7 +1012,7 @@ fn annual_limit_caps_what_the_plan_pays() {
         (c.approved, c.results[0].over_limit, c.patient_share),
         (10_000, 5_600, 10_000)
     );
-    let next = w.submitted(vec![line(ServiceCategory::Laboratory, "b", 100)]);
+    let next = w.submitted(vec![line("b", 100)]);
     w.adjudicate(next, vec![approve(100)]).unwrap();
     assert_eq!(w.claim(next).approved, 0);
     assert_eq!(w.claim(next).patient_share, 100);
@@ -1038,7 +1021,7 @@ fn annual_limit_caps_what_the_plan_pays() {
 #[test]
 fn void_and_replace_link_to_the_original() {
     let mut w = world();
-    let l = line(ServiceCategory::Laboratory, "panel", 1_000);
+    let l = line("panel", 1_000);
     let id = w.submitted(vec![l]);
     w.adjudicate(id, vec![approve(1_000)]).unwrap();
     assert_eq!(w.escrow(w.insurer).committed, 400);
@@ -1053,10 +1036,7 @@ fn void_and_replace_link_to_the_original() {
 
     // The replacement may repeat the original's lines; the original is released.
     w.s.set_actor(w.clinic);
-    let corrected = vec![
-        l,
-        line(ServiceCategory::Consultation, "forgotten visit", 200),
-    ];
+    let corrected = vec![l, line("forgotten visit", 200)];
     let outcome =
         w.s.tx(claims::REPLACE_CLAIM, (id, w.record, corrected))
             .unwrap();
@@ -1074,11 +1054,7 @@ fn void_and_replace_link_to_the_original() {
     assert_eq!((p.plan_used, p.deductible_met), (0, 0));
     w.s.assert_refused(
         claims::REPLACE_CLAIM,
-        (
-            id,
-            w.record,
-            vec![line(ServiceCategory::Laboratory, "x", 5)],
-        ),
+        (id, w.record, vec![line("x", 5)]),
         Error::InvalidClaimState,
     );
     // The replacement holds the duplicate keys now.
@@ -1112,7 +1088,7 @@ fn coinsurance_overflow_is_a_typed_error() {
     };
     w.s.set_actor(w.insurer);
     w.policy = w.s.tx(claims::CREATE_POLICY, (w.patient, t)).unwrap();
-    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "huge", u128::MAX)]);
+    let id = w.submitted(vec![line("huge", u128::MAX)]);
     let before = w.claim(id);
     w.s.set_actor(w.insurer);
     w.s.assert_refused(
@@ -1126,7 +1102,7 @@ fn coinsurance_overflow_is_a_typed_error() {
 #[test]
 fn paused_claims_refuse_changes() {
     let mut w = world();
-    let id = w.submitted(vec![line(ServiceCategory::Laboratory, "panel", 1_000)]);
+    let id = w.submitted(vec![line("panel", 1_000)]);
     let admin = w.s.admin();
     w.s.set_actor(admin);
     w.s.tx(msg::govern(Contract::Claims), GovAction::SetPaused(true))

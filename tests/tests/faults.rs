@@ -184,19 +184,16 @@ fn registry_and_consent_refuse_when_the_access_contract_fails() {
     );
 }
 
-/// Claims wired to the real suite, except `provenance` / `access` as given.
+/// Claims wired to the real suite, except `access` as given.
 fn claims_with(
     access_mode: Option<Mode>,
-    provenance_mode: Option<Mode>,
 ) -> (Suite, AccountId, (PolicyId, PatientId, RecordId), AccountId) {
     let mut chain = Chain::new();
     let access_double = access_mode.map(|m| doubles::faulty(&mut chain, m));
-    let provenance_double = provenance_mode.map(|m| doubles::faulty(&mut chain, m));
     let mut s = Suite::deploy_on(
         chain,
         DeployOptions {
             claims_access: access_double,
-            provenance: provenance_double,
             ..DeployOptions::default()
         },
     );
@@ -255,32 +252,19 @@ fn claims_with(
         0
     };
     s.set_actor(clinic);
-    let double = access_double.or(provenance_double).unwrap_or(clinic);
+    let double = access_double.unwrap_or(clinic);
     (s, clinic, (policy, patient, record), double)
 }
 
-fn lab_line(drug: Option<DrugRef>) -> ClaimLine {
-    ClaimLine {
-        service: if drug.is_some() {
-            ServiceCategory::Pharmacy
-        } else {
-            ServiceCategory::Laboratory
-        },
-        service_ref: digest(b"hmac(code+date)"),
-        billed: 100,
-        drug,
-    }
-}
-
 #[test]
-fn claims_refuse_when_access_or_provenance_fail() {
+fn claims_refuse_when_access_fails() {
     for (mode, how) in [
         (Mode::Refuse, CallFailure::Trapped),
         (Mode::Trap, CallFailure::Trapped),
     ] {
         // An "access" contract that refuses (or traps) on reads cannot even say who is an
         // insurer: policy creation is refused.
-        let (mut s, _, (_, patient, _), _) = claims_with(Some(mode), None);
+        let (mut s, _, (_, patient, _), _) = claims_with(Some(mode));
         let insurer = carechain_sdk::account("insurer");
         s.set_actor(insurer);
         let now = s.now();
@@ -302,61 +286,33 @@ fn claims_refuse_when_access_or_provenance_fail() {
             _ => assert_eq!(answer, Err(downstream(Callee::Access, how))),
         }
     }
-    let (mut s, _, (policy, patient, record), _) = claims_with(None, Some(Mode::Trap));
-    s.assert_refused(
-        claims::SUBMIT_CLAIM,
-        (
-            policy,
-            patient,
-            record,
-            vec![lab_line(Some(DrugRef {
-                batch: 0,
-                serial: 1,
-            }))],
-        ),
-        downstream(Callee::Provenance, CallFailure::Trapped),
-    );
-    // A refusing provenance double answers "unknown product": the drug is refused.
-    let (mut s, _, (policy, patient, record), _) = claims_with(None, Some(Mode::Refuse));
-    s.assert_refused(
-        claims::SUBMIT_CLAIM,
-        (
-            policy,
-            patient,
-            record,
-            vec![lab_line(Some(DrugRef {
-                batch: 0,
-                serial: 1,
-            }))],
-        ),
-        Error::DrugRefused,
-    );
 }
 
 #[test]
 fn a_callee_cannot_re_enter_claims() {
-    let (mut s, clinic, (policy, patient, record), provenance_double) =
-        claims_with(None, Some(Mode::Reenter));
-    // The "provenance" contract tries to submit the same claim again from inside the
-    // submission.
+    // The "access" contract tries to create a policy again from inside the insurer's policy
+    // creation (while claims asks it who the insurer is).
+    let (mut s, _, (_, patient, _), access_double) = claims_with(Some(Mode::Reenter));
+    let insurer = carechain_sdk::account("insurer");
+    let now = s.now();
+    let terms = PolicyTerms {
+        coverage: CoverageSet::of(&[ServiceCategory::Laboratory]),
+        period_start: now,
+        period_end: now + DAY_MS,
+        annual_limit: 10,
+        deductible: 0,
+        coinsurance_bps: 0,
+    };
     doubles::set_callback(
         &mut s.chain,
-        provenance_double,
-        claims::SUBMIT_CLAIM,
-        (policy, patient, record, vec![lab_line(None)]),
+        access_double,
+        claims::CREATE_POLICY,
+        (patient, terms),
     );
-    s.set_actor(clinic);
+    s.set_actor(insurer);
     s.assert_refused(
-        claims::SUBMIT_CLAIM,
-        (
-            policy,
-            patient,
-            record,
-            vec![lab_line(Some(DrugRef {
-                batch: 0,
-                serial: 1,
-            }))],
-        ),
-        downstream(Callee::Provenance, CallFailure::Trapped),
+        claims::CREATE_POLICY,
+        (patient, terms),
+        downstream(Callee::Access, CallFailure::Trapped),
     );
 }

@@ -1,13 +1,14 @@
 //! Types of the claims contract: policies, escrow, claims, adjudication.
 //!
-//! No service code, service category, service date or drug identity stays on chain in the clear
-//! after submission. A line carries `service_ref`: the provider's keyed hash (HMAC-SHA-256 under a
-//! key the provider and the insurer share off chain) of code system, service code and date of
-//! service; the same service hashes the same way, so exact duplicates are caught on chain, and the
-//! insurer recomputes it from the claim it receives off chain. The coverage category and a drug
-//! line's pack are checked at submission and then stored only as what later rules need: nothing
-//! for the category, the pack's key (`pack_key`) for a drug. Call arguments stay public forever:
-//! see SECURITY.md.
+//! No service code, service category, service date or drug identity reaches the chain, in storage,
+//! in events or in call arguments (which stay public forever). A line carries `service_ref`: the
+//! provider's keyed hash (HMAC-SHA-256 under a key the provider and the insurer share off chain)
+//! of service code and date of service; the same service hashes the same way, so exact duplicates
+//! are caught on chain, and the insurer recomputes it from the claim it receives off chain. A
+//! pharmacy line carries its pack's keyed commitment under the same key (`drug`), so a pack is
+//! billed on one standing claim per key; the insurer checks the pack against provenance before it
+//! approves (`carechain_sdk::claims::check_pack`). Coverage is the insurer's to decide at
+//! adjudication (`DenialReason::NonCovered`). See SECURITY.md.
 
 // parity-scale-codec's derive casts variant indices (`usize` literals) to `u8` for enums whose
 // variants carry data; clippy's cast lint (denied by cargo-contract) flags that generated code.
@@ -118,14 +119,12 @@ pub struct DrugRef {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct ClaimLine {
-    /// Checked against the policy's coverage at submission; not stored.
-    pub service: ServiceCategory,
-    /// Keyed hash of code system, service code and service date (see the module docs).
+    /// Keyed hash of service code and service date (see the module docs).
     pub service_ref: Digest,
     pub billed: Balance,
-    /// The pack a pharmacy line bills for; checked against provenance at submission (it must be
-    /// dispensed by the claimant and not recalled or quarantined); stored only as its key.
-    pub drug: Option<DrugRef>,
+    /// A pharmacy line's pack, as its keyed commitment (see the module docs): never the batch or
+    /// serial.
+    pub drug: Option<Digest>,
 }
 
 /// A line as stored.
@@ -135,7 +134,7 @@ pub struct ClaimLine {
 pub struct StoredLine {
     pub service_ref: Digest,
     pub billed: Balance,
-    /// `pack_key(batch, serial)` of a drug line: a pack is billed on one standing claim only.
+    /// A pharmacy line's pack commitment: a pack is billed on one standing claim per key.
     pub pack: Option<Digest>,
 }
 
@@ -154,6 +153,9 @@ pub enum DenialReason {
     BenefitMaximumReached,
     /// 29: time limit for filing has expired.
     TimelyFiling,
+    /// 16: the pharmacy line's pack does not verify (not the committed pack, not dispensed by
+    /// the claimant, recalled, quarantined or suspect).
+    PackNotVerified,
 }
 
 impl DenialReason {
@@ -165,6 +167,7 @@ impl DenialReason {
             DenialReason::NonCovered => 96,
             DenialReason::BenefitMaximumReached => 119,
             DenialReason::TimelyFiling => 29,
+            DenialReason::PackNotVerified => 16,
         }
     }
 }

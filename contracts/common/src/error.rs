@@ -219,8 +219,6 @@ pub enum Error {
     PolicyNotActive,
     /// The policy's terms are inconsistent, or the claim names another patient than the policy.
     InvalidPolicy,
-    /// A line's service category is outside the policy's coverage.
-    NotCovered,
     /// A line duplicates one of a standing claim (same service and amount, or the same pack).
     DuplicateClaim,
     /// No claim with this id.
@@ -235,8 +233,6 @@ pub enum Error {
     InsufficientEscrow,
     /// A native-token transfer out of the contract failed.
     TransferFailed,
-    /// A drug line names a recalled, quarantined, expired, unknown, suspect or undispensed pack.
-    DrugRefused,
 
     // ---- cross-contract ------------------------------------------------------------------
     /// A call to another contract of the suite failed; which one and how.

@@ -61,9 +61,3 @@ pub fn sha256(bytes: &[u8]) -> Digest {
     ink::env::hash_bytes::<ink::env::hash::Sha2x256>(bytes, &mut out);
     Digest(out)
 }
-
-/// The key a dispensed pack is billed under (claims): a pack is billed on one standing claim.
-pub fn pack_key(batch: BatchId, serial: u64) -> Digest {
-    use ink::scale::Encode;
-    sha256(&(b"carechain-pack", batch, serial).encode())
-}

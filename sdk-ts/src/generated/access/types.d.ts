@@ -255,7 +255,6 @@ export type CarechainCommonError =
   | { type: "PolicyNotFound" }
   | { type: "PolicyNotActive" }
   | { type: "InvalidPolicy" }
-  | { type: "NotCovered" }
   | { type: "DuplicateClaim" }
   | { type: "ClaimNotFound" }
   | { type: "InvalidClaimState" }
@@ -263,7 +262,6 @@ export type CarechainCommonError =
   | { type: "InvalidAdjudication" }
   | { type: "InsufficientEscrow" }
   | { type: "TransferFailed" }
-  | { type: "DrugRefused" }
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];

@@ -222,7 +222,6 @@ export type CarechainCommonError =
   | { type: "PolicyNotFound" }
   | { type: "PolicyNotActive" }
   | { type: "InvalidPolicy" }
-  | { type: "NotCovered" }
   | { type: "DuplicateClaim" }
   | { type: "ClaimNotFound" }
   | { type: "InvalidClaimState" }
@@ -230,7 +229,6 @@ export type CarechainCommonError =
   | { type: "InvalidAdjudication" }
   | { type: "InsufficientEscrow" }
   | { type: "TransferFailed" }
-  | { type: "DrugRefused" }
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];

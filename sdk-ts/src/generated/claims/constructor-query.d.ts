@@ -19,7 +19,6 @@ export interface ConstructorQuery<
    * The instantiating account becomes admin; the other contracts are the suite's (fixed).
    *
    * @param {AccountId32Like} access
-   * @param {AccountId32Like} provenance
    * @param {AccountId32Like} auditLog
    * @param {ConstructorCallOptions} options
    *
@@ -28,7 +27,6 @@ export interface ConstructorQuery<
   new: GenericConstructorQueryCall<
     (
       access: AccountId32Like,
-      provenance: AccountId32Like,
       auditLog: AccountId32Like,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<[], ContractInstantiateResult>>,

@@ -19,7 +19,6 @@ export interface ConstructorTx<
    * The instantiating account becomes admin; the other contracts are the suite's (fixed).
    *
    * @param {AccountId32Like} access
-   * @param {AccountId32Like} provenance
    * @param {AccountId32Like} auditLog
    * @param {ConstructorTxOptions} options
    *
@@ -28,7 +27,6 @@ export interface ConstructorTx<
   new: GenericConstructorTxCall<
     (
       access: AccountId32Like,
-      provenance: AccountId32Like,
       auditLog: AccountId32Like,
       options?: ConstructorTxOptions,
     ) => GenericInstantiateSubmittableExtrinsic<ContractApi>,

@@ -141,10 +141,9 @@ export interface ContractQuery<
    * authored).
    *
    * # Errors
-   * `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidDigest`, `InvalidPolicy`,
-   * `MissingRole`, `NotAuthor`, `NotCovered`, `Overflow`, `Paused`, `PolicyNotActive`,
-   * `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a refusal or failure of:
-   * access, audit log, provenance).
+   * `DuplicateClaim`, `Empty`, `InvalidDigest`, `InvalidPolicy`, `MissingRole`, `Overflow`,
+   * `Paused`, `PolicyNotActive`, `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a
+   * refusal or failure of: access, audit log).
    *
    * # Events
    * `ClaimSubmitted`; the audit log's `Appended`.
@@ -179,10 +178,10 @@ export interface ContractQuery<
    * replacement is accepted.
    *
    * # Errors
-   * `ClaimNotFound`, `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidClaimState`,
-   * `InvalidDigest`, `InvalidPolicy`, `MissingRole`, `NotAuthor`, `NotCovered`, `NotParty`,
-   * `Overflow`, `Paused`, `PolicyNotActive`, `PolicyNotFound`, `TooMany`, `ZeroAmount`;
-   * `Downstream` (a refusal or failure of: access, audit log, provenance).
+   * `ClaimNotFound`, `DuplicateClaim`, `Empty`, `InvalidClaimState`, `InvalidDigest`,
+   * `InvalidPolicy`, `MissingRole`, `NotParty`, `Overflow`, `Paused`, `PolicyNotActive`,
+   * `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a refusal or failure of:
+   * access, audit log).
    *
    * # Events
    * `ClaimStatusChanged`, `ClaimSubmitted`; the audit log's `Appended`.

@@ -113,10 +113,9 @@ export interface ContractTx<
    * authored).
    *
    * # Errors
-   * `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidDigest`, `InvalidPolicy`,
-   * `MissingRole`, `NotAuthor`, `NotCovered`, `Overflow`, `Paused`, `PolicyNotActive`,
-   * `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a refusal or failure of:
-   * access, audit log, provenance).
+   * `DuplicateClaim`, `Empty`, `InvalidDigest`, `InvalidPolicy`, `MissingRole`, `Overflow`,
+   * `Paused`, `PolicyNotActive`, `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a
+   * refusal or failure of: access, audit log).
    *
    * # Events
    * `ClaimSubmitted`; the audit log's `Appended`.
@@ -146,10 +145,10 @@ export interface ContractTx<
    * replacement is accepted.
    *
    * # Errors
-   * `ClaimNotFound`, `DrugRefused`, `DuplicateClaim`, `Empty`, `InvalidClaimState`,
-   * `InvalidDigest`, `InvalidPolicy`, `MissingRole`, `NotAuthor`, `NotCovered`, `NotParty`,
-   * `Overflow`, `Paused`, `PolicyNotActive`, `PolicyNotFound`, `TooMany`, `ZeroAmount`;
-   * `Downstream` (a refusal or failure of: access, audit log, provenance).
+   * `ClaimNotFound`, `DuplicateClaim`, `Empty`, `InvalidClaimState`, `InvalidDigest`,
+   * `InvalidPolicy`, `MissingRole`, `NotParty`, `Overflow`, `Paused`, `PolicyNotActive`,
+   * `PolicyNotFound`, `TooMany`, `ZeroAmount`; `Downstream` (a refusal or failure of:
+   * access, audit log).
    *
    * # Events
    * `ClaimStatusChanged`, `ClaimSubmitted`; the audit log's `Appended`.

@@ -65,7 +65,8 @@ export type CarechainCommonClaimsTypesDenialReason =
   | "NotMedicallyNecessary"
   | "NonCovered"
   | "BenefitMaximumReached"
-  | "TimelyFiling";
+  | "TimelyFiling"
+  | "PackNotVerified";
 
 export type CarechainCommonClaimsTypesClaim = {
   id: bigint;
@@ -105,7 +106,6 @@ export type CarechainCommonClaimsTypesClaimStatus =
 export type Claims = {
   gov: CarechainCommonGovernance;
   access: AccountId32;
-  provenance: AccountId32;
   audit: AccountId32;
   policies: {
     get(arg: bigint): Promise<CarechainCommonClaimsTypesPolicy | undefined>;
@@ -227,7 +227,6 @@ export type CarechainCommonError =
   | { type: "PolicyNotFound" }
   | { type: "PolicyNotActive" }
   | { type: "InvalidPolicy" }
-  | { type: "NotCovered" }
   | { type: "DuplicateClaim" }
   | { type: "ClaimNotFound" }
   | { type: "InvalidClaimState" }
@@ -235,7 +234,6 @@ export type CarechainCommonError =
   | { type: "InvalidAdjudication" }
   | { type: "InsufficientEscrow" }
   | { type: "TransferFailed" }
-  | { type: "DrugRefused" }
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];
@@ -257,34 +255,15 @@ export type CarechainCommonErrorCallFailure =
   | { type: "Refused"; value: CarechainCommonError };
 
 export type CarechainCommonClaimsTypesClaimLine = {
-  service: CarechainCommonClaimsTypesServiceCategory;
   serviceRef: CarechainCommonIdsDigest;
   billed: bigint;
-  drug?: CarechainCommonClaimsTypesDrugRef | undefined;
+  drug?: CarechainCommonIdsDigest | undefined;
 };
 
 export type CarechainCommonClaimsTypesClaimLineLike = {
-  service: CarechainCommonClaimsTypesServiceCategory;
   serviceRef: CarechainCommonIdsDigestLike;
   billed: bigint;
-  drug?: CarechainCommonClaimsTypesDrugRef | undefined;
-};
-
-export type CarechainCommonClaimsTypesServiceCategory =
-  | "Consultation"
-  | "Laboratory"
-  | "Imaging"
-  | "Pharmacy"
-  | "Hospitalisation"
-  | "Surgery"
-  | "Emergency"
-  | "Preventive"
-  | "MentalHealth"
-  | "Rehabilitation";
-
-export type CarechainCommonClaimsTypesDrugRef = {
-  batch: bigint;
-  serial: bigint;
+  drug?: CarechainCommonIdsDigestLike | undefined;
 };
 
 export type CarechainCommonClaimsTypesSubmitOutcome =

@@ -323,7 +323,6 @@ export type CarechainCommonError =
   | { type: "PolicyNotFound" }
   | { type: "PolicyNotActive" }
   | { type: "InvalidPolicy" }
-  | { type: "NotCovered" }
   | { type: "DuplicateClaim" }
   | { type: "ClaimNotFound" }
   | { type: "InvalidClaimState" }
@@ -331,7 +330,6 @@ export type CarechainCommonError =
   | { type: "InvalidAdjudication" }
   | { type: "InsufficientEscrow" }
   | { type: "TransferFailed" }
-  | { type: "DrugRefused" }
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];

@@ -19,95 +19,6 @@ export interface ContractEvents<
 > extends GenericContractEvents<Type> {
   /**
    *
-   * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
-   **/
-  CredentialIssued: GenericContractEvent<
-    "CredentialIssued",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      issuer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      root: CarechainCommonIdsDigest;
-      /**
-       *
-       * @indexed: false
-       **/
-      dose: CarechainCommonClaimsTypesDrugRef;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x9989cf96c0624bb12a14916dbfa7cbf417dfe8c0b7e0bdc0050cf5ab17db9f05
-   **/
-  CredentialStatusChanged: GenericContractEvent<
-    "CredentialStatusChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      status: CarechainCommonCredentialTypesCredentialStatus;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * A presentation was verified (the verifier, the verdict and the audit entry).
-   *
-   * @signature_topic: 0x69ada04b5ec243d40132ea8abdd6aa213e6c2b01b50626b915e9bfb162001ffc
-   **/
-  PresentationVerified: GenericContractEvent<
-    "PresentationVerified",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      verifier: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      verdict: CarechainCommonCredentialTypesPresentationVerdict;
-      /**
-       *
-       * @indexed: false
-       **/
-      auditSeq: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
    * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
    **/
   AdminProposed: GenericContractEvent<
@@ -246,6 +157,95 @@ export interface ContractEvents<
        * @indexed: false
        **/
       firstSeq: bigint;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
+   **/
+  CredentialIssued: GenericContractEvent<
+    "CredentialIssued",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      issuer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      root: CarechainCommonIdsDigest;
+      /**
+       *
+       * @indexed: false
+       **/
+      dose: CarechainCommonClaimsTypesDrugRef;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x9989cf96c0624bb12a14916dbfa7cbf417dfe8c0b7e0bdc0050cf5ab17db9f05
+   **/
+  CredentialStatusChanged: GenericContractEvent<
+    "CredentialStatusChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      status: CarechainCommonCredentialTypesCredentialStatus;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * A presentation was verified (the verifier, the verdict and the audit entry).
+   *
+   * @signature_topic: 0x69ada04b5ec243d40132ea8abdd6aa213e6c2b01b50626b915e9bfb162001ffc
+   **/
+  PresentationVerified: GenericContractEvent<
+    "PresentationVerified",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      verifier: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      verdict: CarechainCommonCredentialTypesPresentationVerdict;
+      /**
+       *
+       * @indexed: false
+       **/
+      auditSeq: bigint;
     },
     Type
   >;

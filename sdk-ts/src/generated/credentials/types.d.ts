@@ -231,7 +231,6 @@ export type CarechainCommonError =
   | { type: "PolicyNotFound" }
   | { type: "PolicyNotActive" }
   | { type: "InvalidPolicy" }
-  | { type: "NotCovered" }
   | { type: "DuplicateClaim" }
   | { type: "ClaimNotFound" }
   | { type: "InvalidClaimState" }
@@ -239,7 +238,6 @@ export type CarechainCommonError =
   | { type: "InvalidAdjudication" }
   | { type: "InsufficientEscrow" }
   | { type: "TransferFailed" }
-  | { type: "DrugRefused" }
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];

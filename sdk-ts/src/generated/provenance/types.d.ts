@@ -301,7 +301,6 @@ export type CarechainCommonError =
   | { type: "PolicyNotFound" }
   | { type: "PolicyNotActive" }
   | { type: "InvalidPolicy" }
-  | { type: "NotCovered" }
   | { type: "DuplicateClaim" }
   | { type: "ClaimNotFound" }
   | { type: "InvalidClaimState" }
@@ -309,7 +308,6 @@ export type CarechainCommonError =
   | { type: "InvalidAdjudication" }
   | { type: "InsufficientEscrow" }
   | { type: "TransferFailed" }
-  | { type: "DrugRefused" }
   | {
       type: "Downstream";
       value: [CarechainCommonErrorCallee, CarechainCommonErrorCallFailure];
