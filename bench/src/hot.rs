@@ -416,12 +416,13 @@ fn credential_verification<L: ChainWrite>(
         ),
     );
     let contract = l.address(Contract::Credentials);
-    let challenge = digest(b"venue challenge");
-    let presentation = wallet
-        .present(&["claim-0"], &key, &contract, id, &challenge)
-        .expect("the claim exists");
     let venue = w.patient_account;
+    // A fresh challenge per verification: a reused one is refused as a replay.
     twice(l, |l| {
+        let challenge = digest(&l.fresh_patient_id().0);
+        let presentation = wallet
+            .present(&["claim-0"], &key, &contract, id, &venue, &challenge)
+            .expect("the claim exists");
         l.set_actor(venue);
         let result = ok(
             "verify presentation",

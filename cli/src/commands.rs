@@ -300,6 +300,9 @@ pub enum CredentialCommand {
         /// The verifier's challenge, 32 bytes hex.
         #[arg(long)]
         challenge: String,
+        /// The verifier's account (SS58 or hex): the presentation answers it only.
+        #[arg(long)]
+        verifier: String,
         /// Comma-separated claim names to reveal (the holder key is always revealed).
         #[arg(long)]
         claims: String,
@@ -310,6 +313,9 @@ pub enum CredentialCommand {
     /// the lot's state read from the chain); `--log` also verifies it on chain, logged.
     Verify {
         presentation: PathBuf,
+        /// Whose challenge it answers (default: the signer's account).
+        #[arg(long)]
+        verifier: Option<String>,
         #[arg(long)]
         log: bool,
     },
@@ -1099,7 +1105,7 @@ pub fn run<L: ChainWrite>(
                 exit: if all { 0 } else { exit::REFUSED },
             })
         }
-        Command::Credential(c) => credential(l, c),
+        Command::Credential(c) => credential(l, c, parse_account),
         Command::EpcisExport { batch, master_data } => {
             let md = match master_data {
                 Some(path) => {
@@ -1183,7 +1189,11 @@ pub fn run_offline(command: CredentialCommand) -> Result<Output, CliError> {
     }
 }
 
-fn credential<L: ChainWrite>(l: &mut L, command: CredentialCommand) -> Result<Output, CliError> {
+fn credential<L: ChainWrite>(
+    l: &mut L,
+    command: CredentialCommand,
+    parse: AccountParser,
+) -> Result<Output, CliError> {
     use carechain_sdk::msg::credentials as c;
     let anchor = |l: &mut L, id| {
         view::credential(l, id)
@@ -1208,9 +1218,11 @@ fn credential<L: ChainWrite>(l: &mut L, command: CredentialCommand) -> Result<Ou
             holder_key_file,
             credential,
             challenge,
+            verifier,
             claims,
             out,
         } => {
+            let verifier = parse(&verifier).map_err(usage)?;
             let w = wallet(&path)?;
             let key =
                 creds::HolderKey::from_secret_hex(&read_text(&holder_key_file)?).map_err(usage)?;
@@ -1218,7 +1230,7 @@ fn credential<L: ChainWrite>(l: &mut L, command: CredentialCommand) -> Result<Ou
             let names: Vec<&str> = claims.split(',').filter(|n| !n.is_empty()).collect();
             let contract = l.address(carechain_sdk::Contract::Credentials);
             let p = w
-                .present(&names, &key, &contract, credential, &challenge)
+                .present(&names, &key, &contract, credential, &verifier, &challenge)
                 .map_err(usage)?;
             std::fs::write(
                 &out,
@@ -1230,15 +1242,22 @@ fn credential<L: ChainWrite>(l: &mut L, command: CredentialCommand) -> Result<Ou
                       "presentation": out.display().to_string()}),
             )
         }
-        CredentialCommand::Verify { presentation, log } => {
+        CredentialCommand::Verify {
+            presentation,
+            verifier,
+            log,
+        } => {
             let p = creds::Presentation::from_json(&read_json(&presentation)?)
                 .map_err(|e| CliError::new(exit::INVALID_DOCUMENT, e))?;
-            let a = anchor(l, p.credential)?;
-            let lot = l
-                .query(provenance::VERIFY_SERIAL, (a.dose.batch, a.dose.serial))
-                .verdict;
+            let verifier = match verifier {
+                Some(text) => parse(&text).map_err(usage)?,
+                None => l.current_actor(),
+            };
+            let standing = creds::Standing::read(l, p.credential).ok_or_else(|| {
+                CliError::new(exit::NEGATIVE, format!("no credential {}", p.credential))
+            })?;
             let contract = l.address(carechain_sdk::Contract::Credentials);
-            let offchain = creds::verify_offchain(&a.root, a.depth, a.status, lot, &contract, &p);
+            let offchain = creds::verify_offchain(&standing, &contract, &verifier, &p);
             let shown: Vec<Value> = p
                 .claims
                 .iter()

@@ -3,7 +3,7 @@
 //! administered, the holder presents one claim, the venue verifies it off chain and on chain;
 //! after a recall the verdict says so.
 
-use carechain_backend_node::parse_ss58;
+use carechain_backend_node::{parse_ss58, ss58};
 use carechain_cli::commands::{exit, run, Command, CredentialCommand as C, Output};
 use carechain_common::*;
 use carechain_sdk::msg::provenance as p;
@@ -119,6 +119,7 @@ fn holder_clinic_and_venue_run_the_credential_commands() {
     assert!(message.starts_with("DoseNotAdministered"), "{message}");
 
     // The holder presents "fully vaccinated" to the venue's challenge.
+    let venue = s.actor("venue");
     let challenge = hex::encode([7u8; 32]);
     let presentation = path("presentation.json");
     let present = |s: &mut Suite, challenge: &str| {
@@ -129,6 +130,7 @@ fn holder_clinic_and_venue_run_the_credential_commands() {
                 holder_key_file: key_file.clone(),
                 credential: id,
                 challenge: challenge.to_owned(),
+                verifier: ss58(&venue),
                 claims: "fully-vaccinated:840539006".into(),
                 out: presentation.clone(),
             },
@@ -141,13 +143,13 @@ fn holder_clinic_and_venue_run_the_credential_commands() {
         !text.contains(&hex::encode(b"2026-01-01")) && !text.contains(&hex::encode(b"VAX-9")),
         "neither date nor lot revealed"
     );
-    let venue = s.actor("venue");
     s.set_actor(venue);
     let verify = |s: &mut Suite, log: bool| {
         cmd(
             s,
             C::Verify {
                 presentation: presentation.clone(),
+                verifier: None,
                 log,
             },
         )
@@ -165,6 +167,22 @@ fn holder_clinic_and_venue_run_the_credential_commands() {
     let logged = verify(&mut s, true);
     assert_eq!(logged.json["onChainVerdict"], "Valid");
     assert!(logged.json["auditEntry"].is_u64());
+    // The same presentation again on chain is a replay; another verifier cannot use it at all.
+    let replayed = verify(&mut s, true);
+    assert_eq!(
+        (replayed.exit, replayed.json["onChainVerdict"].as_str()),
+        (exit::NEGATIVE, Some("Replayed"))
+    );
+    let elsewhere = cmd(
+        &mut s,
+        C::Verify {
+            presentation: presentation.clone(),
+            verifier: Some(ss58(&clinic)),
+            log: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(elsewhere.json["verdict"], "BadSignature");
 
     // A tampered presentation and a recall: exit 5, the reason named.
     let mut tampered: Value = serde_json::from_str(&text).unwrap();

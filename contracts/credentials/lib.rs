@@ -17,11 +17,19 @@
 //!   `ecdsa_recover` host function; `sr25519_verify` is an unstable host function production
 //!   chains do not offer), the credential's status and the dose lot's *current* provenance
 //!   status: a recall after issuance is reported at the next verification, with no loop over
-//!   credentials. Every verification is logged to the audit log; a dry run answers without
-//!   logging.
-//! - **Suspend / revoke** by the issuer are restrictions: they work while paused, need no role
-//!   (an issuer that lost its role can still withdraw what it issued) and queue their audit
-//!   entry when the log does not take it (`flush_audit`). Reinstating needs an active role.
+//!   credentials. The holder's signature covers the verifier's account and challenge, and a
+//!   verifier's reused challenge is refused (`Replayed`); the issuer's standing is checked too (a
+//!   suspended or revoked issuer vouches for nothing). Every verification is logged to the audit
+//!   log under a tag of its own per verifier (`verification_tag`), never the credential id, so
+//!   what two verifiers' verifications write does not link; a dry run answers without logging.
+//!   Verification off chain (`carechain_sdk::credentials::verify_offchain`, the default of the
+//!   command line) writes nothing at all: the call's own arguments (credential id, the holder
+//!   key's opening) are public forever.
+//! - **Suspend / revoke** are restrictions: the issuer (no role needed: an issuer that lost its
+//!   role can still withdraw what it issued), a governor of this contract or a regulator may; they
+//!   work while paused and queue their audit entry when the log does not take it
+//!   (`flush_audit`). Reinstating needs the issuer with an active role — or, for an authority's
+//!   suspension, an authority.
 //!
 //! Calls: access (`lookup`: roles), provenance (`verify_serial`), audit log. None calls back.
 
@@ -29,12 +37,12 @@
 mod credentials {
     use carechain_common::events::credentials::*;
     use carechain_common::{
-        check_leaves, ensure, lot_verdict, next_id, presentation_digest, status_verdict, xcall,
-        AccessGate, AccessRef, AuditAction, AuditOutcome, AuditRecord, AuditRef, AuditSubject,
-        Callee, Credential, CredentialId, CredentialStatus, DeferredAudit, DenyReason, Digest,
-        DrugRef, Error, GovAction, Governance, Governed, HolderOpening, HolderSignature, Pause,
-        PresentationResult, PresentationVerdict, ProvenLeaf, ProvenanceRef, ProvenanceView, Result,
-        Role, RoleSet, Verdict, MAX_TREE_DEPTH,
+        check_leaves, ensure, issuer_roles, next_id, presentation_digest, standing_verdict,
+        status_verdict, verification_tag, xcall, AccessGate, AccessRef, AuditAction, AuditOutcome,
+        AuditRecord, AuditRef, AuditSubject, Callee, Credential, CredentialId, CredentialStatus,
+        DeferredAudit, DenyReason, Digest, DrugRef, Error, GovAction, Governance, Governed,
+        HolderOpening, HolderSignature, Pause, PresentationResult, PresentationVerdict, ProvenLeaf,
+        ProvenanceRef, ProvenanceView, Result, Role, RoleSet, Verdict, MAX_TREE_DEPTH,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
@@ -51,6 +59,8 @@ mod credentials {
         credential_count: u64,
         /// (batch, serial) of a dose -> the credential it backs (removed when that one is revoked).
         doses: Mapping<(u64, u64), CredentialId>,
+        /// (verifier, challenge) of every valid on-chain verification: a replay is refused.
+        challenges: Mapping<(AccountId, Digest), ()>,
     }
 
     impl Credentials {
@@ -66,6 +76,7 @@ mod credentials {
                 credentials: Mapping::default(),
                 credential_count: 0,
                 doses: Mapping::default(),
+                challenges: Mapping::default(),
             }
         }
 
@@ -129,6 +140,7 @@ mod credentials {
                     dose,
                     issued_at: now,
                     status: CredentialStatus::Active,
+                    authority_hold: false,
                 },
             );
             self.doses.insert((dose.batch, dose.serial), &id);
@@ -141,11 +153,12 @@ mod credentials {
             Ok(id)
         }
 
-        /// The issuer: suspend an active credential (a restriction).
+        /// The issuer, a governor of this contract or a regulator: suspend an active credential (a
+        /// restriction). An authority's suspension is lifted only by an authority.
         ///
         /// # Errors
         /// `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
-        /// failure of: audit log).
+        /// failure of: access, audit log).
         ///
         /// # Events
         /// `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
@@ -159,7 +172,7 @@ mod credentials {
         ///
         /// # Errors
         /// `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
-        /// failure of: audit log).
+        /// failure of: access, audit log).
         ///
         /// # Events
         /// `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
@@ -180,12 +193,19 @@ mod credentials {
         pub fn reinstate(&mut self, id: CredentialId) -> Result<()> {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
-            let mut credential = self.issued_by(id, caller)?;
+            let mut credential = self.credentials.get(id).ok_or(Error::CredentialNotFound)?;
             ensure!(
                 credential.status == CredentialStatus::Suspended,
                 Error::CredentialWrongState
             );
-            self.ensure_issuer(caller)?;
+            if credential.authority_hold {
+                // Only an authority lifts an authority's suspension.
+                ensure!(self.is_authority(caller)?, Error::NotParty);
+            } else {
+                ensure!(credential.issuer == caller, Error::NotParty);
+                self.ensure_issuer(caller)?;
+            }
+            credential.authority_hold = false;
             xcall::audit(
                 &mut self.audit,
                 ink::prelude::vec![Self::entry(
@@ -210,8 +230,8 @@ mod credentials {
         /// credential, a pause, or a callee that failed.
         ///
         /// # Errors
-        /// `CredentialNotFound`, `Paused`; `Downstream` (a refusal or failure of: audit log,
-        /// provenance).
+        /// `CredentialNotFound`, `Paused`; `Downstream` (a refusal or failure of: access, audit
+        /// log, provenance).
         ///
         /// # Events
         /// `PresentationVerified`; the audit log's `Appended`.
@@ -227,28 +247,49 @@ mod credentials {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let credential = self.credentials.get(id).ok_or(Error::CredentialNotFound)?;
-            let verdict = self.judge(&credential, &challenge, &leaves, &holder, &signature)?;
+            let mut verdict = self.judge(
+                &credential,
+                &caller,
+                &challenge,
+                &leaves,
+                &holder,
+                &signature,
+            )?;
+            // A valid presentation answers one challenge of one verifier once.
+            if verdict == PresentationVerdict::Valid {
+                if self.challenges.contains((caller, challenge)) {
+                    verdict = PresentationVerdict::Replayed;
+                } else {
+                    self.challenges.insert((caller, challenge), &());
+                }
+            }
             let outcome = match verdict {
                 PresentationVerdict::Valid => AuditOutcome::Success,
-                PresentationVerdict::Suspended | PresentationVerdict::Revoked => {
+                PresentationVerdict::Suspended
+                | PresentationVerdict::Revoked
+                | PresentationVerdict::IssuerNotInGoodStanding => {
                     AuditOutcome::Denied(DenyReason::CredentialNotActive)
                 }
                 PresentationVerdict::LotRecalled
                 | PresentationVerdict::LotQuarantined
-                | PresentationVerdict::LotSuspect => AuditOutcome::Denied(DenyReason::LotNotSafe),
+                | PresentationVerdict::DoseSuspect => AuditOutcome::Denied(DenyReason::LotNotSafe),
                 _ => AuditOutcome::Denied(DenyReason::InvalidProof),
             };
+            let tag = verification_tag(id, &caller);
             let audit_seq = xcall::audit(
                 &mut self.audit,
-                ink::prelude::vec![Self::entry(
-                    caller,
-                    AuditAction::CredentialVerify,
-                    id,
-                    outcome
-                )],
+                ink::prelude::vec![AuditRecord {
+                    action: AuditAction::CredentialVerify,
+                    actor: caller,
+                    patient: None,
+                    subject: AuditSubject::Verification(tag),
+                    purpose: None,
+                    outcome,
+                    initiator: None,
+                }],
             )?;
             self.env().emit_event(PresentationVerified {
-                id,
+                tag,
                 verifier: caller,
                 verdict,
                 audit_seq,
@@ -274,6 +315,7 @@ mod credentials {
         fn judge(
             &self,
             credential: &Credential,
+            verifier: &AccountId,
             challenge: &Digest,
             leaves: &[ProvenLeaf],
             holder: &HolderOpening,
@@ -283,23 +325,40 @@ mod credentials {
                 Ok(holder) => holder,
                 Err(verdict) => return Ok(verdict),
             };
-            let digest = presentation_digest(&self.env().account_id(), credential.id, challenge);
+            let digest =
+                presentation_digest(&self.env().account_id(), credential.id, verifier, challenge);
             let mut signer = [0u8; 33];
             if ink::env::ecdsa_recover(&signature.0, &digest, &mut signer).is_err()
                 || signer != holder
             {
                 return Ok(PresentationVerdict::BadSignature);
             }
+            // A suspended or revoked credential needs no further call to say so.
             if let Some(verdict) = status_verdict(credential.status) {
                 return Ok(verdict);
             }
-            Ok(lot_verdict(self.verify_dose(credential.dose)?.verdict))
+            let issuer_roles_now = self.roles(credential.issuer)?;
+            Ok(standing_verdict(
+                credential.status,
+                issuer_roles_now,
+                self.verify_dose(credential.dose)?.verdict,
+            ))
         }
 
         fn restrict(&mut self, id: CredentialId, status: CredentialStatus) -> Result<()> {
             self.gov.enter(Pause::Never)?;
             let caller = self.env().caller();
-            let mut credential = self.issued_by(id, caller)?;
+            let mut credential = self.credentials.get(id).ok_or(Error::CredentialNotFound)?;
+            // The issuer, without a role lookup (a restriction is never blocked by another
+            // contract); otherwise an authority: a governor of this contract or a regulator.
+            if credential.issuer != caller {
+                // An authority suspends; revoking for good stays the issuer's.
+                ensure!(
+                    status == CredentialStatus::Suspended && self.is_authority(caller)?,
+                    Error::NotParty
+                );
+                credential.authority_hold = true;
+            }
             let allowed = match status {
                 CredentialStatus::Suspended => credential.status == CredentialStatus::Active,
                 _ => credential.status != CredentialStatus::Revoked,
@@ -328,10 +387,9 @@ mod credentials {
             Ok(())
         }
 
-        fn issued_by(&self, id: CredentialId, caller: AccountId) -> Result<Credential> {
-            let credential = self.credentials.get(id).ok_or(Error::CredentialNotFound)?;
-            ensure!(credential.issuer == caller, Error::NotParty);
-            Ok(credential)
+        /// A governor of this contract (no call needed) or a regulator.
+        fn is_authority(&self, account: AccountId) -> Result<bool> {
+            Ok(self.gov.is_governor(&account) || self.roles(account)?.contains(Role::Regulator))
         }
 
         fn verify_dose(&self, dose: DrugRef) -> Result<carechain_common::Verification> {
@@ -344,18 +402,23 @@ mod credentials {
             )
         }
 
-        /// The account holds an issuing role now (provider or public health).
-        fn ensure_issuer(&self, account: AccountId) -> Result<()> {
+        /// An account's effective roles now (empty while suspended or revoked).
+        fn roles(&self, account: AccountId) -> Result<RoleSet> {
             let facts = xcall::read(
                 Callee::Access,
                 self.access.call().lookup(None, account, None).try_invoke(),
             )?;
-            let issuers = RoleSet::of(&[Role::Provider, Role::PublicHealth]);
-            if facts.first.roles.intersects(issuers) {
-                Ok(())
-            } else {
-                Err(Error::MissingRole(issuers))
-            }
+            Ok(facts.first.roles)
+        }
+
+        /// The account holds an issuing role now (provider or public health).
+        fn ensure_issuer(&self, account: AccountId) -> Result<()> {
+            let issuers = issuer_roles();
+            ensure!(
+                self.roles(account)?.intersects(issuers),
+                Error::MissingRole(issuers)
+            );
+            Ok(())
         }
 
         fn entry(

@@ -400,6 +400,51 @@ mod provenance {
             Ok(())
         }
 
+        /// The manufacturer (holding its role) or a regulator, after an investigation: clear a
+        /// serial's suspect flag (the second pack was genuine stock after all, or a wrongful
+        /// flag). The verdict, credentials of that dose and its billing go back to normal; a
+        /// counterfeit stays flagged. Logged to the audit log.
+        ///
+        /// # Errors
+        /// `BatchNotFound`, `NotParty`, `NotSuspect`, `Paused`; `Downstream` (a refusal or failure
+        /// of: access, audit log).
+        ///
+        /// # Events
+        /// `SuspectCleared`; the audit log's `Appended`.
+        #[ink(message)]
+        pub fn clear_suspect(&mut self, batch: BatchId, serial: u64) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
+            let caller = self.env().caller();
+            let record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
+            let roles = self.roles(caller)?;
+            ensure!(
+                roles.contains(Role::Regulator)
+                    || (caller == record.manufacturer && roles.contains(Role::Manufacturer)),
+                Error::NotParty
+            );
+            let mut pack = self
+                .serials
+                .get((batch, serial))
+                .filter(|pack| pack.suspect.is_some())
+                .ok_or(Error::NotSuspect)?;
+            pack.suspect = None;
+            self.serials.insert((batch, serial), &pack);
+            xcall::audit(
+                &mut self.audit,
+                ink::prelude::vec![Self::entry(
+                    caller,
+                    AuditAction::SerialCleared,
+                    AuditSubject::Serial(batch, serial),
+                )],
+            )?;
+            self.env().emit_event(SuspectCleared {
+                batch,
+                serial,
+                by: caller,
+            });
+            Ok(())
+        }
+
         /// An active holder, the manufacturer (holding its role) or a regulator: hold a batch
         /// everywhere. A regulator's quarantine is a regulatory hold, also over a quarantine
         /// someone else placed. A restriction: works while paused.

@@ -786,7 +786,7 @@ fn insurance_claims<L: ChainWrite>(
 /// the next verification says so.
 fn immunisation<L: ChainWrite>(s: &mut L, summary: &mut Summary) {
     use carechain_sdk::credentials::{
-        build, claims_from_immunization, verify_offchain, Claim, HolderKey,
+        build, claims_from_immunization, verify_offchain, Claim, HolderKey, Standing,
     };
     s.set_verbose(true);
     section("Immunisation: a clinic vaccinates Alice from a lot it received");
@@ -867,7 +867,7 @@ fn immunisation<L: ChainWrite>(s: &mut L, summary: &mut Summary) {
     let prove = |s: &mut L, nonce: &str| {
         let challenge = digest(nonce.as_bytes());
         let presentation = wallet
-            .present(&[fully], &alice_key, &contract, id, &challenge)
+            .present(&[fully], &alice_key, &contract, id, &venue, &challenge)
             .expect("the claim exists");
         s.set_actor(venue);
         // The venue checks the claim it received and passes the chain only its leaf hash.
@@ -875,16 +875,8 @@ fn immunisation<L: ChainWrite>(s: &mut L, summary: &mut Summary) {
             s.tx(credentials::VERIFY_PRESENTATION, presentation.call_args()),
             "verify presentation",
         );
-        let anchor = view::credential(s, id).expect("the credential");
-        let lot_now = s.query(provenance::VERIFY_SERIAL, (batch, 7u64)).verdict;
-        let offchain = verify_offchain(
-            &anchor.root,
-            anchor.depth,
-            anchor.status,
-            lot_now,
-            &contract,
-            &presentation,
-        );
+        let standing = Standing::read(s, id).expect("the credential");
+        let offchain = verify_offchain(&standing, &contract, &venue, &presentation);
         let names: Vec<String> = presentation
             .claims
             .iter()

@@ -8,9 +8,9 @@
 //! chain is the root, the depth and the dose; what a verifier sees is only what is revealed.
 
 use carechain_common::{
-    check_leaves, leaf_hash, lot_verdict, node_hash, presentation_digest, status_verdict,
-    CredentialId, CredentialStatus, Digest, HolderOpening, HolderPublicKey, HolderSignature,
-    PresentationVerdict, ProvenLeaf, Salt, Verdict, HOLDER_CLAIM, MAX_CLAIM_NAME, MAX_CLAIM_VALUE,
+    check_leaves, leaf_hash, node_hash, presentation_digest, standing_verdict, CredentialId,
+    CredentialStatus, Digest, HolderOpening, HolderPublicKey, HolderSignature, PresentationVerdict,
+    ProvenLeaf, RoleSet, Salt, Verdict, HOLDER_CLAIM, MAX_CLAIM_NAME, MAX_CLAIM_VALUE,
     MAX_TREE_DEPTH,
 };
 use ink::primitives::AccountId;
@@ -279,13 +279,14 @@ impl Wallet {
         })
     }
 
-    /// A presentation of the named claims for one verifier's challenge.
+    /// A presentation of the named claims for one verifier (its account) and its challenge.
     pub fn present(
         &self,
         names: &[&str],
         key: &HolderKey,
         contract: &AccountId,
         credential: CredentialId,
+        verifier: &AccountId,
         challenge: &Digest,
     ) -> Result<Presentation, String> {
         Ok(Presentation {
@@ -293,24 +294,58 @@ impl Wallet {
             challenge: *challenge,
             claims: self.reveal(names)?,
             holder: self.holder_opening()?,
-            signature: HolderSignature(
-                key.sign(&presentation_digest(contract, credential, challenge)),
-            ),
+            signature: HolderSignature(key.sign(&presentation_digest(
+                contract, credential, verifier, challenge,
+            ))),
         })
     }
 }
 
-/// The contract's verification, off chain: the same proof rules (on the leaf hashes the
-/// verifier computes from the claims it received), the status and the lot's verdict as read
-/// from the chain.
+/// What the off-chain verifier reads from the chain about a credential now: its anchor and
+/// status, its issuer's effective roles, its dose's provenance verdict.
+#[derive(Clone, Copy, Debug)]
+pub struct Standing {
+    pub root: Digest,
+    pub depth: u8,
+    pub status: CredentialStatus,
+    pub issuer_roles: RoleSet,
+    pub lot: Verdict,
+}
+
+impl Standing {
+    /// Read a credential's standing from the chain now (`None`: no such credential): its anchor,
+    /// its issuer's effective roles (access), its dose's verdict (a dry run of provenance).
+    pub fn read<L: crate::ChainWrite>(l: &mut L, id: CredentialId) -> Option<Standing> {
+        let credential = crate::view::credential(l, id)?;
+        let issuer_roles = crate::view::effective_roles(l, credential.issuer).unwrap_or_default();
+        let lot = l
+            .query(
+                crate::msg::provenance::VERIFY_SERIAL,
+                (credential.dose.batch, credential.dose.serial),
+            )
+            .verdict;
+        Some(Standing {
+            root: credential.root,
+            depth: credential.depth,
+            status: credential.status,
+            issuer_roles,
+            lot,
+        })
+    }
+}
+
+/// The contract's verification, off chain (the default: nothing is written anywhere): the same
+/// proof rules (on the leaf hashes the verifier computes from the claims it received), the
+/// holder's signature over this verifier's challenge, and the same standing rule
+/// (`standing_verdict`: status, issuer, lot) as read from the chain. Fresh challenges are the
+/// verifier's to choose; the contract refuses a reused one.
 pub fn verify_offchain(
-    root: &Digest,
-    depth: u8,
-    status: CredentialStatus,
-    lot: Verdict,
+    standing: &Standing,
     contract: &AccountId,
+    verifier: &AccountId,
     p: &Presentation,
 ) -> PresentationVerdict {
+    let (root, depth) = (&standing.root, standing.depth);
     if let Some(n) = p.claims.iter().position(|c| !c.well_formed()) {
         return PresentationVerdict::BadProof(n as u8);
     }
@@ -319,7 +354,7 @@ pub fn verify_offchain(
         Ok(holder) => holder,
         Err(verdict) => return verdict,
     };
-    let digest = presentation_digest(contract, p.credential, &p.challenge);
+    let digest = presentation_digest(contract, p.credential, verifier, &p.challenge);
     let recovered = Signature::from_slice(&signature.0[..64])
         .ok()
         .and_then(|sig| {
@@ -330,7 +365,7 @@ pub fn verify_offchain(
         Some(key) if key.to_encoded_point(true).as_bytes() == holder => {}
         _ => return PresentationVerdict::BadSignature,
     }
-    status_verdict(status).unwrap_or_else(|| lot_verdict(lot))
+    standing_verdict(standing.status, standing.issuer_roles, standing.lot)
 }
 
 /// Claims from a FHIR R4 `Immunization`: vaccine (CVX code), dose number, date, lot; plus
@@ -558,28 +593,42 @@ mod tests {
         let wallet = build(&claims, &key.public()).unwrap();
         assert_eq!((wallet.depth, wallet.leaves.len()), (3, 8));
         let (contract, challenge) = (AccountId::from([9u8; 32]), Digest([4u8; 32]));
+        let venue = AccountId::from([7u8; 32]);
         let p = wallet
             .present(
                 &["fully-vaccinated:840539006"],
                 &key,
                 &contract,
                 3,
+                &venue,
                 &challenge,
             )
             .unwrap();
         assert_eq!(p.claims.len(), 1);
         assert_eq!(Presentation::from_json(&p.to_json()).unwrap(), p);
-        let verify = |p: &Presentation| {
-            verify_offchain(
-                &wallet.root,
-                wallet.depth,
-                CredentialStatus::Active,
-                Verdict::Dispensed,
-                &contract,
-                p,
-            )
+        let standing = Standing {
+            root: wallet.root,
+            depth: wallet.depth,
+            status: CredentialStatus::Active,
+            issuer_roles: RoleSet::of(&[carechain_common::Role::Provider]),
+            lot: Verdict::Dispensed,
         };
+        let verify = |p: &Presentation| verify_offchain(&standing, &contract, &venue, p);
         assert_eq!(verify(&p), PresentationVerdict::Valid);
+        // Bound to its verifier: another venue replaying it finds a bad signature.
+        assert_eq!(
+            verify_offchain(&standing, &contract, &AccountId::from([8u8; 32]), &p),
+            PresentationVerdict::BadSignature
+        );
+        // An issuer without its role (suspended, revoked) vouches for nothing.
+        let unstanding = Standing {
+            issuer_roles: RoleSet::of(&[]),
+            ..standing
+        };
+        assert_eq!(
+            verify_offchain(&unstanding, &contract, &venue, &p),
+            PresentationVerdict::IssuerNotInGoodStanding
+        );
         // Another challenge, a tampered value, a wrong key, another holder key.
         let mut other = p.clone();
         other.challenge = Digest([5u8; 32]);
@@ -590,7 +639,7 @@ mod tests {
         let mallory = HolderKey::from_seed(b"mallory");
         let mut forged = p.clone();
         forged.signature =
-            HolderSignature(mallory.sign(&presentation_digest(&contract, 3, &challenge)));
+            HolderSignature(mallory.sign(&presentation_digest(&contract, 3, &venue, &challenge)));
         assert_eq!(verify(&forged), PresentationVerdict::BadSignature);
         let mut swapped = p.clone();
         swapped.holder.key = HolderPublicKey(mallory.public());

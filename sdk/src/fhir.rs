@@ -29,6 +29,7 @@ fn subject_reference(subject: &AuditSubject) -> (String, Value) {
         AuditSubject::Batch(id) => ("batch", id.to_string()),
         AuditSubject::Serial(batch, serial) => ("serial", format!("{batch}/{serial}")),
         AuditSubject::Credential(id) => ("credential", id.to_string()),
+        AuditSubject::Verification(tag) => ("credential-verification", hex32(&tag.0)),
     };
     (
         kind.to_owned(),

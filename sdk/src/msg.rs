@@ -269,6 +269,7 @@ pub mod provenance {
         DESTROY: "destroy" [Write, Stops] (BatchId, Vec<u64>) -> Result<()>;
         QUARANTINE: "quarantine" [Write, Restriction] (BatchId, QuarantineReason) -> Result<()>;
         CLEAR_QUARANTINE: "clear_quarantine" [Write, Stops] (BatchId) -> Result<()>;
+        CLEAR_SUSPECT: "clear_suspect" [Write, Stops] (BatchId, u64) -> Result<()>;
         RECALL: "recall" [Write, Restriction] (BatchId, RecallReason) -> Result<()>;
         VERIFY: "verify" [Read, Read] (Gtin, LotNumber, u64) -> Verification;
         FLUSH_AUDIT: "flush_audit" [Write, Never] () -> Result<u64>;

@@ -971,6 +971,15 @@ fn provenance() -> Vec<Case> {
                     .tx(QUARANTINE, (batch, QuarantineReason::QualityInvestigation)),
             );
         }),
+        case(CLEAR_SUSPECT, &[Who::Manufacturer, Who::Regulator], |f| {
+            (f.batch, FREE_DOSE)
+        })
+        .prepared(|f| {
+            // A second pack carrying the free dose's serial turns up at the pharmacy.
+            let (pharmacy, batch) = (f.at(Who::Pharmacy), f.batch);
+            f.suite.set_actor(pharmacy);
+            ok("flag suspect", f.suite.tx(DISPENSE, (batch, FREE_DOSE)));
+        }),
         case(RECALL, &[Who::Manufacturer, Who::Regulator], |f| {
             (f.batch, RecallReason::QualityDefect)
         }),
@@ -1064,7 +1073,12 @@ fn credentials() -> Vec<Case> {
                 },
             )
         }),
-        case(SUSPEND, &[Who::Provider], |f| f.credential),
+        // The issuer, or an authority (governance, a regulator): tests/tests/credentials.rs.
+        case(
+            SUSPEND,
+            &[Who::Provider, Who::Admin, Who::Governor, Who::Regulator],
+            |f| f.credential,
+        ),
         case(REVOKE, &[Who::Provider], |f| f.credential),
         case(REINSTATE, &[Who::Provider], |f| f.credential).prepared(|f| {
             let (provider, id) = (f.at(Who::Provider), f.credential);

@@ -1,7 +1,10 @@
 //! Immunisation credentials: selective disclosure verified on chain against drug provenance.
 
+use carechain_common::events::credentials::PresentationVerified;
 use carechain_common::*;
-use carechain_sdk::credentials::{build, Claim, HolderKey, Presentation, Wallet};
+use carechain_sdk::credentials::{
+    build, verify_offchain, Claim, HolderKey, Presentation, Standing, Wallet,
+};
 use carechain_sdk::msg::{credentials as c, govern, provenance as p, registry};
 use carechain_sdk::{digest, view, ChainRead, ChainWrite, Contract};
 use carechain_tests::Suite;
@@ -98,6 +101,9 @@ fn verify(w: &mut World, p: &Presentation) -> PresentationVerdict {
     // Every verification is logged, with who asked and what was found.
     let entry = view::audit_entry(&mut w.s.chain, result.audit_seq).unwrap();
     assert_eq!(result.audit_seq, before);
+    // Under the verifier's own tag, never the credential id (what two verifiers write about
+    // one credential does not link).
+    let tag = verification_tag(p.credential, &venue);
     assert_eq!(
         (
             entry.record.action,
@@ -106,29 +112,26 @@ fn verify(w: &mut World, p: &Presentation) -> PresentationVerdict {
         ),
         (
             AuditAction::CredentialVerify,
-            AuditSubject::Credential(p.credential),
+            AuditSubject::Verification(tag),
             venue
         )
     );
+    let event = &w.s.events::<PresentationVerified>()[0];
+    assert_eq!((event.tag, event.verifier), (tag, venue));
     assert_eq!(
         entry.record.outcome == AuditOutcome::Success,
         result.verdict == PresentationVerdict::Valid
     );
-    // The verifier's own check agrees (same rules, off chain).
-    let anchor = view::credential(&mut w.s.chain, p.credential).unwrap();
-    let lot =
-        w.s.query(p::VERIFY_SERIAL, (anchor.dose.batch, anchor.dose.serial))
-            .verdict;
+    // The verifier's own check agrees (same rules, off chain), but for a replay, which only the
+    // chain, that keeps what it verified, can see.
+    let standing = Standing::read(&mut w.s.chain, p.credential).unwrap();
     let contract = w.s.address(Contract::Credentials);
-    let offchain = carechain_sdk::credentials::verify_offchain(
-        &anchor.root,
-        anchor.depth,
-        anchor.status,
-        lot,
-        &contract,
-        p,
-    );
-    assert_eq!(offchain, result.verdict);
+    let offchain = verify_offchain(&standing, &contract, &venue, p);
+    if result.verdict == PresentationVerdict::Replayed {
+        assert_eq!(offchain, PresentationVerdict::Valid);
+    } else {
+        assert_eq!(offchain, result.verdict);
+    }
     result.verdict
 }
 
@@ -140,8 +143,9 @@ fn present(
     challenge: &Digest,
 ) -> Presentation {
     let contract = w.s.address(Contract::Credentials);
+    let venue = w.s.actor("venue");
     wallet
-        .present(names, &w.key, &contract, id, challenge)
+        .present(names, &w.key, &contract, id, &venue, challenge)
         .unwrap()
 }
 
@@ -200,7 +204,9 @@ fn one_claim_is_shown_only_its_hash_reaches_the_chain_and_every_forgery_is_refus
     assert_eq!(verify(&mut w, &t), PresentationVerdict::BadHolderProof);
     let contract = w.s.address(Contract::Credentials);
     let mut t = p.clone();
-    t.signature = HolderSignature(mallory.sign(&presentation_digest(&contract, id, &challenge)));
+    let venue = w.s.actor("venue");
+    t.signature =
+        HolderSignature(mallory.sign(&presentation_digest(&contract, id, &venue, &challenge)));
     assert_eq!(verify(&mut w, &t), PresentationVerdict::BadSignature);
     let mut t = p.clone();
     t.challenge = digest(b"venue nonce 2");
@@ -209,7 +215,26 @@ fn one_claim_is_shown_only_its_hash_reaches_the_chain_and_every_forgery_is_refus
     t.signature = HolderSignature([0u8; 65]);
     assert_eq!(verify(&mut w, &t), PresentationVerdict::BadSignature);
 
+    // Once verified, the same presentation is a replay; it never verifies for another verifier.
+    assert_eq!(verify(&mut w, &p), PresentationVerdict::Replayed);
+    let other_venue = w.s.actor("other-venue");
+    w.s.set_actor(other_venue);
+    assert_eq!(
+        w.s.tx(c::VERIFY_PRESENTATION, p.call_args())
+            .unwrap()
+            .verdict,
+        PresentationVerdict::BadSignature
+    );
     // A dry run answers without logging (a verifier may check before it commits).
+    let p = present(
+        &mut w,
+        &wallet,
+        id,
+        &["fully-vaccinated:840539006"],
+        &digest(b"fresh"),
+    );
+    let venue = w.s.actor("venue");
+    w.s.set_actor(venue);
     let before = view::audit_root(&mut w.s.chain).count;
     let dry = w.s.query(c::VERIFY_PRESENTATION, p.call_args()).unwrap();
     assert_eq!(
@@ -225,9 +250,19 @@ fn one_claim_is_shown_only_its_hash_reaches_the_chain_and_every_forgery_is_refus
 fn status_and_the_lots_current_provenance_decide_the_verdict() {
     let mut w = world();
     let (id, wallet) = issue(&mut w, 1);
-    let challenge = digest(b"nonce");
-    let p = present(&mut w, &wallet, id, &["dose"], &challenge);
-    let check = |w: &mut World| verify(w, &p);
+    // A fresh challenge per verification (a valid presentation answers one challenge once).
+    let mut round = 0u8;
+    let mut check = |w: &mut World| {
+        round += 1;
+        let p = present(
+            w,
+            &wallet,
+            id,
+            &["dose"],
+            &digest(&[b"nonce".as_slice(), &[round]].concat()),
+        );
+        verify(w, &p)
+    };
 
     w.s.set_actor(w.clinic);
     w.s.tx(c::SUSPEND, id).unwrap();
@@ -374,14 +409,18 @@ fn an_expired_lot_and_a_suspended_issuer_cannot_issue() {
 }
 
 #[test]
-fn only_the_issuer_suspends_revokes_or_reinstates_and_restrictions_work_while_paused() {
+fn only_the_issuer_revokes_or_reinstates_and_restrictions_work_while_paused() {
     let mut w = world();
     let (id, _) = issue(&mut w, 1);
-    for stranger in [w.pharmacy, w.maker, w.s.admin()] {
+    for stranger in [w.pharmacy, w.maker] {
         w.s.set_actor(stranger);
         w.s.assert_refused(c::SUSPEND, id, Error::NotParty);
         w.s.assert_refused(c::REVOKE, id, Error::NotParty);
     }
+    // The contract's governor may suspend (an authority), never revoke.
+    let governor = w.s.admin();
+    w.s.set_actor(governor);
+    w.s.assert_refused(c::REVOKE, id, Error::NotParty);
     w.s.set_actor(w.clinic);
     w.s.tx(c::SUSPEND, id).unwrap();
     w.s.set_actor(w.pharmacy);
@@ -471,4 +510,124 @@ fn revoking_frees_the_dose_for_a_corrected_credential_by_the_same_issuer_only() 
     );
     assert_eq!(verify(&mut w, &new), PresentationVerdict::Valid);
     assert_eq!(verify(&mut w, &old), PresentationVerdict::Revoked);
+}
+
+/// Finding (round 3): "credentials of a suspended or revoked issuer keep verifying `Valid`, and
+/// only the issuer can suspend or revoke its credentials". The issuer's standing is checked at
+/// every verification; a governor or a regulator suspends an issuer's credential, and only an
+/// authority lifts that.
+#[test]
+fn an_issuer_in_bad_standing_vouches_for_nothing_and_authorities_suspend_its_credentials() {
+    let mut w = world();
+    let (id, wallet) = issue(&mut w, 1);
+    let mut round = 0u8;
+    let mut check = |w: &mut World| {
+        round += 1;
+        let p = present(
+            w,
+            &wallet,
+            id,
+            &["dose"],
+            &digest(&[b"round".as_slice(), &[round]].concat()),
+        );
+        verify(w, &p)
+    };
+    assert_eq!(check(&mut w), PresentationVerdict::Valid);
+    let admin = w.s.admin();
+    w.s.set_actor(admin);
+    w.s.tx(registry::SUSPEND_ORGANISATION, w.clinic).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::IssuerNotInGoodStanding);
+    w.s.set_actor(admin);
+    w.s.tx(registry::REINSTATE_ORGANISATION, w.clinic).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::Valid);
+
+    // A stranger suspends nothing; the credentials contract's governor and a regulator may.
+    let stranger = w.s.actor("stranger");
+    w.s.set_actor(stranger);
+    w.s.assert_refused(c::SUSPEND, id, Error::NotParty);
+    let regulator = w.s.organisation("medicines-agency", &[Role::Regulator]);
+    w.s.set_actor(regulator);
+    // Revoking for good stays the issuer's.
+    w.s.assert_refused(c::REVOKE, id, Error::NotParty);
+    w.s.tx(c::SUSPEND, id).unwrap();
+    assert!(view::credential(&mut w.s.chain, id).unwrap().authority_hold);
+    assert_eq!(check(&mut w), PresentationVerdict::Suspended);
+    // The issuer cannot lift an authority's suspension; an authority can.
+    w.s.set_actor(w.clinic);
+    w.s.assert_refused(c::REINSTATE, id, Error::NotParty);
+    w.s.set_actor(admin);
+    w.s.tx(c::REINSTATE, id).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::Valid);
+    w.s.set_actor(admin);
+    w.s.tx(c::SUSPEND, id).unwrap();
+    assert_eq!(check(&mut w), PresentationVerdict::Suspended);
+}
+
+/// Finding (round 3): "any dispenser holding one pack can make every credential from the lot fail
+/// and no message ever clears a suspect flag". A suspect flag taints only its own serial's
+/// dose; the manufacturer or a regulator clears it after an investigation (logged), and the
+/// credential verifies again. Nobody else clears one.
+#[test]
+fn a_suspect_serial_taints_only_its_own_dose_and_an_investigation_clears_it() {
+    let mut w = world();
+    let (first, first_wallet) = issue(&mut w, 1);
+    let (second, second_wallet) = issue(&mut w, 2);
+    let mut round = 0u8;
+    let mut check = |w: &mut World, id, wallet: &Wallet| {
+        round += 1;
+        let p = present(
+            w,
+            wallet,
+            id,
+            &["dose"],
+            &digest(&[b"r".as_slice(), &[round]].concat()),
+        );
+        verify(w, &p)
+    };
+    // A pack carrying serial 1 again turns up at the pharmacy: serial 1 is suspect.
+    w.s.set_actor(w.pharmacy);
+    assert_eq!(
+        w.s.tx(p::DISPENSE, (w.batch, 1u64)).unwrap(),
+        DispenseOutcome::FlaggedSuspect
+    );
+    assert_eq!(
+        check(&mut w, first, &first_wallet),
+        PresentationVerdict::DoseSuspect
+    );
+    assert_eq!(
+        check(&mut w, second, &second_wallet),
+        PresentationVerdict::Valid
+    );
+    // Neither the pharmacy that flagged it, nor the issuer, nor a stranger clears it.
+    for who in [w.pharmacy, w.clinic, w.s.actor("stranger")] {
+        w.s.set_actor(who);
+        w.s.assert_refused(p::CLEAR_SUSPECT, (w.batch, 1u64), Error::NotParty);
+    }
+    w.s.set_actor(w.maker);
+    w.s.assert_refused(p::CLEAR_SUSPECT, (w.batch, 3u64), Error::NotSuspect);
+    let before = view::audit_root(&mut w.s.chain).count;
+    w.s.tx(p::CLEAR_SUSPECT, (w.batch, 1u64)).unwrap();
+    let entry = view::audit_entry(&mut w.s.chain, before).unwrap();
+    assert_eq!(
+        (
+            entry.record.action,
+            entry.record.subject,
+            entry.record.actor
+        ),
+        (
+            AuditAction::SerialCleared,
+            AuditSubject::Serial(w.batch, 1),
+            w.maker
+        )
+    );
+    assert_eq!(
+        w.s.events::<carechain_common::events::provenance::SuspectCleared>()[0].serial,
+        1
+    );
+    assert_eq!(
+        check(&mut w, first, &first_wallet),
+        PresentationVerdict::Valid
+    );
+    w.s.set_actor(w.maker);
+    w.s.assert_refused(p::CLEAR_SUSPECT, (w.batch, 1u64), Error::NotSuspect);
 }

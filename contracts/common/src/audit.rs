@@ -61,6 +61,8 @@ pub enum AuditAction {
     BatchRecall,
     /// A serial was flagged as suspect (dispensed twice, or otherwise inconsistent).
     SerialSuspect,
+    /// An investigation cleared a suspect serial (the manufacturer or a regulator).
+    SerialCleared,
     /// An immunisation credential was issued.
     CredentialIssue,
     /// A credential was suspended, reinstated or revoked.
@@ -87,7 +89,8 @@ impl AuditAction {
             | AuditAction::BatchQuarantine
             | AuditAction::BatchClear
             | AuditAction::BatchRecall
-            | AuditAction::SerialSuspect => 'U',
+            | AuditAction::SerialSuspect
+            | AuditAction::SerialCleared => 'U',
             AuditAction::ConsentRevoke | AuditAction::ClaimVoid => 'D',
             AuditAction::EmergencyStart | AuditAction::EmergencyStop | AuditAction::ClaimSettle => {
                 'E'
@@ -115,6 +118,7 @@ impl AuditAction {
             AuditAction::BatchClear => ("110100", "batch-clear"),
             AuditAction::BatchRecall => ("110113", "batch-recall"),
             AuditAction::SerialSuspect => ("110113", "serial-suspect"),
+            AuditAction::SerialCleared => ("110100", "serial-cleared"),
             AuditAction::CredentialIssue => ("110110", "credential-issue"),
             AuditAction::CredentialStatus => ("110110", "credential-status"),
             AuditAction::CredentialVerify => ("110114", "credential-verify"),
@@ -135,6 +139,9 @@ pub enum AuditSubject {
     Batch(BatchId),
     Serial(BatchId, u64),
     Credential(CredentialId),
+    /// An on-chain verification, by its per-verifier tag
+    /// (`credential_types::verification_tag`), never the credential id.
+    Verification(Digest),
 }
 
 /// Why access was granted.

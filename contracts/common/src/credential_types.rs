@@ -12,7 +12,8 @@
 //! A presentation gives the verifier, off chain, the chosen claims (index, salt, name, value) with
 //! their sibling paths, the opening of the `holder` leaf (its value: the holder's compressed
 //! secp256k1 public key) and the holder's ECDSA signature over [`presentation_digest`]
-//! (credential, verifier's challenge, the contract), so it answers one challenge only. What goes
+//! (credential, the verifier's account and challenge, the contract), so it answers one verifier's
+//! one challenge only; the contract also refuses a challenge a verifier used before. What goes
 //! on chain to `verify_presentation` — call arguments are public forever — is only the leaf
 //! *hashes* of the chosen claims with their paths ([`ProvenLeaf`]), the holder leaf's opening
 //! (salt and public key) and the signature: never a claim's name or value. The verifier computes
@@ -44,7 +45,8 @@ pub const HOLDER_CLAIM: &[u8] = b"holder";
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum CredentialStatus {
     Active,
-    /// Set aside by its issuer; reinstatable.
+    /// Set aside by its issuer, a governor or a regulator; reinstatable by whoever set it aside
+    /// (an issuer cannot lift an authority's suspension: `Credential::authority_hold`).
     Suspended,
     /// Withdrawn for good.
     Revoked,
@@ -63,6 +65,8 @@ pub struct Credential {
     pub dose: DrugRef,
     pub issued_at: Timestamp,
     pub status: CredentialStatus,
+    /// Suspended by a governor or a regulator (not the issuer): only an authority reinstates it.
+    pub authority_hold: bool,
 }
 
 /// A random salt of a leaf.
@@ -130,8 +134,13 @@ pub enum PresentationVerdict {
     LotRecalled,
     /// The dose's lot is quarantined now.
     LotQuarantined,
-    /// The dose's serial has been flagged suspect (a second pack with its serial).
-    LotSuspect,
+    /// The dose's own serial is flagged suspect (a second pack with its serial), pending the
+    /// manufacturer's or a regulator's investigation. A suspect serial taints no other dose.
+    DoseSuspect,
+    /// The issuer is suspended or revoked, or no longer holds an issuing role.
+    IssuerNotInGoodStanding,
+    /// A presentation that was valid for this verifier's challenge before: a replay.
+    Replayed,
 }
 
 /// A verification's answer and the audit entry that records it.
@@ -203,22 +212,58 @@ pub fn lot_verdict(lot: crate::provenance_types::Verdict) -> PresentationVerdict
     match lot {
         Verdict::Recalled => PresentationVerdict::LotRecalled,
         Verdict::Quarantined => PresentationVerdict::LotQuarantined,
-        Verdict::Suspect => PresentationVerdict::LotSuspect,
+        Verdict::Suspect => PresentationVerdict::DoseSuspect,
         _ => PresentationVerdict::Valid,
     }
 }
 
-/// What the holder signs: `SHA-256("carechain/presentation/v1" || contract || credential ||
-/// challenge)`.
+/// The roles that issue credentials.
+pub fn issuer_roles() -> crate::vocab::RoleSet {
+    use crate::vocab::{Role, RoleSet};
+    RoleSet::of(&[Role::Provider, Role::PublicHealth])
+}
+
+/// A proven presentation's verdict, in the one order the contract and the off-chain verifier
+/// share: the credential's status, then its issuer's standing now (an issuer suspended, revoked
+/// or without an issuing role vouches for nothing), then the dose's lot now.
+pub fn standing_verdict(
+    status: CredentialStatus,
+    issuer_roles_now: crate::vocab::RoleSet,
+    lot: crate::provenance_types::Verdict,
+) -> PresentationVerdict {
+    if let Some(verdict) = status_verdict(status) {
+        return verdict;
+    }
+    if !issuer_roles_now.intersects(issuer_roles()) {
+        return PresentationVerdict::IssuerNotInGoodStanding;
+    }
+    lot_verdict(lot)
+}
+
+/// What an on-chain verification writes instead of the credential id (its event, its audit
+/// entry): `SHA-256("carechain/verification/v1" || credential || verifier)`, a tag of its own
+/// for each verifier, so entries of two verifiers about one credential do not link.
+pub fn verification_tag(credential: CredentialId, verifier: &AccountId) -> Digest {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"carechain/verification/v1");
+    input.extend_from_slice(&credential.to_le_bytes());
+    input.extend_from_slice(verifier.as_ref());
+    Digest(sha256(&input))
+}
+
+/// What the holder signs: `SHA-256("carechain/presentation/v2" || contract || credential ||
+/// verifier || challenge)`: one verifier's one challenge.
 pub fn presentation_digest(
     contract: &AccountId,
     credential: CredentialId,
+    verifier: &AccountId,
     challenge: &Digest,
 ) -> [u8; 32] {
     let mut input = Vec::new();
-    input.extend_from_slice(b"carechain/presentation/v1");
+    input.extend_from_slice(b"carechain/presentation/v2");
     input.extend_from_slice(contract.as_ref());
     input.extend_from_slice(&credential.to_le_bytes());
+    input.extend_from_slice(verifier.as_ref());
     input.extend_from_slice(&challenge.0);
     sha256(&input)
 }

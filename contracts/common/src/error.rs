@@ -206,6 +206,8 @@ pub enum Error {
     BatchExpired,
     /// The batch is not quarantined.
     NotQuarantined,
+    /// The serial is not flagged suspect.
+    NotSuspect,
     /// The serial is outside the batch's range.
     SerialOutOfRange,
     /// The serial was dispensed, destroyed, flagged or listed in a pending return already.

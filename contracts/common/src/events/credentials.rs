@@ -26,8 +26,10 @@ pub struct CredentialStatusChanged {
 /// A presentation was verified (the verifier, the verdict and the audit entry).
 #[ink::event]
 pub struct PresentationVerified {
+    /// `verification_tag(credential, verifier)`: never the credential id, so two verifiers'
+    /// events about one credential do not link.
     #[ink(topic)]
-    pub id: CredentialId,
+    pub tag: Digest,
     #[ink(topic)]
     pub verifier: AccountId,
     pub verdict: PresentationVerdict,

@@ -7,6 +7,16 @@ use crate::provenance_types::{
 use ink::primitives::AccountId;
 
 /// A GTIN now belongs to `manufacturer` (its first registrant, or governance's assignment).
+/// An investigation cleared a suspect serial (the second pack was not a counterfeit after
+/// all); `by` is the manufacturer or a regulator.
+#[ink::event]
+pub struct SuspectCleared {
+    #[ink(topic)]
+    pub batch: BatchId,
+    pub serial: u64,
+    pub by: AccountId,
+}
+
 #[ink::event]
 pub struct GtinAssigned {
     #[ink(topic)]

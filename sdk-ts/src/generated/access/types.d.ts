@@ -250,6 +250,7 @@ export type CarechainCommonError =
   | { type: "BatchQuarantined" }
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
+  | { type: "NotSuspect" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

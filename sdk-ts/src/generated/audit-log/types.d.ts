@@ -34,7 +34,7 @@ export type CarechainCommonAuditAuditRecordLike = {
   action: CarechainCommonAuditAuditAction;
   actor: AccountId32Like;
   patient?: CarechainCommonIdsPatientIdLike | undefined;
-  subject: CarechainCommonAuditAuditSubject;
+  subject: CarechainCommonAuditAuditSubjectLike;
   purpose?: CarechainCommonVocabPurpose | undefined;
   outcome: CarechainCommonAuditAuditOutcome;
   initiator?: AccountId32Like | undefined;
@@ -58,6 +58,7 @@ export type CarechainCommonAuditAuditAction =
   | "BatchClear"
   | "BatchRecall"
   | "SerialSuspect"
+  | "SerialCleared"
   | "CredentialIssue"
   | "CredentialStatus"
   | "CredentialVerify";
@@ -74,7 +75,19 @@ export type CarechainCommonAuditAuditSubject =
   | { type: "Claim"; value: bigint }
   | { type: "Batch"; value: bigint }
   | { type: "Serial"; value: [bigint, bigint] }
-  | { type: "Credential"; value: bigint };
+  | { type: "Credential"; value: bigint }
+  | { type: "Verification"; value: CarechainCommonIdsDigest };
+
+export type CarechainCommonAuditAuditSubjectLike =
+  | { type: "Category"; value: CarechainCommonVocabDataCategory }
+  | { type: "Record"; value: bigint }
+  | { type: "Grant"; value: bigint }
+  | { type: "Emergency"; value: bigint }
+  | { type: "Claim"; value: bigint }
+  | { type: "Batch"; value: bigint }
+  | { type: "Serial"; value: [bigint, bigint] }
+  | { type: "Credential"; value: bigint }
+  | { type: "Verification"; value: CarechainCommonIdsDigestLike };
 
 export type CarechainCommonVocabDataCategory =
   | "Demographics"
@@ -89,6 +102,10 @@ export type CarechainCommonVocabDataCategory =
   | "SexualReproductiveHealth"
   | "SubstanceUse"
   | "Immunisations";
+
+export type CarechainCommonIdsDigest = FixedBytes<32>;
+
+export type CarechainCommonIdsDigestLike = FixedBytes<32>;
 
 export type CarechainCommonVocabPurpose =
   | "Treatment"
@@ -117,8 +134,6 @@ export type CarechainCommonAuditDenyReason =
   | { type: "InvalidProof" }
   | { type: "CredentialNotActive" }
   | { type: "LotNotSafe" };
-
-export type CarechainCommonIdsDigest = FixedBytes<32>;
 
 export type AuditLog = {
   gov: CarechainCommonGovernance;
@@ -217,6 +232,7 @@ export type CarechainCommonError =
   | { type: "BatchQuarantined" }
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
+  | { type: "NotSuspect" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

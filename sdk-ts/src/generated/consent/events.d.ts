@@ -21,45 +21,6 @@ export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
   /**
-   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
-   *
-   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
-   **/
-  AuditDeferred: GenericContractEvent<
-    "AuditDeferred",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      position: bigint;
-    },
-    Type
-  >;
-
-  /**
-   * `count` queued entries reached the log, the first at `first_seq`.
-   *
-   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
-   **/
-  AuditFlushed: GenericContractEvent<
-    "AuditFlushed",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      count: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      firstSeq: bigint;
-    },
-    Type
-  >;
-
-  /**
    *
    * @signature_topic: 0xbdd451e3532153077ab3379f9d2f2a7a4dcf557e5160a6c86eb5409e913037c8
    **/
@@ -403,6 +364,45 @@ export interface ContractEvents<
        * @indexed: false
        **/
       by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
+   *
+   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
+   **/
+  AuditDeferred: GenericContractEvent<
+    "AuditDeferred",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      position: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * `count` queued entries reached the log, the first at `first_seq`.
+   *
+   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
+   **/
+  AuditFlushed: GenericContractEvent<
+    "AuditFlushed",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      count: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      firstSeq: bigint;
     },
     Type
   >;

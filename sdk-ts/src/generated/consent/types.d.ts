@@ -44,6 +44,7 @@ export type CarechainCommonAuditAuditAction =
   | "BatchClear"
   | "BatchRecall"
   | "SerialSuspect"
+  | "SerialCleared"
   | "CredentialIssue"
   | "CredentialStatus"
   | "CredentialVerify";
@@ -60,7 +61,8 @@ export type CarechainCommonAuditAuditSubject =
   | { type: "Claim"; value: bigint }
   | { type: "Batch"; value: bigint }
   | { type: "Serial"; value: [bigint, bigint] }
-  | { type: "Credential"; value: bigint };
+  | { type: "Credential"; value: bigint }
+  | { type: "Verification"; value: CarechainCommonIdsDigest };
 
 export type CarechainCommonVocabDataCategory =
   | "Demographics"
@@ -75,6 +77,10 @@ export type CarechainCommonVocabDataCategory =
   | "SexualReproductiveHealth"
   | "SubstanceUse"
   | "Immunisations";
+
+export type CarechainCommonIdsDigest = FixedBytes<32>;
+
+export type CarechainCommonIdsDigestLike = FixedBytes<32>;
 
 export type CarechainCommonVocabPurpose =
   | "Treatment"
@@ -156,10 +162,6 @@ export type CarechainCommonConsentTypesRecordMeta = {
   supersededBy?: bigint | undefined;
   createdAt: bigint;
 };
-
-export type CarechainCommonIdsDigest = FixedBytes<32>;
-
-export type CarechainCommonIdsDigestLike = FixedBytes<32>;
 
 export type CarechainCommonConsentTypesEmergency = {
   id: bigint;
@@ -318,6 +320,7 @@ export type CarechainCommonError =
   | { type: "BatchQuarantined" }
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
+  | { type: "NotSuspect" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

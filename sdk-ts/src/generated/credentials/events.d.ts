@@ -18,6 +18,45 @@ export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
   /**
+   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
+   *
+   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
+   **/
+  AuditDeferred: GenericContractEvent<
+    "AuditDeferred",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      position: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * `count` queued entries reached the log, the first at `first_seq`.
+   *
+   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
+   **/
+  AuditFlushed: GenericContractEvent<
+    "AuditFlushed",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      count: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      firstSeq: bigint;
+    },
+    Type
+  >;
+
+  /**
    *
    * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
    **/
@@ -123,45 +162,6 @@ export interface ContractEvents<
   >;
 
   /**
-   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
-   *
-   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
-   **/
-  AuditDeferred: GenericContractEvent<
-    "AuditDeferred",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      position: bigint;
-    },
-    Type
-  >;
-
-  /**
-   * `count` queued entries reached the log, the first at `first_seq`.
-   *
-   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
-   **/
-  AuditFlushed: GenericContractEvent<
-    "AuditFlushed",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      count: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      firstSeq: bigint;
-    },
-    Type
-  >;
-
-  /**
    *
    * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
    **/
@@ -221,16 +221,18 @@ export interface ContractEvents<
   /**
    * A presentation was verified (the verifier, the verdict and the audit entry).
    *
-   * @signature_topic: 0x69ada04b5ec243d40132ea8abdd6aa213e6c2b01b50626b915e9bfb162001ffc
+   * @signature_topic: 0xbe82ff13f4cac8c2dee2d8be2861f429803a90a3abb267cf4cc580583453662d
    **/
   PresentationVerified: GenericContractEvent<
     "PresentationVerified",
     {
       /**
+       * `verification_tag(credential, verifier)`: never the credential id, so two verifiers'
+       * events about one credential do not link.
        *
        * @indexed: true
        **/
-      id: bigint;
+      tag: CarechainCommonIdsDigest;
       /**
        *
        * @indexed: true

@@ -61,11 +61,12 @@ export interface ContractQuery<
   >;
 
   /**
-   * The issuer: suspend an active credential (a restriction).
+   * The issuer, a governor of this contract or a regulator: suspend an active credential (a
+   * restriction). An authority's suspension is lifted only by an authority.
    *
    * # Errors
    * `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
-   * failure of: audit log).
+   * failure of: access, audit log).
    *
    * # Events
    * `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
@@ -94,7 +95,7 @@ export interface ContractQuery<
    *
    * # Errors
    * `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
-   * failure of: audit log).
+   * failure of: access, audit log).
    *
    * # Events
    * `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
@@ -151,8 +152,8 @@ export interface ContractQuery<
    * credential, a pause, or a callee that failed.
    *
    * # Errors
-   * `CredentialNotFound`, `Paused`; `Downstream` (a refusal or failure of: audit log,
-   * provenance).
+   * `CredentialNotFound`, `Paused`; `Downstream` (a refusal or failure of: access, audit
+   * log, provenance).
    *
    * # Events
    * `PresentationVerified`; the audit log's `Appended`.

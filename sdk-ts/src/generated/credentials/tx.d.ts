@@ -51,11 +51,12 @@ export interface ContractTx<
   >;
 
   /**
-   * The issuer: suspend an active credential (a restriction).
+   * The issuer, a governor of this contract or a regulator: suspend an active credential (a
+   * restriction). An authority's suspension is lifted only by an authority.
    *
    * # Errors
    * `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
-   * failure of: audit log).
+   * failure of: access, audit log).
    *
    * # Events
    * `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
@@ -76,7 +77,7 @@ export interface ContractTx<
    *
    * # Errors
    * `CredentialNotFound`, `CredentialWrongState`, `NotParty`; `Downstream` (a refusal or
-   * failure of: audit log).
+   * failure of: access, audit log).
    *
    * # Events
    * `AuditDeferred`, `CredentialStatusChanged`; the audit log's `Appended`.
@@ -117,8 +118,8 @@ export interface ContractTx<
    * credential, a pause, or a callee that failed.
    *
    * # Errors
-   * `CredentialNotFound`, `Paused`; `Downstream` (a refusal or failure of: audit log,
-   * provenance).
+   * `CredentialNotFound`, `Paused`; `Downstream` (a refusal or failure of: access, audit
+   * log, provenance).
    *
    * # Events
    * `PresentationVerified`; the audit log's `Appended`.

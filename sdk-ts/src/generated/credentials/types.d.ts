@@ -38,6 +38,7 @@ export type CarechainCommonAuditAuditAction =
   | "BatchClear"
   | "BatchRecall"
   | "SerialSuspect"
+  | "SerialCleared"
   | "CredentialIssue"
   | "CredentialStatus"
   | "CredentialVerify";
@@ -52,7 +53,8 @@ export type CarechainCommonAuditAuditSubject =
   | { type: "Claim"; value: bigint }
   | { type: "Batch"; value: bigint }
   | { type: "Serial"; value: [bigint, bigint] }
-  | { type: "Credential"; value: bigint };
+  | { type: "Credential"; value: bigint }
+  | { type: "Verification"; value: CarechainCommonIdsDigest };
 
 export type CarechainCommonVocabDataCategory =
   | "Demographics"
@@ -67,6 +69,10 @@ export type CarechainCommonVocabDataCategory =
   | "SexualReproductiveHealth"
   | "SubstanceUse"
   | "Immunisations";
+
+export type CarechainCommonIdsDigest = FixedBytes<32>;
+
+export type CarechainCommonIdsDigestLike = FixedBytes<32>;
 
 export type CarechainCommonVocabPurpose =
   | "Treatment"
@@ -104,11 +110,8 @@ export type CarechainCommonCredentialTypesCredential = {
   dose: CarechainCommonClaimsTypesDrugRef;
   issuedAt: bigint;
   status: CarechainCommonCredentialTypesCredentialStatus;
+  authorityHold: boolean;
 };
-
-export type CarechainCommonIdsDigest = FixedBytes<32>;
-
-export type CarechainCommonIdsDigestLike = FixedBytes<32>;
 
 export type CarechainCommonClaimsTypesDrugRef = {
   batch: bigint;
@@ -131,6 +134,11 @@ export type Credentials = {
   };
   credentialCount: bigint;
   doses: { get(arg: [bigint, bigint]): Promise<bigint | undefined> };
+  challenges: {
+    get(
+      arg: [AccountId32Like, CarechainCommonIdsDigestLike],
+    ): Promise<[] | undefined>;
+  };
 };
 
 export type CarechainCommonGovernance = {
@@ -226,6 +234,7 @@ export type CarechainCommonError =
   | { type: "BatchQuarantined" }
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
+  | { type: "NotSuspect" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }
@@ -310,7 +319,9 @@ export type CarechainCommonCredentialTypesPresentationVerdict =
   | { type: "Revoked" }
   | { type: "LotRecalled" }
   | { type: "LotQuarantined" }
-  | { type: "LotSuspect" };
+  | { type: "DoseSuspect" }
+  | { type: "IssuerNotInGoodStanding" }
+  | { type: "Replayed" };
 
 export type CarechainCommonGovernanceGovAction =
   | { type: "ProposeAdmin"; value: AccountId32 }

@@ -22,46 +22,35 @@ export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
   /**
-   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
-   *
-   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
-   **/
-  AuditDeferred: GenericContractEvent<
-    "AuditDeferred",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      position: bigint;
-    },
-    Type
-  >;
-
-  /**
-   * `count` queued entries reached the log, the first at `first_seq`.
-   *
-   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
-   **/
-  AuditFlushed: GenericContractEvent<
-    "AuditFlushed",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      count: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      firstSeq: bigint;
-    },
-    Type
-  >;
-
-  /**
    * A GTIN now belongs to `manufacturer` (its first registrant, or governance's assignment).
+   * An investigation cleared a suspect serial (the second pack was not a counterfeit after
+   * all); `by` is the manufacturer or a regulator.
+   *
+   * @signature_topic: 0x36c3b7bc7dc0b91f728e613db72ea88fb9dd4ea634184775cd9b52467530e4a7
+   **/
+  SuspectCleared: GenericContractEvent<
+    "SuspectCleared",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      batch: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      serial: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
    *
    * @signature_topic: 0x9b0ca86c04b59aa63aafc2f192677cff54f2ebbbe4d084fbfacf80109c2d9e9a
    **/
@@ -452,6 +441,45 @@ export interface ContractEvents<
        * @indexed: false
        **/
       by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
+   *
+   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
+   **/
+  AuditDeferred: GenericContractEvent<
+    "AuditDeferred",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      position: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * `count` queued entries reached the log, the first at `first_seq`.
+   *
+   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
+   **/
+  AuditFlushed: GenericContractEvent<
+    "AuditFlushed",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      count: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      firstSeq: bigint;
     },
     Type
   >;

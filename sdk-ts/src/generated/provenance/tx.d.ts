@@ -272,6 +272,34 @@ export interface ContractTx<
   >;
 
   /**
+   * The manufacturer (holding its role) or a regulator, after an investigation: clear a
+   * serial's suspect flag (the second pack was genuine stock after all, or a wrongful
+   * flag). The verdict, credentials of that dose and its billing go back to normal; a
+   * counterfeit stays flagged. Logged to the audit log.
+   *
+   * # Errors
+   * `BatchNotFound`, `NotParty`, `NotSuspect`, `Paused`; `Downstream` (a refusal or failure
+   * of: access, audit log).
+   *
+   * # Events
+   * `SuspectCleared`; the audit log's `Appended`.
+   *
+   * @param {bigint} batch
+   * @param {bigint} serial
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x5bddb542
+   **/
+  clearSuspect: GenericContractTxCall<
+    (
+      batch: bigint,
+      serial: bigint,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
    * An active holder, the manufacturer (holding its role) or a regulator: hold a batch
    * everywhere. A regulator's quarantine is a regulatory hold, also over a quarantine
    * someone else placed. A restriction: works while paused.

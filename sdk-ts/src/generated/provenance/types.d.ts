@@ -44,6 +44,7 @@ export type CarechainCommonAuditAuditAction =
   | "BatchClear"
   | "BatchRecall"
   | "SerialSuspect"
+  | "SerialCleared"
   | "CredentialIssue"
   | "CredentialStatus"
   | "CredentialVerify";
@@ -58,7 +59,8 @@ export type CarechainCommonAuditAuditSubject =
   | { type: "Claim"; value: bigint }
   | { type: "Batch"; value: bigint }
   | { type: "Serial"; value: [bigint, bigint] }
-  | { type: "Credential"; value: bigint };
+  | { type: "Credential"; value: bigint }
+  | { type: "Verification"; value: CarechainCommonIdsDigest };
 
 export type CarechainCommonVocabDataCategory =
   | "Demographics"
@@ -73,6 +75,10 @@ export type CarechainCommonVocabDataCategory =
   | "SexualReproductiveHealth"
   | "SubstanceUse"
   | "Immunisations";
+
+export type CarechainCommonIdsDigest = FixedBytes<32>;
+
+export type CarechainCommonIdsDigestLike = FixedBytes<32>;
 
 export type CarechainCommonVocabPurpose =
   | "Treatment"
@@ -128,10 +134,6 @@ export type CarechainCommonProvenanceTypesBatch = {
 export type CarechainCommonIdsLotNumber = Bytes;
 
 export type CarechainCommonIdsLotNumberLike = BytesLike;
-
-export type CarechainCommonIdsDigest = FixedBytes<32>;
-
-export type CarechainCommonIdsDigestLike = FixedBytes<32>;
 
 export type CarechainCommonProvenanceTypesBatchStatus =
   "Active" | "Quarantined" | "Recalled";
@@ -296,6 +298,7 @@ export type CarechainCommonError =
   | { type: "BatchQuarantined" }
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
+  | { type: "NotSuspect" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }
