@@ -333,7 +333,8 @@ mod access {
             if context.patient_side {
                 return context;
             }
-            if emergency && roles.contains(Role::Provider) {
+            // A patient who refuses break-glass has no session that counts.
+            if emergency && roles.contains(Role::Provider) && !cell.facts.refuses_break_glass {
                 context.emergency = self
                     .sessions
                     .get((patient, requester))
@@ -381,6 +382,7 @@ mod access {
             Facts {
                 registration: cell.as_ref().map(|c| c.facts.registration),
                 epoch: cell.as_ref().map_or(0, |c| c.facts.epoch),
+                refuses_break_glass: cell.as_ref().is_some_and(|c| c.facts.refuses_break_glass),
                 first: self.party(first, cell.as_ref(), now),
                 second: second
                     .map(|account| self.party(account, cell.as_ref(), now))

@@ -26,8 +26,8 @@ mod consent {
         Decision, DeferredAudit, DenyReason, Digest, Effect, Emergency, EmergencyId,
         EmergencyReason, EncryptedLocator, Error, Facts, GovAction, Governance, Governed, Grant,
         GrantId, GrantScope, GrantSlot, GrantSlots, Grantee, PatientId, PatientIndex, Pause,
-        Purpose, RecordFacts, RecordId, RecordMeta, RecordWrite, Result, Role, Session, Update,
-        DEFAULT_EMERGENCY_WINDOW, MAX_EMERGENCY_WINDOW, MAX_GRANTS_PER_GRANTEE,
+        Purpose, RecordFacts, RecordId, RecordMeta, RecordWrite, Result, Review, Role, Session,
+        Update, DEFAULT_EMERGENCY_WINDOW, MAX_EMERGENCY_WINDOW, MAX_GRANTS_PER_GRANTEE,
         MIN_EMERGENCY_WINDOW,
     };
     use carechain_rules::{decide, Inputs};
@@ -354,6 +354,7 @@ mod consent {
                 Some(_) if !facts.first.roles.contains(Role::Provider) => {
                     Some(DenyReason::RoleNotEligible)
                 }
+                Some(_) if facts.refuses_break_glass => Some(DenyReason::BreakGlassRefused),
                 Some(_) => None,
             };
             let mut record = AuditRecord {
@@ -394,6 +395,7 @@ mod consent {
                     expires_at,
                     closed_at: None,
                     closed_by: None,
+                    review: None,
                 },
             );
             self.open_emergency.insert((patient, caller), &id);
@@ -422,6 +424,55 @@ mod consent {
                 audit_seq,
             });
             Ok(BreakGlass::Opened(id))
+        }
+
+        /// A regulator or a governor of this contract reviews a break-glass session (open or
+        /// closed), recording the SHA-256 of its findings; once. Until then the session is
+        /// listed as awaiting review for the patient and governance.
+        ///
+        /// # Errors
+        /// `AlreadyReviewed`, `InvalidDigest`, `NoEmergency`, `NotParty`, `Paused`; `Downstream` (a
+        /// refusal or failure of: access, audit log).
+        ///
+        /// # Events
+        /// `EmergencyReviewed`; the audit log's `Appended`.
+        #[ink(message)]
+        pub fn review_emergency(&mut self, id: EmergencyId, findings: Digest) -> Result<()> {
+            self.gov.enter(Pause::Stops)?;
+            let caller = self.env().caller();
+            let mut session = self.emergencies.get(id).ok_or(Error::NoEmergency)?;
+            ensure!(session.review.is_none(), Error::AlreadyReviewed);
+            ensure!(!findings.is_zero(), Error::InvalidDigest);
+            let authority = self.gov.is_governor(&caller)
+                || self
+                    .lookup(session.patient, caller, None)?
+                    .first
+                    .roles
+                    .contains(Role::Regulator);
+            ensure!(authority, Error::NotParty);
+            let now = self.env().block_timestamp();
+            session.review = Some(Review {
+                by: caller,
+                at: now,
+                findings,
+            });
+            self.emergencies.insert(id, &session);
+            self.log(AuditRecord {
+                action: AuditAction::EmergencyReview,
+                actor: caller,
+                patient: Some(session.patient),
+                subject: AuditSubject::Emergency(id),
+                purpose: None,
+                outcome: AuditOutcome::Success,
+                initiator: None,
+            })?;
+            self.env().emit_event(EmergencyReviewed {
+                patient: session.patient,
+                id,
+                by: caller,
+                findings,
+            });
+            Ok(())
         }
 
         /// The provider who opened it, or the patient's controller or delegate, closes an open
@@ -655,6 +706,7 @@ mod consent {
                         .unwrap_or_default();
                     let emergency = self
                         .open_session(patient, caller, now)
+                        .filter(|_| !facts.refuses_break_glass)
                         .map(|session| (session.id, session.registration));
                     let inputs = Inputs {
                         patient: facts.registration.map(|r| (r, facts.epoch)),

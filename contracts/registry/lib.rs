@@ -24,8 +24,8 @@ mod registry {
     use carechain_common::{
         ensure, ensure_nonzero, xcall, AccessGate, AccessRef, Callee, ControlChange, Delegate,
         DelegateKind, Digest, EncryptionKey, Error, GovAction, Governance, Governed, OrgStatus,
-        Organisation, Patient, PatientFacts, PatientId, Pause, Recovery, Result, RoleSet, Update,
-        DEFAULT_RECOVERY_DELAY, MAX_DELEGATES, MAX_GUARDIANS, MAX_RECOVERY_DELAY,
+        Organisation, Patient, PatientFacts, PatientId, Pause, Recovery, Result, Role, RoleSet,
+        Update, DEFAULT_RECOVERY_DELAY, MAX_DELEGATES, MAX_GUARDIANS, MAX_RECOVERY_DELAY,
         MIN_RECOVERY_DELAY, RECOVERY_APPROVAL_WINDOW,
     };
     use ink::codegen::TraitCallBuilder;
@@ -261,6 +261,7 @@ mod registry {
                 guardians: Vec::new(),
                 threshold: 0,
                 custodian: None,
+                refuses_break_glass: false,
             };
             self.controller_of.insert(caller, &patient);
             self.store(patient, &record, false)?;
@@ -431,10 +432,12 @@ mod registry {
         }
 
         /// Controller: name the organisation that holds a wrapped copy of every new record key
-        /// for break-glass access (`None`: nobody). Removing the custodian works while paused.
+        /// for break-glass access (`None`: nobody). It must be an active organisation that is not
+        /// a provider (a custodian that could break the glass would serve itself). Removing the
+        /// custodian works while paused.
         ///
         /// # Errors
-        /// `NotController`, `OrganisationNotFound`, `PatientNotFound`.
+        /// `CustodianNotEligible`, `NotController`, `OrganisationNotFound`, `PatientNotFound`.
         ///
         /// # Events
         /// `CustodianSet`.
@@ -451,15 +454,40 @@ mod registry {
             })?;
             let mut record = self.controlled(patient)?;
             if let Some(account) = custodian {
-                let active = self
+                let org = self
                     .orgs
                     .get(account)
-                    .is_some_and(|org| org.status == OrgStatus::Active);
-                ensure!(active, Error::OrganisationNotFound);
+                    .filter(|org| org.status == OrgStatus::Active)
+                    .ok_or(Error::OrganisationNotFound)?;
+                ensure!(
+                    !org.roles.contains(Role::Provider),
+                    Error::CustodianNotEligible
+                );
             }
             record.custodian = custodian;
             self.patients.insert(patient, &record);
             self.env().emit_event(CustodianSet { patient, custodian });
+            Ok(())
+        }
+
+        /// Controller: refuse break-glass access altogether (`refuse = true`, a restriction that
+        /// works while paused: no provider opens an emergency session, and an open one stops
+        /// counting at once) or allow it again.
+        ///
+        /// # Errors
+        /// `NotController`, `PatientNotFound`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `BreakGlassRefusalSet`.
+        #[ink(message)]
+        pub fn set_break_glass_refusal(&mut self, patient: PatientId, refuse: bool) -> Result<()> {
+            self.gov
+                .enter(if refuse { Pause::Never } else { Pause::Stops })?;
+            let mut record = self.controlled(patient)?;
+            record.refuses_break_glass = refuse;
+            self.store(patient, &record, refuse)?;
+            self.env()
+                .emit_event(BreakGlassRefusalSet { patient, refuse });
             Ok(())
         }
 
@@ -746,6 +774,7 @@ mod registry {
             let facts = PatientFacts {
                 registration: record.registration,
                 epoch: record.epoch,
+                refuses_break_glass: record.refuses_break_glass,
                 controller: record.controller,
                 delegates: record
                     .delegates

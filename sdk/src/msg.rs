@@ -223,6 +223,7 @@ pub mod registry {
             (PatientId, AccountId, DelegateKind, Option<Timestamp>) -> Result<()>;
         REMOVE_DELEGATE: "remove_delegate" [Write, Restriction] (PatientId, AccountId) -> Result<()>;
         SET_CUSTODIAN: "set_custodian" [Write, Restricting] (PatientId, Option<AccountId>) -> Result<()>;
+        SET_BREAK_GLASS_REFUSAL: "set_break_glass_refusal" [Write, Restricting] (PatientId, bool) -> Result<()>;
         SET_GUARDIANS: "set_guardians" [Write, Stops] (PatientId, Vec<AccountId>, u8) -> Result<()>;
         APPROVE_RECOVERY: "approve_recovery" [Write, Stops] (PatientId, AccountId) -> Result<u8>;
         COMPLETE_RECOVERY: "complete_recovery" [Write, Stops] (PatientId, EncryptionKey) -> Result<()>;
@@ -247,6 +248,7 @@ pub mod consent {
             (RecordId, RecordId, Purpose, Digest, EncryptedLocator) -> Result<RecordWrite>;
         BREAK_GLASS: "break_glass" [Decision, Stops] (PatientId, EmergencyReason) -> Result<BreakGlass>;
         CLOSE_EMERGENCY: "close_emergency" [Write, Restriction] (EmergencyId) -> Result<()>;
+        REVIEW_EMERGENCY: "review_emergency" [Write, Stops] (EmergencyId, Digest) -> Result<()>;
         SET_EMERGENCY_WINDOW: "set_emergency_window" [Write, Stops] (Timestamp) -> Result<()>;
         FLUSH_AUDIT: "flush_audit" [Write, Never] () -> Result<u64>;
         GOVERN: "Governed::govern" [Write, Never] (GovAction) -> Result<()>;

@@ -270,6 +270,8 @@ pub mod paths {
         pub const CREDENTIALS: Map<CredentialId, Credential> = Map::new(Credentials, "credentials");
         /// `(batch, serial)` of a dose -> the credential it backs.
         pub const DOSES: Map<(u64, u64), CredentialId> = Map::new(Credentials, "doses");
+        /// (verifier, challenge) of each valid on-chain verification (replays are refused).
+        pub const CHALLENGES: Map<(AccountId, Digest), ()> = Map::new(Credentials, "challenges");
     }
 
     /// Every entry of the table, for the check against the metadata.
@@ -318,6 +320,7 @@ pub mod paths {
         all.push(Box::new(credentials::DEFERRED));
         all.push(Box::new(credentials::CREDENTIALS));
         all.push(Box::new(credentials::DOSES));
+        all.push(Box::new(credentials::CHALLENGES));
         all
     }
 }

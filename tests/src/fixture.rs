@@ -706,22 +706,30 @@ fn registry() -> Vec<Case> {
         case(REMOVE_DELEGATE, &[Who::Patient, Who::Delegate], |f| {
             (f.patient, f.at(Who::Delegate))
         }),
+        // A custodian is never a provider (tests/tests/consent.rs): the researcher holds keys.
         case(SET_CUSTODIAN, &[Who::Patient], |f| {
-            (f.patient, Some(f.at(Who::Provider)))
+            (f.patient, Some(f.at(Who::Researcher)))
         }),
         case(SET_CUSTODIAN, &[Who::Patient], |f| {
             (f.patient, None::<AccountId>)
         })
         .restricting()
         .prepared(|f| {
-            let (patient_account, patient, provider) =
-                (f.at(Who::Patient), f.patient, f.at(Who::Provider));
+            let (patient_account, patient, custodian) =
+                (f.at(Who::Patient), f.patient, f.at(Who::Researcher));
             f.suite.set_actor(patient_account);
             ok(
                 "custodian",
-                f.suite.tx(SET_CUSTODIAN, (patient, Some(provider))),
+                f.suite.tx(SET_CUSTODIAN, (patient, Some(custodian))),
             );
         }),
+        case(SET_BREAK_GLASS_REFUSAL, &[Who::Patient], |f| {
+            (f.patient, false)
+        }),
+        case(SET_BREAK_GLASS_REFUSAL, &[Who::Patient], |f| {
+            (f.patient, true)
+        })
+        .restricting(),
         case(SET_GUARDIANS, &[Who::Patient], |f| {
             (
                 f.patient,
@@ -894,6 +902,23 @@ fn consent() -> Vec<Case> {
             CLOSE_EMERGENCY,
             &[Who::Provider, Who::Patient, Who::Delegate],
             |f| f.scratch,
+        )
+        .prepared(|f| {
+            let (provider, patient) = (f.at(Who::Provider), f.patient);
+            f.suite.set_actor(provider);
+            match ok(
+                "break glass",
+                f.suite
+                    .tx(BREAK_GLASS, (patient, EmergencyReason::PatientUnconscious)),
+            ) {
+                BreakGlass::Opened(id) => f.scratch = id,
+                refused => panic!("{refused:?}"),
+            }
+        }),
+        case(
+            REVIEW_EMERGENCY,
+            &[Who::Admin, Who::Governor, Who::Regulator],
+            |f| (f.scratch, digest(b"review findings")),
         )
         .prepared(|f| {
             let (provider, patient) = (f.at(Who::Provider), f.patient);

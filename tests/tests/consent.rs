@@ -2,7 +2,7 @@
 //! deny wins, expiry, record anchors and who may amend them, break-glass (refused attempts
 //! logged), disclosures to relying contracts, and what happens when the audit log refuses.
 
-use carechain_sdk::msg::{self, access, audit_log, consent, registry};
+use carechain_sdk::msg::{self, access, audit_log, consent, govern, registry};
 use carechain_sdk::{Contract, DeployOptions};
 use carechain_tests::common::events::audit::Appended;
 use carechain_tests::common::events::consent::*;
@@ -979,6 +979,106 @@ fn refused_break_glass_attempts_are_logged() {
         .filter(|e| e.record.action == AuditAction::EmergencyStart)
         .count();
     assert_eq!(attempts, 2);
+}
+
+/// Findings (round 3): "break-glass with the emergency custodian lets any provider read every
+/// custodian-backed patient over their deny rules". A patient may refuse break-glass outright (a
+/// restriction: an open session stops counting at once, and it works while paused); every session
+/// is reviewed by a regulator or governance, once, and lists as awaiting review until then.
+#[test]
+fn a_patient_refuses_break_glass_and_every_session_is_reviewed() {
+    let mut w = world();
+    let (patient, er) = (w.patient, w.er);
+    w.s.set_actor(er);
+    let BreakGlass::Opened(id) =
+        w.s.tx(
+            consent::BREAK_GLASS,
+            (patient, EmergencyReason::PatientUnconscious),
+        )
+        .unwrap()
+    else {
+        panic!("refused")
+    };
+    assert!(w.check(er, LAB, Purpose::EmergencyTreatment).is_granted());
+    let awaiting = view::patient_emergencies(&mut w.s.chain, patient, 0, 0).items;
+    assert!(awaiting.iter().all(|e| e.review.is_none()));
+
+    // Only the controller refuses; the refusal works with every contract paused.
+    w.s.set_actor(w.stranger);
+    w.s.assert_refused(
+        registry::SET_BREAK_GLASS_REFUSAL,
+        (patient, true),
+        Error::NotController,
+    );
+    let admin = w.s.admin();
+    w.s.set_actor(admin);
+    for contract in Contract::ALL {
+        w.s.tx(govern(contract), GovAction::SetPaused(true))
+            .unwrap();
+    }
+    w.s.set_actor(w.alice);
+    w.s.tx(registry::SET_BREAK_GLASS_REFUSAL, (patient, true))
+        .unwrap();
+    w.s.set_actor(admin);
+    for contract in Contract::ALL {
+        w.s.tx(govern(contract), GovAction::SetPaused(false))
+            .unwrap();
+    }
+    // The open session no longer counts; a new one is refused (and logged).
+    assert_eq!(
+        w.check(er, LAB, Purpose::EmergencyTreatment),
+        denied(DenyReason::NoConsent)
+    );
+    w.s.set_actor(er);
+    let answer =
+        w.s.tx(
+            consent::BREAK_GLASS,
+            (patient, EmergencyReason::ThreatToLife),
+        )
+        .unwrap();
+    let BreakGlass::Refused(decision) = answer else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(decision.outcome, denied(DenyReason::BreakGlassRefused));
+
+    // A review: not by the provider or a stranger; by a regulator, once, with its findings' hash.
+    let regulator = w.s.organisation("regulator", &[Role::Regulator]);
+    let findings = digest(b"review of session 0: justified");
+    for who in [er, w.stranger, w.alice] {
+        w.s.set_actor(who);
+        w.s.assert_refused(consent::REVIEW_EMERGENCY, (id, findings), Error::NotParty);
+    }
+    w.s.set_actor(regulator);
+    w.s.assert_refused(
+        consent::REVIEW_EMERGENCY,
+        (id, Digest::ZERO),
+        Error::InvalidDigest,
+    );
+    w.s.tx(consent::REVIEW_EMERGENCY, (id, findings)).unwrap();
+    let review = view::emergency(&mut w.s.chain, id).unwrap().review.unwrap();
+    assert_eq!((review.by, review.findings), (regulator, findings));
+    assert_eq!(w.s.events::<EmergencyReviewed>()[0].id, id);
+    w.s.assert_refused(
+        consent::REVIEW_EMERGENCY,
+        (id, findings),
+        Error::AlreadyReviewed,
+    );
+}
+
+/// The custodian holds a key slot of every record of its patients: a provider cannot be one.
+#[test]
+fn a_provider_cannot_be_a_patients_custodian() {
+    let mut w = world();
+    w.s.set_actor(w.alice);
+    w.s.assert_refused(
+        registry::SET_CUSTODIAN,
+        (w.patient, Some(w.er)),
+        Error::CustodianNotEligible,
+    );
+    let custodian = w.s.organisation("key-custodian", &[Role::Researcher]);
+    w.s.set_actor(w.alice);
+    w.s.tx(registry::SET_CUSTODIAN, (w.patient, Some(custodian)))
+        .unwrap();
 }
 
 #[test]

@@ -928,6 +928,7 @@ fn a_completed_recovery_evicts_the_thief() {
     let mut s = Suite::deploy();
     let hospital = s.organisation("hospital", &[Role::Provider]);
     let accomplice = s.organisation("accomplice-clinic", &[Role::Provider]);
+    let accomplice_custodian = s.organisation("accomplice-vault", &[Role::Researcher]);
     let (alice, id) = s.patient("alice");
     let g = [s.actor("g1"), s.actor("g2")];
     let thief_delegate = s.actor("thief-delegate");
@@ -941,7 +942,7 @@ fn a_completed_recovery_evicts_the_thief() {
         (id, thief_delegate, DelegateKind::Carer, None::<u64>),
     )
     .unwrap();
-    s.tx(registry::SET_CUSTODIAN, (id, Some(accomplice)))
+    s.tx(registry::SET_CUSTODIAN, (id, Some(accomplice_custodian)))
         .unwrap();
     let now = s.now();
     let scope = GrantScope {
@@ -1249,7 +1250,8 @@ fn delegates_step_down_and_are_removed_while_paused() {
 fn the_custodian_is_an_active_organisation_named_by_the_controller() {
     let mut s = Suite::deploy();
     let (alice, id) = s.patient("alice");
-    let er = s.organisation("er-custodian", &[Role::Provider]);
+    // A key custodian (a records service), never a provider (tests/tests/consent.rs).
+    let er = s.organisation("er-custodian", &[Role::Researcher]);
     let stranger = s.actor("stranger");
     s.set_actor(stranger);
     s.assert_refused(
@@ -1365,6 +1367,7 @@ fn lookup_reports_registration_roles_and_relation() {
         Facts {
             registration: Some(1),
             epoch: 0,
+            refuses_break_glass: false,
             first: Party {
                 roles: RoleSet::EMPTY,
                 manager: Some(ManagerKind::Controller)

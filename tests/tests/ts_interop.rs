@@ -247,6 +247,7 @@ fn grant_status_and_vocabulary_vectors_are_committed_for_the_typescript_tests() 
         guardians: Vec::new(),
         threshold: 0,
         custodian: None,
+        refuses_break_glass: false,
     };
     let revoked = Grant {
         revoked_at: Some(1_500),

@@ -39,6 +39,8 @@ pub struct PatientFacts {
     pub controller: AccountId,
     /// Delegates that are not organisations, with the (exclusive) end of each delegation.
     pub delegates: Vec<(AccountId, Option<Timestamp>)>,
+    /// The patient refuses break-glass access.
+    pub refuses_break_glass: bool,
 }
 
 impl PatientFacts {
@@ -123,6 +125,8 @@ pub struct Facts {
     pub registration: Option<u64>,
     /// The patient's current recovery epoch.
     pub epoch: u32,
+    /// The patient refuses break-glass access.
+    pub refuses_break_glass: bool,
     pub first: Party,
     pub second: Party,
 }

@@ -43,6 +43,8 @@ pub enum AuditAction {
     EmergencyStart,
     /// Break-glass emergency access closed (early, by the provider or the patient's side).
     EmergencyStop,
+    /// A break-glass session was reviewed (a regulator or governance).
+    EmergencyReview,
     /// Data was disclosed to a third party through a relying contract (e.g. to an insurer).
     Disclosure,
     /// A claim was submitted.
@@ -84,6 +86,7 @@ impl AuditAction {
             | AuditAction::ClaimSubmit
             | AuditAction::CredentialIssue => 'C',
             AuditAction::ConsentChange
+            | AuditAction::EmergencyReview
             | AuditAction::CredentialStatus
             | AuditAction::ClaimAdjudicate
             | AuditAction::BatchQuarantine
@@ -109,6 +112,7 @@ impl AuditAction {
             AuditAction::ConsentRevoke => ("110110", "consent-revoke"),
             AuditAction::EmergencyStart => ("110113", "emergency-start"),
             AuditAction::EmergencyStop => ("110113", "emergency-stop"),
+            AuditAction::EmergencyReview => ("110113", "emergency-review"),
             AuditAction::Disclosure => ("110106", "disclosure"),
             AuditAction::ClaimSubmit => ("110110", "claim-submit"),
             AuditAction::ClaimAdjudicate => ("110110", "claim-adjudicate"),
@@ -179,6 +183,8 @@ pub enum DenyReason {
     CredentialNotActive,
     /// A dose's lot has been recalled or quarantined since the credential was issued.
     LotNotSafe,
+    /// The patient refuses break-glass access.
+    BreakGlassRefused,
 }
 
 /// The result the log records.

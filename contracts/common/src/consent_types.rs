@@ -185,6 +185,20 @@ pub struct Emergency {
     pub expires_at: Timestamp,
     pub closed_at: Option<Timestamp>,
     pub closed_by: Option<AccountId>,
+    /// Every break-glass session is reviewed afterwards (a regulator or governance); until then
+    /// the patient's and governance's lists show it as awaiting review.
+    pub review: Option<Review>,
+}
+
+/// A break-glass session's review: who, when, and the SHA-256 of the review's findings (the
+/// document stays off chain).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Review {
+    pub by: AccountId,
+    pub at: Timestamp,
+    pub findings: Digest,
 }
 
 impl Emergency {

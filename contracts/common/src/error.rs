@@ -208,6 +208,10 @@ pub enum Error {
     NotQuarantined,
     /// The serial is not flagged suspect.
     NotSuspect,
+    /// A custodian holds the provider role: it could break the glass and serve itself.
+    CustodianNotEligible,
+    /// The break-glass session was reviewed already.
+    AlreadyReviewed,
     /// The serial is outside the batch's range.
     SerialOutOfRange,
     /// The serial was dispensed, destroyed, flagged or listed in a pending return already.

@@ -108,7 +108,11 @@ pub struct Patient {
     pub threshold: u8,
     /// The organisation that holds a wrapped copy of every record key of this patient for
     /// break-glass access (see SECURITY.md); `None`: no emergency access to encrypted records.
+    /// Never a provider: a custodian that could break the glass would serve itself.
     pub custodian: Option<AccountId>,
+    /// The patient refuses break-glass access altogether (an advance directive): no provider
+    /// can open an emergency session, and an open one stops counting.
+    pub refuses_break_glass: bool,
 }
 
 impl Patient {

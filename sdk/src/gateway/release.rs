@@ -158,6 +158,15 @@ pub fn check_release(
         },
     };
     basis_stands(basis, &facts, &signer, now).map_err(Refusal::Revoked)?;
+    // The patient's custodian holds a key slot of every record: it never reads on a
+    // break-glass basis of its own (it would serve itself).
+    if matches!(basis, AccessBasis::Emergency(_))
+        && facts.patient.as_ref().and_then(|p| p.custodian) == Some(signer)
+    {
+        return Err(Refusal::NotGranted(
+            "the patient's custodian does not break the glass for itself".into(),
+        ));
+    }
     let slot = if chain.is_organisation(signer) {
         org_slot(&signer)
     } else {
@@ -340,6 +349,7 @@ mod tests {
             expires_at: NOW + 5_000,
             closed_at: None,
             closed_by: None,
+            review: None,
         };
         let patient = Patient {
             controller: acct(ALICE),
@@ -352,6 +362,7 @@ mod tests {
             guardians: Vec::new(),
             threshold: 0,
             custodian: Some(acct(CUSTODIAN)),
+            refuses_break_glass: false,
         };
         let mut entries = HashMap::new();
         entries.insert(
@@ -532,6 +543,27 @@ mod tests {
             check_custodian_key(&mut w, None, acct(CUSTODIAN), RECORD, 5, WINDOW),
             Err(Refusal::Revoked("break-glass session"))
         );
+    }
+
+    /// Finding (round 3): a custodian that also held the provider role broke the glass and
+    /// served itself (it holds a key slot of every record). An emergency read by the
+    /// custodian releases nothing.
+    #[test]
+    fn the_custodian_never_reads_on_its_own_break_glass() {
+        let mut w = world();
+        let mut e = entry(7, AuditOutcome::Granted(AccessBasis::Emergency(2)));
+        e.record.actor = acct(CUSTODIAN);
+        e.record.purpose = Some(Purpose::EmergencyTreatment);
+        w.entries.insert(7, EntryState::Final(Box::new(e)));
+        w.emergencies.get_mut(&2).unwrap().provider = acct(CUSTODIAN);
+        assert!(matches!(
+            release(&mut w, CUSTODIAN, 7),
+            Err(Refusal::NotGranted(why)) if why.contains("custodian")
+        ));
+        assert!(matches!(
+            check_custodian_key(&mut w, None, acct(CUSTODIAN), RECORD, 7, WINDOW),
+            Err(Refusal::NotGranted(_))
+        ));
     }
 
     #[test]

@@ -6,6 +6,16 @@ use crate::ids::{Digest, EmergencyId, GrantId, PatientId, RecordId, Timestamp};
 use crate::vocab::DataCategory;
 use ink::primitives::AccountId;
 
+/// A break-glass session was reviewed; `findings` is the SHA-256 of the review document.
+#[ink::event]
+pub struct EmergencyReviewed {
+    #[ink(topic)]
+    pub patient: PatientId,
+    pub id: EmergencyId,
+    pub by: AccountId,
+    pub findings: Digest,
+}
+
 #[ink::event]
 pub struct GrantCreated {
     #[ink(topic)]

@@ -6,6 +6,14 @@ use crate::vocab::RoleSet;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
+/// The patient refused break-glass access (`refuse`), or allowed it again.
+#[ink::event]
+pub struct BreakGlassRefusalSet {
+    #[ink(topic)]
+    pub patient: PatientId,
+    pub refuse: bool,
+}
+
 #[ink::event]
 pub struct OrganisationRegistered {
     #[ink(topic)]

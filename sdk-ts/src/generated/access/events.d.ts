@@ -13,74 +13,6 @@ export interface ContractEvents<
 > extends GenericContractEvents<Type> {
   /**
    *
-   * @signature_topic: 0x4cbc495002b691794bd24eca9ead6c63b3e9af7743c6e8decc76ef72e99633a5
-   **/
-  WritersSet: GenericContractEvent<
-    "WritersSet",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      registry: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      consent: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xe81b3093dbf0f1a8987a2e09d1ce6202d0c59e8d8522f8cb74d62a76d053e2a3
-   **/
-  RelyingContractAdded: GenericContractEvent<
-    "RelyingContractAdded",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x08bd204a5b23116ee34731a8ec7991ff93067848f27473ca1868d792de171616
-   **/
-  RelyingContractRemoved: GenericContractEvent<
-    "RelyingContractRemoved",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
    * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
    **/
   AdminProposed: GenericContractEvent<
@@ -175,6 +107,74 @@ export interface ContractEvents<
        * @indexed: false
        **/
       paused: boolean;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x4cbc495002b691794bd24eca9ead6c63b3e9af7743c6e8decc76ef72e99633a5
+   **/
+  WritersSet: GenericContractEvent<
+    "WritersSet",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      registry: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      consent: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xe81b3093dbf0f1a8987a2e09d1ce6202d0c59e8d8522f8cb74d62a76d053e2a3
+   **/
+  RelyingContractAdded: GenericContractEvent<
+    "RelyingContractAdded",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x08bd204a5b23116ee34731a8ec7991ff93067848f27473ca1868d792de171616
+   **/
+  RelyingContractRemoved: GenericContractEvent<
+    "RelyingContractRemoved",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
       /**
        *
        * @indexed: false

@@ -53,6 +53,7 @@ export type CarechainCommonAccessTypesPatientFacts = {
   epoch: number;
   controller: AccountId32;
   delegates: Array<[AccountId32, bigint | undefined]>;
+  refusesBreakGlass: boolean;
 };
 
 export type CarechainCommonAccessTypesPatientFactsLike = {
@@ -60,6 +61,7 @@ export type CarechainCommonAccessTypesPatientFactsLike = {
   epoch: number;
   controller: AccountId32Like;
   delegates: Array<[AccountId32Like, bigint | undefined]>;
+  refusesBreakGlass: boolean;
 };
 
 export type CarechainCommonAccessTypesSession = {
@@ -173,7 +175,8 @@ export type CarechainCommonAuditDenyReason =
   | { type: "PatientNotActive" }
   | { type: "InvalidProof" }
   | { type: "CredentialNotActive" }
-  | { type: "LotNotSafe" };
+  | { type: "LotNotSafe" }
+  | { type: "BreakGlassRefused" };
 
 export type CarechainCommonError =
   | { type: "NotAdmin" }
@@ -251,6 +254,8 @@ export type CarechainCommonError =
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
   | { type: "NotSuspect" }
+  | { type: "CustodianNotEligible" }
+  | { type: "AlreadyReviewed" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }
@@ -304,6 +309,7 @@ export type CarechainCommonAccessTypesWiringLike =
 export type CarechainCommonAccessTypesFacts = {
   registration?: bigint | undefined;
   epoch: number;
+  refusesBreakGlass: boolean;
   first: CarechainCommonAccessTypesParty;
   second: CarechainCommonAccessTypesParty;
 };

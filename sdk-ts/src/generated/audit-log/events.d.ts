@@ -17,82 +17,6 @@ export interface ContractEvents<
 > extends GenericContractEvents<Type> {
   /**
    *
-   * @signature_topic: 0xa1c87abd0c127844b421572f51779fcf411ecddbdebacf3cefd85717c1e2e5e0
-   **/
-  WriterAdded: GenericContractEvent<
-    "WriterAdded",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      writer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xb669d1d0c88691ff94b4180db700a685290ce0d19044193be54b05bc550000d1
-   **/
-  WriterRemoved: GenericContractEvent<
-    "WriterRemoved",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      writer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * One per `append`: the entries' records (what was decided or done), from
-   * sequence number `first` on, and the chain's new head. The entries themselves are read from
-   * storage (the log keeps each append under its first sequence number).
-   *
-   * @signature_topic: 0x14723883e249bf91692282c0e5467979fa9ec5d97788113b01b506cc43395a00
-   **/
-  Appended: GenericContractEvent<
-    "Appended",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      writer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      first: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      records: Array<CarechainCommonAuditAuditRecord>;
-      /**
-       *
-       * @indexed: false
-       **/
-      head: CarechainCommonIdsDigest;
-    },
-    Type
-  >;
-
-  /**
-   *
    * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
    **/
   AdminProposed: GenericContractEvent<
@@ -192,6 +116,82 @@ export interface ContractEvents<
        * @indexed: false
        **/
       by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xa1c87abd0c127844b421572f51779fcf411ecddbdebacf3cefd85717c1e2e5e0
+   **/
+  WriterAdded: GenericContractEvent<
+    "WriterAdded",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      writer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xb669d1d0c88691ff94b4180db700a685290ce0d19044193be54b05bc550000d1
+   **/
+  WriterRemoved: GenericContractEvent<
+    "WriterRemoved",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      writer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * One per `append`: the entries' records (what was decided or done), from
+   * sequence number `first` on, and the chain's new head. The entries themselves are read from
+   * storage (the log keeps each append under its first sequence number).
+   *
+   * @signature_topic: 0x14723883e249bf91692282c0e5467979fa9ec5d97788113b01b506cc43395a00
+   **/
+  Appended: GenericContractEvent<
+    "Appended",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      writer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      first: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      records: Array<CarechainCommonAuditAuditRecord>;
+      /**
+       *
+       * @indexed: false
+       **/
+      head: CarechainCommonIdsDigest;
     },
     Type
   >;

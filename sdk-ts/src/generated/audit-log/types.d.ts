@@ -49,6 +49,7 @@ export type CarechainCommonAuditAuditAction =
   | "ConsentRevoke"
   | "EmergencyStart"
   | "EmergencyStop"
+  | "EmergencyReview"
   | "Disclosure"
   | "ClaimSubmit"
   | "ClaimAdjudicate"
@@ -133,7 +134,8 @@ export type CarechainCommonAuditDenyReason =
   | { type: "PatientNotActive" }
   | { type: "InvalidProof" }
   | { type: "CredentialNotActive" }
-  | { type: "LotNotSafe" };
+  | { type: "LotNotSafe" }
+  | { type: "BreakGlassRefused" };
 
 export type AuditLog = {
   gov: CarechainCommonGovernance;
@@ -233,6 +235,8 @@ export type CarechainCommonError =
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
   | { type: "NotSuspect" }
+  | { type: "CustodianNotEligible" }
+  | { type: "AlreadyReviewed" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

@@ -17,6 +17,111 @@ export interface ContractEvents<
 > extends GenericContractEvents<Type> {
   /**
    *
+   * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
+   **/
+  AdminProposed: GenericContractEvent<
+    "AdminProposed",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      proposed: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xa1e4d14b568bc12868be4b79dbe902dd9aec9ab6be69ae6e48307d9ddd7ebe4d
+   **/
+  AdminChanged: GenericContractEvent<
+    "AdminChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      previous: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      admin: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xe2ff5a51c13dce27ab8d0af270d60524e223af854d6536c33820c6a12a8f8fbc
+   **/
+  GovernorAdded: GenericContractEvent<
+    "GovernorAdded",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x1b36f0f12a49c19cec1dd4350dc245c51896159d38cb6e00f4cfe46235f7c385
+   **/
+  GovernorRemoved: GenericContractEvent<
+    "GovernorRemoved",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xb345a3a086f6da096fbec121cebf6b50ec058630051a25c7ad8f3bb6801fb86a
+   **/
+  PauseChanged: GenericContractEvent<
+    "PauseChanged",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      paused: boolean;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
    * @signature_topic: 0x238f0114ead92aee32b7446632d8f43438d60a791757bfc720d564503ad68e24
    **/
   PolicyCreated: GenericContractEvent<
@@ -193,111 +298,6 @@ export interface ContractEvents<
        * @indexed: false
        **/
       patientShare: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
-   **/
-  AdminProposed: GenericContractEvent<
-    "AdminProposed",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      proposed: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xa1e4d14b568bc12868be4b79dbe902dd9aec9ab6be69ae6e48307d9ddd7ebe4d
-   **/
-  AdminChanged: GenericContractEvent<
-    "AdminChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      previous: AccountId32;
-      /**
-       *
-       * @indexed: true
-       **/
-      admin: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xe2ff5a51c13dce27ab8d0af270d60524e223af854d6536c33820c6a12a8f8fbc
-   **/
-  GovernorAdded: GenericContractEvent<
-    "GovernorAdded",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x1b36f0f12a49c19cec1dd4350dc245c51896159d38cb6e00f4cfe46235f7c385
-   **/
-  GovernorRemoved: GenericContractEvent<
-    "GovernorRemoved",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xb345a3a086f6da096fbec121cebf6b50ec058630051a25c7ad8f3bb6801fb86a
-   **/
-  PauseChanged: GenericContractEvent<
-    "PauseChanged",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      paused: boolean;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
     },
     Type
   >;

@@ -223,6 +223,8 @@ export type CarechainCommonError =
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
   | { type: "NotSuspect" }
+  | { type: "CustodianNotEligible" }
+  | { type: "AlreadyReviewed" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

@@ -9,17 +9,49 @@ import type {
 } from "dedot/contracts";
 import type {
   CarechainCommonIdsPatientId,
+  CarechainCommonIdsDigest,
   CarechainCommonConsentTypesGrantee,
   CarechainCommonConsentTypesGrantScope,
   CarechainCommonConsentTypesEffect,
   CarechainCommonVocabDataCategory,
-  CarechainCommonIdsDigest,
   CarechainCommonConsentTypesEmergencyReason,
 } from "./types.js";
 
 export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
+  /**
+   * A break-glass session was reviewed; `findings` is the SHA-256 of the review document.
+   *
+   * @signature_topic: 0xc4a38b1800e1cff02de3ed8110802a23103dc6473c36bdab6c14f645d12c560b
+   **/
+  EmergencyReviewed: GenericContractEvent<
+    "EmergencyReviewed",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      patient: CarechainCommonIdsPatientId;
+      /**
+       *
+       * @indexed: false
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      findings: CarechainCommonIdsDigest;
+    },
+    Type
+  >;
+
   /**
    *
    * @signature_topic: 0xbdd451e3532153077ab3379f9d2f2a7a4dcf557e5160a6c86eb5409e913037c8
@@ -264,6 +296,45 @@ export interface ContractEvents<
   >;
 
   /**
+   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
+   *
+   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
+   **/
+  AuditDeferred: GenericContractEvent<
+    "AuditDeferred",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      position: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * `count` queued entries reached the log, the first at `first_seq`.
+   *
+   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
+   **/
+  AuditFlushed: GenericContractEvent<
+    "AuditFlushed",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      count: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      firstSeq: bigint;
+    },
+    Type
+  >;
+
+  /**
    *
    * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
    **/
@@ -364,45 +435,6 @@ export interface ContractEvents<
        * @indexed: false
        **/
       by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
-   *
-   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
-   **/
-  AuditDeferred: GenericContractEvent<
-    "AuditDeferred",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      position: bigint;
-    },
-    Type
-  >;
-
-  /**
-   * `count` queued entries reached the log, the first at `first_seq`.
-   *
-   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
-   **/
-  AuditFlushed: GenericContractEvent<
-    "AuditFlushed",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      count: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      firstSeq: bigint;
     },
     Type
   >;

@@ -202,6 +202,33 @@ export interface ContractTx<
   >;
 
   /**
+   * A regulator or a governor of this contract reviews a break-glass session (open or
+   * closed), recording the SHA-256 of its findings; once. Until then the session is
+   * listed as awaiting review for the patient and governance.
+   *
+   * # Errors
+   * `AlreadyReviewed`, `InvalidDigest`, `NoEmergency`, `NotParty`, `Paused`; `Downstream` (a
+   * refusal or failure of: access, audit log).
+   *
+   * # Events
+   * `EmergencyReviewed`; the audit log's `Appended`.
+   *
+   * @param {bigint} id
+   * @param {CarechainCommonIdsDigestLike} findings
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x1f6684db
+   **/
+  reviewEmergency: GenericContractTxCall<
+    (
+      id: bigint,
+      findings: CarechainCommonIdsDigestLike,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
    * The provider who opened it, or the patient's controller or delegate, closes an open
    * emergency session early. A restriction: works while paused; its audit entry is queued
    * when the log does not take it.

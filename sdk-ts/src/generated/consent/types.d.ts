@@ -35,6 +35,7 @@ export type CarechainCommonAuditAuditAction =
   | "ConsentRevoke"
   | "EmergencyStart"
   | "EmergencyStop"
+  | "EmergencyReview"
   | "Disclosure"
   | "ClaimSubmit"
   | "ClaimAdjudicate"
@@ -108,7 +109,8 @@ export type CarechainCommonAuditDenyReason =
   | { type: "PatientNotActive" }
   | { type: "InvalidProof" }
   | { type: "CredentialNotActive" }
-  | { type: "LotNotSafe" };
+  | { type: "LotNotSafe" }
+  | { type: "BreakGlassRefused" };
 
 export type CarechainCommonConsentTypesGrant = {
   id: bigint;
@@ -173,10 +175,17 @@ export type CarechainCommonConsentTypesEmergency = {
   expiresAt: bigint;
   closedAt?: bigint | undefined;
   closedBy?: AccountId32 | undefined;
+  review?: CarechainCommonConsentTypesReview | undefined;
 };
 
 export type CarechainCommonConsentTypesEmergencyReason =
   "PatientUnconscious" | "ThreatToLife" | "LacksCapacity" | "MassCasualty";
+
+export type CarechainCommonConsentTypesReview = {
+  by: AccountId32;
+  at: bigint;
+  findings: CarechainCommonIdsDigest;
+};
 
 export type Consent = {
   gov: CarechainCommonGovernance;
@@ -321,6 +330,8 @@ export type CarechainCommonError =
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
   | { type: "NotSuspect" }
+  | { type: "CustodianNotEligible" }
+  | { type: "AlreadyReviewed" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

@@ -18,6 +18,97 @@ export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
   /**
+   *
+   * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
+   **/
+  CredentialIssued: GenericContractEvent<
+    "CredentialIssued",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      issuer: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      root: CarechainCommonIdsDigest;
+      /**
+       *
+       * @indexed: false
+       **/
+      dose: CarechainCommonClaimsTypesDrugRef;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x9989cf96c0624bb12a14916dbfa7cbf417dfe8c0b7e0bdc0050cf5ab17db9f05
+   **/
+  CredentialStatusChanged: GenericContractEvent<
+    "CredentialStatusChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      status: CarechainCommonCredentialTypesCredentialStatus;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * A presentation was verified (the verifier, the verdict and the audit entry).
+   *
+   * @signature_topic: 0xbe82ff13f4cac8c2dee2d8be2861f429803a90a3abb267cf4cc580583453662d
+   **/
+  PresentationVerified: GenericContractEvent<
+    "PresentationVerified",
+    {
+      /**
+       * `verification_tag(credential, verifier)`: never the credential id, so two verifiers'
+       * events about one credential do not link.
+       *
+       * @indexed: true
+       **/
+      tag: CarechainCommonIdsDigest;
+      /**
+       *
+       * @indexed: true
+       **/
+      verifier: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      verdict: CarechainCommonCredentialTypesPresentationVerdict;
+      /**
+       *
+       * @indexed: false
+       **/
+      auditSeq: bigint;
+    },
+    Type
+  >;
+
+  /**
    * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
    *
    * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
@@ -157,97 +248,6 @@ export interface ContractEvents<
        * @indexed: false
        **/
       by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xc0bd8837e4663d7542d4f6eed618fe427ce061f8ce76231c709fb53ccaae4d3a
-   **/
-  CredentialIssued: GenericContractEvent<
-    "CredentialIssued",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: true
-       **/
-      issuer: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      root: CarechainCommonIdsDigest;
-      /**
-       *
-       * @indexed: false
-       **/
-      dose: CarechainCommonClaimsTypesDrugRef;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x9989cf96c0624bb12a14916dbfa7cbf417dfe8c0b7e0bdc0050cf5ab17db9f05
-   **/
-  CredentialStatusChanged: GenericContractEvent<
-    "CredentialStatusChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      id: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      status: CarechainCommonCredentialTypesCredentialStatus;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * A presentation was verified (the verifier, the verdict and the audit entry).
-   *
-   * @signature_topic: 0xbe82ff13f4cac8c2dee2d8be2861f429803a90a3abb267cf4cc580583453662d
-   **/
-  PresentationVerified: GenericContractEvent<
-    "PresentationVerified",
-    {
-      /**
-       * `verification_tag(credential, verifier)`: never the credential id, so two verifiers'
-       * events about one credential do not link.
-       *
-       * @indexed: true
-       **/
-      tag: CarechainCommonIdsDigest;
-      /**
-       *
-       * @indexed: true
-       **/
-      verifier: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      verdict: CarechainCommonCredentialTypesPresentationVerdict;
-      /**
-       *
-       * @indexed: false
-       **/
-      auditSeq: bigint;
     },
     Type
   >;

@@ -29,6 +29,7 @@ export type CarechainCommonAuditAuditAction =
   | "ConsentRevoke"
   | "EmergencyStart"
   | "EmergencyStop"
+  | "EmergencyReview"
   | "Disclosure"
   | "ClaimSubmit"
   | "ClaimAdjudicate"
@@ -100,7 +101,8 @@ export type CarechainCommonAuditDenyReason =
   | { type: "PatientNotActive" }
   | { type: "InvalidProof" }
   | { type: "CredentialNotActive" }
-  | { type: "LotNotSafe" };
+  | { type: "LotNotSafe" }
+  | { type: "BreakGlassRefused" };
 
 export type CarechainCommonCredentialTypesCredential = {
   id: bigint;
@@ -235,6 +237,8 @@ export type CarechainCommonError =
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
   | { type: "NotSuspect" }
+  | { type: "CustodianNotEligible" }
+  | { type: "AlreadyReviewed" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

@@ -22,6 +22,45 @@ export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
   /**
+   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
+   *
+   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
+   **/
+  AuditDeferred: GenericContractEvent<
+    "AuditDeferred",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      position: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * `count` queued entries reached the log, the first at `first_seq`.
+   *
+   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
+   **/
+  AuditFlushed: GenericContractEvent<
+    "AuditFlushed",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      count: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      firstSeq: bigint;
+    },
+    Type
+  >;
+
+  /**
    * A GTIN now belongs to `manufacturer` (its first registrant, or governance's assignment).
    * An investigation cleared a suspect serial (the second pack was not a counterfeit after
    * all); `by` is the manufacturer or a regulator.
@@ -441,45 +480,6 @@ export interface ContractEvents<
        * @indexed: false
        **/
       by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * A restriction's audit entry was queued (the log did not take it); `position` in the queue.
-   *
-   * @signature_topic: 0x8558cf88b90c3bc9a2cc80035c24d90b549bc2a3bf2afc06cbfc32c0dbc2b54f
-   **/
-  AuditDeferred: GenericContractEvent<
-    "AuditDeferred",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      position: bigint;
-    },
-    Type
-  >;
-
-  /**
-   * `count` queued entries reached the log, the first at `first_seq`.
-   *
-   * @signature_topic: 0x95d865ad9c8f1f17590e62f481ac16b66d8bd35597b649e27f3361d28cd06fe4
-   **/
-  AuditFlushed: GenericContractEvent<
-    "AuditFlushed",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      count: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      firstSeq: bigint;
     },
     Type
   >;

@@ -35,6 +35,7 @@ export type CarechainCommonAuditAuditAction =
   | "ConsentRevoke"
   | "EmergencyStart"
   | "EmergencyStop"
+  | "EmergencyReview"
   | "Disclosure"
   | "ClaimSubmit"
   | "ClaimAdjudicate"
@@ -106,7 +107,8 @@ export type CarechainCommonAuditDenyReason =
   | { type: "PatientNotActive" }
   | { type: "InvalidProof" }
   | { type: "CredentialNotActive" }
-  | { type: "LotNotSafe" };
+  | { type: "LotNotSafe" }
+  | { type: "BreakGlassRefused" };
 
 export type CarechainCommonIdsGtin = bigint;
 
@@ -299,6 +301,8 @@ export type CarechainCommonError =
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
   | { type: "NotSuspect" }
+  | { type: "CustodianNotEligible" }
+  | { type: "AlreadyReviewed" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }

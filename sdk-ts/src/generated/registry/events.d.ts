@@ -8,11 +8,11 @@ import type {
   MetadataType,
 } from "dedot/contracts";
 import type {
+  CarechainCommonIdsPatientId,
   CarechainCommonVocabRoleSet,
   CarechainCommonIdsDigest,
   CarechainCommonIdsEncryptionKey,
   CarechainCommonRegistryTypesOrgStatus,
-  CarechainCommonIdsPatientId,
   CarechainCommonRegistryTypesControlChange,
   CarechainCommonRegistryTypesDelegateKind,
 } from "./types.js";
@@ -20,6 +20,133 @@ import type {
 export interface ContractEvents<
   Type extends MetadataType,
 > extends GenericContractEvents<Type> {
+  /**
+   *
+   * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
+   **/
+  AdminProposed: GenericContractEvent<
+    "AdminProposed",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      proposed: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xa1e4d14b568bc12868be4b79dbe902dd9aec9ab6be69ae6e48307d9ddd7ebe4d
+   **/
+  AdminChanged: GenericContractEvent<
+    "AdminChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      previous: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      admin: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xe2ff5a51c13dce27ab8d0af270d60524e223af854d6536c33820c6a12a8f8fbc
+   **/
+  GovernorAdded: GenericContractEvent<
+    "GovernorAdded",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0x1b36f0f12a49c19cec1dd4350dc245c51896159d38cb6e00f4cfe46235f7c385
+   **/
+  GovernorRemoved: GenericContractEvent<
+    "GovernorRemoved",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      account: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   *
+   * @signature_topic: 0xb345a3a086f6da096fbec121cebf6b50ec058630051a25c7ad8f3bb6801fb86a
+   **/
+  PauseChanged: GenericContractEvent<
+    "PauseChanged",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      paused: boolean;
+      /**
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * The patient refused break-glass access (`refuse`), or allowed it again.
+   *
+   * @signature_topic: 0xe1fbe23148018ab7fea0e4bd22e73ea740af5d8787bf867df50de5355881b9f6
+   **/
+  BreakGlassRefusalSet: GenericContractEvent<
+    "BreakGlassRefusalSet",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      patient: CarechainCommonIdsPatientId;
+      /**
+       *
+       * @indexed: false
+       **/
+      refuse: boolean;
+    },
+    Type
+  >;
+
   /**
    *
    * @signature_topic: 0xcb80ea6dd1062f50e473fa1d582e118eb06bce29caf1d1de16ce2e1a7ff50fb1
@@ -448,111 +575,6 @@ export interface ContractEvents<
        * @indexed: false
        **/
       registration: bigint;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xbe7f777485c914b910d65188a60a7a4198b76f002630e2b76043d2d36e7b29cd
-   **/
-  AdminProposed: GenericContractEvent<
-    "AdminProposed",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      proposed: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xa1e4d14b568bc12868be4b79dbe902dd9aec9ab6be69ae6e48307d9ddd7ebe4d
-   **/
-  AdminChanged: GenericContractEvent<
-    "AdminChanged",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      previous: AccountId32;
-      /**
-       *
-       * @indexed: true
-       **/
-      admin: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xe2ff5a51c13dce27ab8d0af270d60524e223af854d6536c33820c6a12a8f8fbc
-   **/
-  GovernorAdded: GenericContractEvent<
-    "GovernorAdded",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0x1b36f0f12a49c19cec1dd4350dc245c51896159d38cb6e00f4cfe46235f7c385
-   **/
-  GovernorRemoved: GenericContractEvent<
-    "GovernorRemoved",
-    {
-      /**
-       *
-       * @indexed: true
-       **/
-      account: AccountId32;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   *
-   * @signature_topic: 0xb345a3a086f6da096fbec121cebf6b50ec058630051a25c7ad8f3bb6801fb86a
-   **/
-  PauseChanged: GenericContractEvent<
-    "PauseChanged",
-    {
-      /**
-       *
-       * @indexed: false
-       **/
-      paused: boolean;
-      /**
-       *
-       * @indexed: false
-       **/
-      by: AccountId32;
     },
     Type
   >;

@@ -397,10 +397,12 @@ export interface ContractQuery<
 
   /**
    * Controller: name the organisation that holds a wrapped copy of every new record key
-   * for break-glass access (`None`: nobody). Removing the custodian works while paused.
+   * for break-glass access (`None`: nobody). It must be an active organisation that is not
+   * a provider (a custodian that could break the glass would serve itself). Removing the
+   * custodian works while paused.
    *
    * # Errors
-   * `NotController`, `OrganisationNotFound`, `PatientNotFound`.
+   * `CustodianNotEligible`, `NotController`, `OrganisationNotFound`, `PatientNotFound`.
    *
    * # Events
    * `CustodianSet`.
@@ -415,6 +417,37 @@ export interface ContractQuery<
     (
       patient: CarechainCommonIdsPatientIdLike,
       custodian: AccountId32Like | undefined,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], CarechainCommonError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Controller: refuse break-glass access altogether (`refuse = true`, a restriction that
+   * works while paused: no provider opens an emergency session, and an open one stops
+   * counting at once) or allow it again.
+   *
+   * # Errors
+   * `NotController`, `PatientNotFound`; `Downstream` (a refusal or failure of: access).
+   *
+   * # Events
+   * `BreakGlassRefusalSet`.
+   *
+   * @param {CarechainCommonIdsPatientIdLike} patient
+   * @param {boolean} refuse
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x5c5fd813
+   **/
+  setBreakGlassRefusal: GenericContractQueryCall<
+    (
+      patient: CarechainCommonIdsPatientIdLike,
+      refuse: boolean,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<

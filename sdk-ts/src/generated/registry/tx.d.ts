@@ -334,10 +334,12 @@ export interface ContractTx<
 
   /**
    * Controller: name the organisation that holds a wrapped copy of every new record key
-   * for break-glass access (`None`: nobody). Removing the custodian works while paused.
+   * for break-glass access (`None`: nobody). It must be an active organisation that is not
+   * a provider (a custodian that could break the glass would serve itself). Removing the
+   * custodian works while paused.
    *
    * # Errors
-   * `NotController`, `OrganisationNotFound`, `PatientNotFound`.
+   * `CustodianNotEligible`, `NotController`, `OrganisationNotFound`, `PatientNotFound`.
    *
    * # Events
    * `CustodianSet`.
@@ -352,6 +354,32 @@ export interface ContractTx<
     (
       patient: CarechainCommonIdsPatientIdLike,
       custodian: AccountId32Like | undefined,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Controller: refuse break-glass access altogether (`refuse = true`, a restriction that
+   * works while paused: no provider opens an emergency session, and an open one stops
+   * counting at once) or allow it again.
+   *
+   * # Errors
+   * `NotController`, `PatientNotFound`; `Downstream` (a refusal or failure of: access).
+   *
+   * # Events
+   * `BreakGlassRefusalSet`.
+   *
+   * @param {CarechainCommonIdsPatientIdLike} patient
+   * @param {boolean} refuse
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x5c5fd813
+   **/
+  setBreakGlassRefusal: GenericContractTxCall<
+    (
+      patient: CarechainCommonIdsPatientIdLike,
+      refuse: boolean,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
     Type

@@ -55,6 +55,7 @@ export type CarechainCommonRegistryTypesPatient = {
   guardians: Array<AccountId32>;
   threshold: number;
   custodian?: AccountId32 | undefined;
+  refusesBreakGlass: boolean;
 };
 
 export type CarechainCommonRegistryTypesRecovery = {
@@ -174,6 +175,8 @@ export type CarechainCommonError =
   | { type: "BatchExpired" }
   | { type: "NotQuarantined" }
   | { type: "NotSuspect" }
+  | { type: "CustodianNotEligible" }
+  | { type: "AlreadyReviewed" }
   | { type: "SerialOutOfRange" }
   | { type: "SerialNotAvailable" }
   | { type: "PolicyNotFound" }
