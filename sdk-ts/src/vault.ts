@@ -3,8 +3,13 @@
 // version as associated data, data keys wrapped with HPKE (RFC 9180 base mode,
 // DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305) and locators sealed the same way.
 //
-//   blob        = "CCV1" || nonce(24) || ciphertext || tag(16)
+//   blob        = "CCV2" || commitment(32) || nonce(24) || ciphertext || tag(16)
+//   commitment  = SHA-256("carechain/key-commit/v1" || data key || record (u64 LE) || version (u32 LE))
 //   aad         = "carechain/record/v1" || record (u64 LE) || version (u32 LE)
+//
+// The commitment makes decryption key-committing: a reader checks it before decrypting, so one
+// anchored blob opens under one key only, for every recipient. The retired format without it
+// ("CCV1") is refused.
 //   wrapped key = enc(32) || ciphertext(32) || tag(16); info = "carechain/key-wrap/v1" || record || version
 //   locator     = enc(32) || ciphertext || tag;            info = "carechain/locator/v1"
 
@@ -15,12 +20,13 @@ import { sha256 } from '@noble/hashes/sha2';
 import { randomBytes } from '@noble/hashes/utils';
 
 const enc = new TextEncoder();
-const MAGIC = enc.encode('CCV1');
+const MAGIC = enc.encode('CCV2');
+const MAGIC_V1 = enc.encode('CCV1');
 export const WRAPPED_LEN = 80;
 
 export class VaultError extends Error {
   constructor(
-    readonly code: 'malformed' | 'wrong-key' | 'tampered' | 'hash-mismatch',
+    readonly code: 'malformed' | 'wrong-key' | 'key-mismatch' | 'tampered' | 'hash-mismatch',
     message: string,
   ) {
     super(message);
@@ -160,15 +166,27 @@ export function seal(record: bigint, version: number, plaintext: Uint8Array): { 
   return { blob: sealWith(key, record, version, plaintext), key };
 }
 
+/** The commitment a blob carries to its data key, record id and version. */
+export function keyCommitment(key: Uint8Array, record: bigint, version: number): Uint8Array {
+  return sha256(concat(enc.encode('carechain/key-commit/v1'), key, u64le(record), u32le(version)));
+}
+
 export function sealWith(key: Uint8Array, record: bigint, version: number, plaintext: Uint8Array): Uint8Array {
   const nonce = randomBytes(24);
-  return concat(MAGIC, nonce, xchacha20poly1305(key, nonce, recordAad(record, version)).encrypt(plaintext));
+  const ciphertext = xchacha20poly1305(key, nonce, recordAad(record, version)).encrypt(plaintext);
+  return concat(MAGIC, keyCommitment(key, record, version), nonce, ciphertext);
 }
 
 export function open(key: Uint8Array, record: bigint, version: number, blob: Uint8Array): Uint8Array {
-  if (blob.length < 44 || !equal(blob.slice(0, 4), MAGIC)) throw new VaultError('malformed', 'not a record blob');
+  if (blob.length >= 4 && equal(blob.slice(0, 4), MAGIC_V1)) {
+    throw new VaultError('malformed', 'a record blob of the retired format CCV1 (no key commitment): migrate it');
+  }
+  if (blob.length < 76 || !equal(blob.slice(0, 4), MAGIC)) throw new VaultError('malformed', 'not a record blob');
+  if (!equal(blob.slice(4, 36), keyCommitment(key, record, version))) {
+    throw new VaultError('key-mismatch', 'the data key is not the one the record commits to');
+  }
   try {
-    return xchacha20poly1305(key, blob.slice(4, 28), recordAad(record, version)).decrypt(blob.slice(28));
+    return xchacha20poly1305(key, blob.slice(36, 60), recordAad(record, version)).decrypt(blob.slice(60));
   } catch {
     throw new VaultError('tampered', "the record does not authenticate: altered, or another record's");
   }

@@ -10,11 +10,27 @@ const text = new TextEncoder();
 test('records round-trip and bind their id and version', () => {
   const { blob, key } = vault.seal(7n, 1, text.encode('potassium 4.1'));
   assert.equal(new TextDecoder().decode(vault.open(key, 7n, 1, blob)), 'potassium 4.1');
-  assert.throws(() => vault.open(key, 8n, 1, blob), /another record/);
-  assert.throws(() => vault.open(key, 7n, 2, blob), /another record/);
+  assert.throws(() => vault.open(key, 8n, 1, blob), /commits to/);
+  assert.throws(() => vault.open(key, 7n, 2, blob), /commits to/);
+  const tamperedBody = blob.slice();
+  tamperedBody[70] ^= 1;
+  assert.throws(() => vault.open(key, 7n, 1, tamperedBody), /another record/);
   const altered = blob.slice();
   altered[30] ^= 1;
   assert.throws(() => vault.openAnchored(key, 7n, 1, vault.contentHash(blob), altered), /hash/);
+});
+
+test('decryption is key-committing: a blob committed to one key does not open under another', () => {
+  const a = new Uint8Array(32).fill(1);
+  const b = new Uint8Array(32).fill(2);
+  const underB = vault.sealWith(b, 9n, 1, text.encode('what the hospital is shown'));
+  const forged = underB.slice();
+  forged.set(vault.keyCommitment(a, 9n, 1), 4);
+  assert.throws(() => vault.open(b, 9n, 1, forged), (e: any) => e.code === 'key-mismatch');
+  assert.throws(() => vault.open(a, 9n, 1, forged), (e: any) => e.code === 'tampered');
+  assert.throws(() => vault.open(a, 9n, 1, underB), (e: any) => e.code === 'key-mismatch');
+  const v1 = new Uint8Array([...new TextEncoder().encode('CCV1'), ...underB.slice(36)]);
+  assert.throws(() => vault.open(b, 9n, 1, v1), /retired/);
 });
 
 test('wrapped keys open only for their recipient', () => {

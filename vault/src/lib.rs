@@ -5,6 +5,13 @@
 //!   and version ([`seal`], [`open`]): a blob moved to another record or version does not
 //!   authenticate. The chain anchors the SHA-256 of the blob ([`content_hash`]), never of the
 //!   plaintext (a guess could confirm a plaintext hash).
+//! - **Key commitment.** XChaCha20-Poly1305 is not key-committing: one ciphertext can be made to
+//!   authenticate under two keys, so an author who wraps different keys for different
+//!   recipients could show each a different plaintext under one anchor. The blob therefore
+//!   carries a commitment to its data key (SHA-256 over the key, the record id and version),
+//!   which every reader checks before decrypting ([`open`]); as the anchor fixes the blob, one
+//!   key — and so one plaintext — opens it for everyone. The older format without it (`CCV1`) is
+//!   no longer opened; [`migrate_v1`] re-seals such a blob under its key.
 //! - **Key wrapping.** A data key is wrapped per recipient with HPKE (RFC 9180, base mode,
 //!   DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305) to the X25519 key the registry
 //!   publishes for the patient or organisation ([`wrap`], [`unwrap`]); the record id and version
@@ -17,7 +24,10 @@
 //! Byte formats (stable; the TypeScript client implements the same):
 //!
 //! ```text
-//! blob         = "CCV1" || nonce(24) || XChaCha20-Poly1305(data key, nonce, plaintext, aad)
+//! blob         = "CCV2" || commitment(32) || nonce(24)
+//!                || XChaCha20-Poly1305(data key, nonce, plaintext, aad)
+//! commitment   = SHA-256("carechain/key-commit/v1" || data key || record id (u64 LE)
+//!                || version (u32 LE))
 //! aad          = "carechain/record/v1" || record id (u64 LE) || version (u32 LE)
 //! wrapped key  = enc(32) || ChaCha20-Poly1305 ciphertext of the data key (32 + 16)
 //! wrap info    = "carechain/key-wrap/v1" || record id (u64 LE) || version (u32 LE)
@@ -36,17 +46,21 @@ type Kdf = hpke::kdf::HkdfSha256;
 type HpkeAead = hpke::aead::ChaCha20Poly1305;
 
 /// The blob format's magic bytes.
-pub const MAGIC: &[u8; 4] = b"CCV1";
+pub const MAGIC: &[u8; 4] = b"CCV2";
+/// The retired format without a key commitment (not opened; [`migrate_v1`]).
+pub const MAGIC_V1: &[u8; 4] = b"CCV1";
+pub const COMMITMENT_LEN: usize = 32;
 pub const NONCE_LEN: usize = 24;
 pub const TAG_LEN: usize = 16;
 /// Bytes a blob adds to its plaintext.
-pub const BLOB_OVERHEAD: usize = MAGIC.len() + NONCE_LEN + TAG_LEN;
+pub const BLOB_OVERHEAD: usize = MAGIC.len() + COMMITMENT_LEN + NONCE_LEN + TAG_LEN;
 /// A wrapped data key's length.
 pub const WRAPPED_LEN: usize = 32 + 32 + TAG_LEN;
 /// Most a record version may hold (the gateway's default upload limit is lower).
 pub const MAX_PLAINTEXT: usize = 1 << 30;
 
 const RECORD_AAD: &[u8] = b"carechain/record/v1";
+const KEY_COMMIT: &[u8] = b"carechain/key-commit/v1";
 const WRAP_INFO: &[u8] = b"carechain/key-wrap/v1";
 const LOCATOR_INFO: &[u8] = b"carechain/locator/v1";
 
@@ -61,6 +75,9 @@ pub enum VaultError {
     /// The blob does not authenticate under this data key, record id and version: altered, or
     /// another record's.
     Tampered,
+    /// The data key is not the one the blob commits to: a key slot wrapped with another key
+    /// than the record was sealed with.
+    KeyMismatch,
     /// The blob's SHA-256 is not the content hash anchored on chain.
     HashMismatch { anchored: [u8; 32], found: [u8; 32] },
     /// Larger than [`MAX_PLAINTEXT`].
@@ -86,6 +103,10 @@ impl core::fmt::Display for VaultError {
                 "the record's hash 0x{} is not the anchored 0x{}",
                 hex::encode(found),
                 hex::encode(anchored)
+            ),
+            VaultError::KeyMismatch => write!(
+                f,
+                "the data key is not the one the record commits to (a key slot for another key)"
             ),
             VaultError::TooLarge => write!(f, "the record is too large"),
             VaultError::Random => write!(f, "the random source failed"),
@@ -207,6 +228,16 @@ fn wrap_info(record: u64, version: u32) -> Vec<u8> {
     info
 }
 
+/// The commitment a blob carries to its data key, record id and version.
+pub fn key_commitment(key: &DataKey, record: u64, version: u32) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(KEY_COMMIT);
+    hasher.update(key.expose());
+    hasher.update(record.to_le_bytes());
+    hasher.update(version.to_le_bytes());
+    hasher.finalize().into()
+}
+
 /// SHA-256 of a blob: what the chain anchors as the record version's `content_hash`.
 pub fn content_hash(blob: &[u8]) -> [u8; 32] {
     Sha256::digest(blob).into()
@@ -239,29 +270,60 @@ pub fn seal_with(key: &DataKey, record: u64, version: u32, plaintext: &[u8]) -> 
         .map_err(|_| VaultError::TooLarge)?;
     let mut blob = Vec::with_capacity(BLOB_OVERHEAD + plaintext.len());
     blob.extend_from_slice(MAGIC);
+    blob.extend_from_slice(&key_commitment(key, record, version));
     blob.extend_from_slice(&nonce);
     blob.extend_from_slice(&ciphertext);
     Ok(blob)
 }
 
-/// Decrypt a blob of `record` version `version`. The plaintext is zeroized when dropped.
+/// Decrypt a blob of `record` version `version`, after checking that `key` is the one it commits
+/// to. The plaintext is zeroized when dropped.
 pub fn open(key: &DataKey, record: u64, version: u32, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    if blob.len() >= MAGIC_V1.len() && &blob[..MAGIC_V1.len()] == MAGIC_V1 {
+        return Err(VaultError::Malformed(
+            "record blob of the retired format CCV1 (no key commitment): migrate it",
+        ));
+    }
     if blob.len() < BLOB_OVERHEAD || &blob[..MAGIC.len()] != MAGIC {
         return Err(VaultError::Malformed("record blob"));
     }
-    let nonce = &blob[MAGIC.len()..MAGIC.len() + NONCE_LEN];
+    let commitment = &blob[MAGIC.len()..MAGIC.len() + COMMITMENT_LEN];
+    if commitment != key_commitment(key, record, version) {
+        return Err(VaultError::KeyMismatch);
+    }
+    let nonce_at = MAGIC.len() + COMMITMENT_LEN;
+    decrypt(key, record, version, &blob[nonce_at..])
+}
+
+fn decrypt(
+    key: &DataKey,
+    record: u64,
+    version: u32,
+    nonce_and_ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let (nonce, ciphertext) = nonce_and_ciphertext.split_at(NONCE_LEN);
     let cipher = XChaCha20Poly1305::new(key.expose().into());
     let aad = record_aad(record, version);
     cipher
         .decrypt(
             XNonce::from_slice(nonce),
             Payload {
-                msg: &blob[MAGIC.len() + NONCE_LEN..],
+                msg: ciphertext,
                 aad: &aad,
             },
         )
         .map(Zeroizing::new)
         .map_err(|_| VaultError::Tampered)
+}
+
+/// Re-seal a blob of the retired format `CCV1` (no key commitment) under the same key, for a
+/// one-off migration by its author (the new blob gets a new anchor: a new record version).
+pub fn migrate_v1(key: &DataKey, record: u64, version: u32, blob: &[u8]) -> Result<Vec<u8>> {
+    if blob.len() < MAGIC_V1.len() + NONCE_LEN + TAG_LEN || &blob[..MAGIC_V1.len()] != MAGIC_V1 {
+        return Err(VaultError::Malformed("CCV1 record blob"));
+    }
+    let plaintext = decrypt(key, record, version, &blob[MAGIC_V1.len()..])?;
+    seal_with(key, record, version, &plaintext)
 }
 
 /// Check a downloaded blob against the content hash anchored on chain, then decrypt it.
@@ -372,22 +434,23 @@ mod tests {
             &open(&key, 7, 1, &blob).unwrap()[..],
             b"haemoglobin 13.5 g/dL"
         );
+        // The commitment binds key, record and version; the AEAD binds them again.
         assert_eq!(
             open(&key, 8, 1, &blob),
-            Err(VaultError::Tampered),
+            Err(VaultError::KeyMismatch),
             "other record"
         );
         assert_eq!(
             open(&key, 7, 2, &blob),
-            Err(VaultError::Tampered),
+            Err(VaultError::KeyMismatch),
             "other version"
         );
         let other = DataKey::generate().unwrap();
-        assert_eq!(open(&other, 7, 1, &blob), Err(VaultError::Tampered));
-        assert_eq!(
+        assert_eq!(open(&other, 7, 1, &blob), Err(VaultError::KeyMismatch));
+        assert!(matches!(
             open(&key, 7, 1, b"CCV1short"),
-            Err(VaultError::Malformed("record blob"))
-        );
+            Err(VaultError::Malformed(why)) if why.contains("retired")
+        ));
         assert_eq!(
             open(&key, 7, 1, &[0u8; 64]),
             Err(VaultError::Malformed("record blob"))
@@ -400,12 +463,48 @@ mod tests {
         for i in MAGIC.len()..blob.len() {
             let mut tampered = blob.clone();
             tampered[i] ^= 0x01;
-            assert_eq!(
-                open(&key, 1, 1, &tampered),
-                Err(VaultError::Tampered),
-                "byte {i}"
-            );
+            let expected = if i < MAGIC.len() + COMMITMENT_LEN {
+                VaultError::KeyMismatch
+            } else {
+                VaultError::Tampered
+            };
+            assert_eq!(open(&key, 1, 1, &tampered), Err(expected), "byte {i}");
         }
+    }
+
+    /// Finding (round 3): "XChaCha20-Poly1305 is not key-committing and the author may fill any
+    /// key slot: one anchored blob can decrypt to different plaintexts for different
+    /// recipients". An author who commits to key A but encrypts under key B (as an
+    /// invisible-salamander ciphertext would, authenticating under both) gets a blob no
+    /// recipient opens: the one with B fails the commitment, the one with A fails the AEAD.
+    /// Only the committed key opens a blob, so everyone sees one plaintext or nothing.
+    #[test]
+    fn two_keys_never_open_one_blob() {
+        let (a, b) = (DataKey::generate().unwrap(), DataKey::generate().unwrap());
+        let under_b = seal_with(&b, 9, 1, b"what the hospital is shown").unwrap();
+        let mut forged = under_b.clone();
+        forged[MAGIC.len()..MAGIC.len() + COMMITMENT_LEN]
+            .copy_from_slice(&key_commitment(&a, 9, 1));
+        assert_eq!(open(&b, 9, 1, &forged), Err(VaultError::KeyMismatch));
+        assert_eq!(open(&a, 9, 1, &forged), Err(VaultError::Tampered));
+        // Honest: the committed key opens it, the other does not.
+        assert!(open(&b, 9, 1, &under_b).is_ok());
+        assert_eq!(open(&a, 9, 1, &under_b), Err(VaultError::KeyMismatch));
+    }
+
+    /// A blob of the retired format is migrated under its own key, and then opens.
+    #[test]
+    fn a_ccv1_blob_migrates_to_the_committed_format() {
+        let key = DataKey::generate().unwrap();
+        let v2 = seal_with(&key, 4, 1, b"old note").unwrap();
+        // The CCV1 layout: magic, nonce, ciphertext (what v2 holds after its commitment).
+        let mut v1 = MAGIC_V1.to_vec();
+        v1.extend_from_slice(&v2[MAGIC.len() + COMMITMENT_LEN..]);
+        assert!(open(&key, 4, 1, &v1).is_err());
+        let migrated = migrate_v1(&key, 4, 1, &v1).unwrap();
+        assert_eq!(&open(&key, 4, 1, &migrated).unwrap()[..], b"old note");
+        let other = DataKey::generate().unwrap();
+        assert_eq!(migrate_v1(&other, 4, 1, &v1), Err(VaultError::Tampered));
     }
 
     #[test]
