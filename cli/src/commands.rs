@@ -1232,11 +1232,11 @@ fn credential<L: ChainWrite>(
             let p = w
                 .present(&names, &key, &contract, credential, &verifier, &challenge)
                 .map_err(usage)?;
-            std::fs::write(
+            // A presentation holds claims in the clear: written like a key (mode 0600).
+            write_private(
                 &out,
-                serde_json::to_string_pretty(&p.to_json()).unwrap_or_default(),
-            )
-            .map_err(|e| usage(format!("{}: {e}", out.display())))?;
+                &serde_json::to_string_pretty(&p.to_json()).unwrap_or_default(),
+            )?;
             ok(
                 json!({"shown": p.claims.iter().map(|r| String::from_utf8_lossy(&r.name).into_owned()).collect::<Vec<_>>(),
                       "presentation": out.display().to_string()}),

@@ -138,6 +138,19 @@ fn holder_clinic_and_venue_run_the_credential_commands() {
         .unwrap()
     };
     present(&mut s, &challenge);
+    #[cfg(unix)]
+    {
+        // It holds the claims shown in the clear: only the holder reads it.
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&presentation)
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
+    }
     let text = std::fs::read_to_string(&presentation).unwrap();
     assert!(
         !text.contains(&hex::encode(b"2026-01-01")) && !text.contains(&hex::encode(b"VAX-9")),

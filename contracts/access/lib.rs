@@ -23,12 +23,12 @@ mod access {
     };
     use carechain_common::{
         ensure, ensure_nonzero, xcall, AccessGate, AccessRequest, AuditAction, AuditOutcome,
-        AuditRecord, AuditRef, AuditSubject, DataCategory, Decision, DenyReason, Disclosure,
-        EmergencyId, Error, Facts, GovAction, Governance, Governed, GrantSlot, GrantSlots, Grantee,
-        Party, PatientCell, PatientId, Pause, Purpose, RecordAccess, RecordFacts, RecordId, Result,
-        Role, RoleSet, Session, Update, Wiring, MAX_ACCESS_BATCH, MAX_RELYING,
+        AuditRecord, AuditRef, AuditSubject, DataCategory, Decision, Disclosure, Error, Facts,
+        GovAction, Governance, Governed, GrantSlot, GrantSlots, Grantee, Party, PatientCell,
+        PatientId, Pause, Purpose, RecordAccess, RecordFacts, RecordId, Result, RoleSet, Session,
+        Update, Wiring, MAX_ACCESS_BATCH, MAX_RELYING,
     };
-    use carechain_rules::{decide, Inputs};
+    use carechain_rules::{decide_record_read, Context, Projection};
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
 
@@ -50,42 +50,21 @@ mod access {
         records: Mapping<RecordId, RecordFacts>,
     }
 
-    /// What decisions about one (patient, requester) pair read, once.
-    struct Context {
-        patient: Option<(u64, u32)>,
-        patient_side: bool,
-        emergency: Option<(EmergencyId, u64)>,
-        roles: RoleSet,
-        own: Vec<GrantSlot>,
-        anyone: Vec<GrantSlot>,
-    }
+    /// The contract's storage as the access rule reads it.
+    struct Stored<'a>(&'a Access);
 
-    impl Context {
-        fn decide(&self, category: DataCategory, purpose: Purpose, now: Timestamp) -> AuditOutcome {
-            let inputs = Inputs {
-                patient: self.patient,
-                patient_side: self.patient_side,
-                emergency: self.emergency,
-                roles: self.roles,
-                own: &self.own,
-                anyone: &self.anyone,
-            };
-            decide(&inputs, category, purpose, now)
+    impl Projection for Stored<'_> {
+        fn roles(&mut self, account: &AccountId) -> Option<RoleSet> {
+            self.0.orgs.get(account)
         }
-
-        /// Decide for a record of `registration`: a record of an earlier registration of the id
-        /// is never granted.
-        fn decide_record(
-            &self,
-            record: &RecordFacts,
-            purpose: Purpose,
-            now: Timestamp,
-        ) -> AuditOutcome {
-            if self.patient.map(|(registration, _)| registration) == Some(record.registration) {
-                self.decide(record.category, purpose, now)
-            } else {
-                AuditOutcome::Denied(DenyReason::PatientNotActive)
-            }
+        fn patient_cell(&mut self, patient: &PatientId) -> Option<PatientCell> {
+            self.0.patients.get(patient)
+        }
+        fn slots(&mut self, patient: &PatientId, grantee: &AccountId) -> Vec<GrantSlot> {
+            self.0.slots.get((patient, grantee)).unwrap_or_default()
+        }
+        fn session(&mut self, patient: &PatientId, provider: &AccountId) -> Option<Session> {
+            self.0.sessions.get((patient, provider))
         }
     }
 
@@ -217,13 +196,8 @@ mod access {
             self.gov.enter(Pause::Stops)?;
             let caller = self.env().caller();
             let facts = self.records.get(record).ok_or(Error::RecordNotFound)?;
-            let context = self.context(
-                facts.patient,
-                caller,
-                false,
-                purpose == Purpose::EmergencyTreatment,
-            );
-            let outcome = context.decide_record(&facts, purpose, self.env().block_timestamp());
+            let now = self.env().block_timestamp();
+            let outcome = decide_record_read(&mut Stored(self), &facts, &caller, purpose, now);
             let audit_seq = self.log(ink::prelude::vec![entry(
                 AuditAction::RecordRead,
                 caller,
@@ -312,38 +286,14 @@ mod access {
             third_party: bool,
             emergency: bool,
         ) -> Context {
-            let now = self.env().block_timestamp();
-            let org = self.orgs.get(requester);
-            let roles = org.unwrap_or_default();
-            let mut context = Context {
-                patient: None,
-                patient_side: false,
-                emergency: None,
-                roles,
-                own: Vec::new(),
-                anyone: Vec::new(),
-            };
-            let Some(cell) = self.patients.get(patient) else {
-                return context;
-            };
-            context.patient = Some((cell.facts.registration, cell.facts.epoch));
-            // An organisation never manages a patient's consent as a delegate.
-            context.patient_side =
-                !third_party && org.is_none() && cell.facts.manager(&requester, now).is_some();
-            if context.patient_side {
-                return context;
-            }
-            // A patient who refuses break-glass has no session that counts.
-            if emergency && roles.contains(Role::Provider) && !cell.facts.refuses_break_glass {
-                context.emergency = self
-                    .sessions
-                    .get((patient, requester))
-                    .filter(|session| now < session.expires_at)
-                    .map(|session| (session.id, session.registration));
-            }
-            context.own = self.slots.get((patient, requester)).unwrap_or_default();
-            context.anyone = cell.anyone;
-            context
+            Context::read(
+                &mut Stored(self),
+                &patient,
+                &requester,
+                third_party,
+                emergency,
+                self.env().block_timestamp(),
+            )
         }
 
         fn log(&mut self, records: Vec<AuditRecord>) -> Result<u64> {

@@ -156,7 +156,7 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
     ) -> Result<(), String> {
         // The custodian's own check first: the provider's granted emergency read, on chain.
         let release = check_release(
-            &mut ChainFactsOf(&mut *l),
+            &mut ChainFactsOf::new(&mut *l),
             None,
             provider,
             record,

@@ -85,5 +85,5 @@ pub fn serve(chain: Box<dyn ChainRead + Send>, address: SocketAddr) -> Result<So
         .route("/v1/chain/now", get(now))
         .route("/v1/chain/balance/{address}", get(balance))
         .with_state(state);
-    carechain_gateway::serve_in_background("chain-reads", app, address)
+    carechain_gateway::serve_in_background("chain-reads", app, address, Default::default())
 }

@@ -3,6 +3,9 @@
 //! client are in the SDK (`carechain_sdk::gateway`), shared with every client. The binary
 //! (`carechain-gateway`) serves a node's suite.
 
+pub mod limits;
 pub mod server;
 
-pub use server::{open_store, router, serve_in_background, spawn, Config, Gateway};
+pub use server::{
+    open_store, router, serve, serve_in_background, spawn, Config, Gateway, Timeouts,
+};

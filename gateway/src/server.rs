@@ -1,19 +1,29 @@
-//! The gateway's HTTP server (axum). Chain reads run on blocking threads (a node client blocks
-//! on its own runtime); blobs and keys live in an `object_store` (a local directory by default,
-//! S3-compatible storage by configuration), written once with `PutMode::Create` so a partial
-//! upload never becomes visible and nothing is overwritten. Logs carry ids and reasons, never
-//! record content or keys.
+//! The gateway's HTTP server (axum on hyper, HTTP/1.1). Chain reads run on blocking threads
+//! over a pool of chain readers (a node client blocks on its own runtime); blobs and keys live
+//! in an `object_store` (a local directory by default, S3-compatible storage by
+//! configuration), written once with `PutMode::Create` so a partial upload never becomes
+//! visible and nothing is overwritten. Logs carry ids and reasons, never record content or
+//! keys.
+//!
+//! What a stranger can make it do is bounded: a request is authenticated from its headers
+//! alone (the signed body hash travels in `X-CareChain-Content-SHA256`) before any body is
+//! read; only accounts the chain holds are served, each under a token bucket; nonces are kept
+//! in two generations (O(1) a request); an upload must declare its length, within its route's
+//! limit (a wrapped key is exactly [`WRAPPED_LEN`] bytes), and is checked against the chain
+//! (the author, the anchored hash) before its body is read; headers must arrive within
+//! `header_timeout` and a body within `body_timeout`; connections are capped.
 
-use axum::body::Bytes;
+use crate::limits::{Bounded, RateLimiter, ReplayGuard};
+use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use carechain_common::{AuditEntry, RecordId};
 use carechain_sdk::gateway::protocol::{
-    blob_path, key_path, signing_payload, Authorization, Refusal, DEFAULT_GATEWAY_ID,
-    DEFAULT_WINDOW_MS, VERSION,
+    blob_path, content_sha256, key_path, signing_payload_for, Authorization, Refusal,
+    CONTENT_SHA256, DEFAULT_GATEWAY_ID, DEFAULT_WINDOW_MS, VERSION,
 };
 use carechain_sdk::gateway::release::{
     check_blob_upload, check_custodian_key, check_key_upload, check_release, ChainFactsOf, Release,
@@ -24,9 +34,9 @@ use ink::primitives::AccountId;
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The gateway's settings.
 #[derive(Clone, Debug)]
@@ -39,6 +49,18 @@ pub struct Config {
     pub skew_ms: u64,
     /// Largest upload, bytes. Default 64 MiB.
     pub max_body: usize,
+    /// Requests a second one account may make, and its burst. Default 20 and 40.
+    pub rate_per_sec: u32,
+    pub burst: u32,
+    /// How long a client may take to send a request's headers (and how long an idle
+    /// connection stays open). Default 10 s.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a body. Default 120 s.
+    pub body_timeout: Duration,
+    /// Open connections at most; more wait to be accepted. Default 512.
+    pub max_connections: usize,
+    /// How long a request waits for a free chain reader before it is refused (503). Default 10 s.
+    pub reader_wait: Duration,
 }
 
 impl Default for Config {
@@ -48,9 +70,19 @@ impl Default for Config {
             window_ms: DEFAULT_WINDOW_MS,
             skew_ms: 60 * 1000,
             max_body: 64 << 20,
+            rate_per_sec: 20,
+            burst: 40,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(120),
+            max_connections: 512,
+            reader_wait: Duration::from_secs(10),
         }
     }
 }
+
+/// Entries the caches and guards hold at most.
+const CACHE_CAP: usize = 100_000;
+const NONCE_CAP: usize = 1_000_000;
 
 /// Open the store a specification names: `s3://bucket[/prefix]` (credentials, region and
 /// endpoint from the usual `AWS_*` environment variables) or a local directory.
@@ -77,12 +109,16 @@ pub fn open_store(spec: &str) -> Result<Arc<dyn ObjectStore>, String> {
 /// A running gateway's state.
 pub struct Gateway<L: ChainRead + Send + 'static> {
     pub config: Config,
-    chain: Arc<Mutex<L>>,
+    /// Chain readers; a request holds one for its chain check only.
+    readers: Vec<Mutex<L>>,
+    free: Arc<tokio::sync::Semaphore>,
     store: Arc<dyn ObjectStore>,
-    /// Nonces seen within the skew window: (account, nonce) → when it may be forgotten.
-    nonces: Mutex<HashMap<(AccountId, [u8; 16]), u64>>,
+    nonces: Mutex<ReplayGuard>,
+    limiter: Mutex<RateLimiter>,
     /// Finalized audit entries (they never change): the chain check's cache.
-    entries: Mutex<HashMap<u64, AuditEntry>>,
+    entries: Mutex<Bounded<u64, AuditEntry>>,
+    /// Accounts the chain holds (once seen, not read again until the cache starts over).
+    known: Mutex<Bounded<AccountId, ()>>,
 }
 
 fn wall_ms() -> u64 {
@@ -96,36 +132,107 @@ fn short(account: &AccountId) -> String {
     hex::encode(&AsRef::<[u8; 32]>::as_ref(account)[..6])
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A request's declared body: its length and signed hash.
+struct Declared {
+    len: usize,
+    sha256: String,
+}
+
+fn declared_len(headers: &HeaderMap) -> Result<Option<usize>, Refusal> {
+    match headers.get(header::CONTENT_LENGTH) {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .map(Some)
+            .ok_or(Refusal::BadRequest("Content-Length is not a number".into())),
+    }
+}
+
 impl<L: ChainRead + Send + 'static> Gateway<L> {
+    /// A gateway with one chain reader.
     pub fn new(config: Config, chain: L, store: Arc<dyn ObjectStore>) -> Arc<Self> {
+        Self::pooled(config, vec![chain], store)
+    }
+
+    /// A gateway with a pool of chain readers (at least one), read concurrently.
+    pub fn pooled(config: Config, readers: Vec<L>, store: Arc<dyn ObjectStore>) -> Arc<Self> {
+        assert!(!readers.is_empty(), "a gateway needs a chain reader");
+        let span = 2 * config.skew_ms;
+        let limiter = RateLimiter::new(config.rate_per_sec, config.burst, CACHE_CAP);
         Arc::new(Gateway {
+            free: Arc::new(tokio::sync::Semaphore::new(readers.len())),
+            readers: readers.into_iter().map(Mutex::new).collect(),
             config,
-            chain: Arc::new(Mutex::new(chain)),
             store,
-            nonces: Mutex::new(HashMap::new()),
-            entries: Mutex::new(HashMap::new()),
+            nonces: Mutex::new(ReplayGuard::new(span, NONCE_CAP)),
+            limiter: Mutex::new(limiter),
+            entries: Mutex::new(Bounded::new(CACHE_CAP)),
+            known: Mutex::new(Bounded::new(CACHE_CAP)),
         })
     }
 
-    /// Verify a request's signature, freshness and nonce; the signer.
-    fn authenticate(
-        &self,
+    /// Authenticate a request from its headers alone (its body is not read yet): the
+    /// signature over the declared body hash, freshness, an account the chain holds, its rate,
+    /// then its nonce. `upload`: the request carries a body (its length must be declared and
+    /// at most `max_len`); otherwise it must carry none.
+    async fn authenticate(
+        self: &Arc<Self>,
         method: &Method,
         uri: &Uri,
         headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<AccountId, Refusal> {
-        let header = headers
-            .get("authorization")
+        upload: Option<usize>,
+    ) -> Result<(AccountId, Declared), Refusal> {
+        let auth = headers
+            .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or(Refusal::Unsigned)?;
-        let auth = Authorization::parse(header)?;
+        let auth = Authorization::parse(auth)?;
+        let claimed = headers.get(CONTENT_SHA256).and_then(|v| v.to_str().ok());
+        let length = declared_len(headers)?;
+        let declared = match upload {
+            None => {
+                if length.unwrap_or(0) != 0 {
+                    return Err(Refusal::BadRequest("this request carries no body".into()));
+                }
+                let empty = content_sha256(b"");
+                if claimed.is_some_and(|c| c != empty) {
+                    return Err(Refusal::BadRequest("this request carries no body".into()));
+                }
+                Declared {
+                    len: 0,
+                    sha256: empty,
+                }
+            }
+            Some(max_len) => {
+                let sha256 = claimed
+                    .filter(|c| {
+                        c.len() == 64 && c.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                    })
+                    .ok_or(Refusal::BadRequest(format!(
+                        "an upload carries its SHA-256 (lower-case hex) in {CONTENT_SHA256}"
+                    )))?
+                    .to_owned();
+                let len = length.ok_or(Refusal::BadRequest(
+                    "an upload declares its Content-Length".into(),
+                ))?;
+                if len > max_len {
+                    return Err(Refusal::TooLarge);
+                }
+                Declared { len, sha256 }
+            }
+        };
         let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        let payload = signing_payload(
+        let payload = signing_payload_for(
             &self.config.id,
             method.as_str(),
             path,
-            body,
+            &declared.sha256,
             auth.ts,
             &auth.nonce,
         );
@@ -136,32 +243,80 @@ impl<L: ChainRead + Send + 'static> Gateway<L> {
         if now.abs_diff(auth.ts) > self.config.skew_ms {
             return Err(Refusal::Stale);
         }
-        let mut nonces = self.nonces.lock().unwrap_or_else(|p| p.into_inner());
-        nonces.retain(|_, forget_at| *forget_at > now);
-        if nonces
-            .insert(
-                (auth.account, auth.nonce),
-                auth.ts.saturating_add(2 * self.config.skew_ms),
-            )
-            .is_some()
-        {
-            return Err(Refusal::Replayed);
-        }
-        Ok(auth.account)
+        self.known(auth.account).await?;
+        lock(&self.limiter).admit(auth.account, now)?;
+        lock(&self.nonces).admit(auth.account, auth.nonce, now)?;
+        Ok((auth.account, declared))
     }
 
-    /// Run `f` over the chain on a blocking thread.
-    async fn with_chain<T: Send + 'static>(
+    /// Whether the chain holds `account` (a non-zero balance): a key made up for one request
+    /// costs the gateway one read, and is refused.
+    async fn known(self: &Arc<Self>, account: AccountId) -> Result<(), Refusal> {
+        if lock(&self.known).get(&account).is_some() {
+            return Ok(());
+        }
+        let held = self
+            .with_reader(move |chain| chain.balance(&account) > 0)
+            .await?;
+        if !held {
+            return Err(Refusal::UnknownAccount);
+        }
+        lock(&self.known).insert(account, ());
+        Ok(())
+    }
+
+    /// Read the declared body within the body timeout; it must be the signed bytes.
+    async fn read_body(&self, body: Body, declared: &Declared) -> Result<Bytes, Refusal> {
+        let read = axum::body::to_bytes(body, declared.len);
+        let bytes = match tokio::time::timeout(self.config.body_timeout, read).await {
+            Err(_) => return Err(Refusal::SlowBody),
+            Ok(Err(e)) => return Err(Refusal::BadRequest(format!("body: {e}"))),
+            Ok(Ok(bytes)) => bytes,
+        };
+        if bytes.len() != declared.len {
+            return Err(Refusal::BadRequest(
+                "the body is not its declared length".into(),
+            ));
+        }
+        if content_sha256(&bytes) != declared.sha256 {
+            return Err(Refusal::BadSignature);
+        }
+        Ok(bytes)
+    }
+
+    /// Run `f` on a free chain reader, on a blocking thread; waits for one at most
+    /// `reader_wait`.
+    async fn with_reader<T: Send + 'static>(
         self: &Arc<Self>,
-        f: impl FnOnce(&mut ChainFactsOf<'_, L>, &Self) -> T + Send + 'static,
+        f: impl FnOnce(&mut L) -> T + Send + 'static,
     ) -> Result<T, Refusal> {
+        let busy = || Refusal::Unavailable("every chain reader is busy".into());
+        let permit =
+            tokio::time::timeout(self.config.reader_wait, self.free.clone().acquire_owned())
+                .await
+                .map_err(|_| busy())?
+                .map_err(|_| busy())?;
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut chain = me.chain.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut ChainFactsOf(&mut *chain), &me)
+            let _permit = permit;
+            let mut reader = me
+                .readers
+                .iter()
+                .find_map(|r| r.try_lock().ok())
+                .unwrap_or_else(|| lock(&me.readers[0]));
+            f(&mut reader)
         })
         .await
         .map_err(|_| Refusal::Unavailable("chain reader".into()))
+    }
+
+    /// Run `f` over the chain's facts (see [`Gateway::with_reader`]).
+    async fn with_chain<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut ChainFactsOf<'_, L>) -> T + Send + 'static,
+    ) -> Result<T, Refusal> {
+        self.with_reader(move |chain| f(&mut ChainFactsOf::new(chain)))
+            .await
     }
 
     async fn put_once(&self, path: String, body: Bytes) -> Result<(), Refusal> {
@@ -199,15 +354,10 @@ impl<L: ChainRead + Send + 'static> Gateway<L> {
         seq: u64,
         custodian_may: bool,
     ) -> Result<Release, Refusal> {
-        let cached = self
-            .entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&seq)
-            .copied();
+        let cached = lock(&self.entries).get(&seq);
         let window = self.config.window_ms;
         let release = self
-            .with_chain(move |chain, _| {
+            .with_chain(move |chain| {
                 match check_release(chain, cached, signer, record, seq, window) {
                     Err(Refusal::NotRequester) if custodian_may => {
                         check_custodian_key(chain, cached, signer, record, seq, window)
@@ -216,10 +366,7 @@ impl<L: ChainRead + Send + 'static> Gateway<L> {
                 }
             })
             .await??;
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(seq, release.entry);
+        lock(&self.entries).insert(seq, release.entry);
         Ok(release)
     }
 }
@@ -256,23 +403,26 @@ async fn put_blob<L: ChainRead + Send + 'static>(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let signer = match gw.authenticate(&method, &uri, &headers, &body) {
+    let max = gw.config.max_body;
+    let (signer, declared) = match gw.authenticate(&method, &uri, &headers, Some(max)).await {
         Ok(s) => s,
         Err(r) => return refused(&method, &uri, None, r),
     };
-    if body.len() > gw.config.max_body {
-        return refused(&method, &uri, Some(&signer), Refusal::TooLarge);
-    }
-    let checked = body.clone();
+    // The author and the anchored hash, checked on the signed hash before the body is read.
+    let mut hash = [0u8; 32];
+    let _ = hex::decode_to_slice(&declared.sha256, &mut hash);
     let verdict = gw
-        .with_chain(move |chain, _| check_blob_upload(chain, signer, record, &checked))
+        .with_chain(move |chain| check_blob_upload(chain, signer, record, &hash))
         .await;
-    match verdict.and_then(|v| v) {
-        Ok(_) => {}
-        Err(r) => return refused(&method, &uri, Some(&signer), r),
+    if let Err(r) = verdict.and_then(|v| v) {
+        return refused(&method, &uri, Some(&signer), r);
     }
+    let body = match gw.read_body(body, &declared).await {
+        Ok(body) => body,
+        Err(r) => return refused(&method, &uri, Some(&signer), r),
+    };
     match gw.put_once(blob_path(record), body).await {
         Ok(()) => {
             served(&method, &uri, &signer, StatusCode::CREATED, "stored blob");
@@ -294,8 +444,8 @@ async fn get_blob<L: ChainRead + Send + 'static>(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let signer = match gw.authenticate(&method, &uri, &headers, b"") {
-        Ok(s) => s,
+    let signer = match gw.authenticate(&method, &uri, &headers, None).await {
+        Ok((s, _)) => s,
         Err(r) => return refused(&method, &uri, None, r),
     };
     if let Err(r) = gw.release(signer, record, query.entry, false).await {
@@ -327,13 +477,16 @@ async fn put_key<L: ChainRead + Send + 'static>(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let signer = match gw.authenticate(&method, &uri, &headers, &body) {
+    let (signer, declared) = match gw
+        .authenticate(&method, &uri, &headers, Some(WRAPPED_LEN))
+        .await
+    {
         Ok(s) => s,
         Err(r) => return refused(&method, &uri, None, r),
     };
-    if body.len() != WRAPPED_LEN {
+    if declared.len != WRAPPED_LEN {
         return refused(
             &method,
             &uri,
@@ -343,11 +496,15 @@ async fn put_key<L: ChainRead + Send + 'static>(
     }
     let target = slot.clone();
     let verdict = gw
-        .with_chain(move |chain, _| check_key_upload(chain, signer, record, &target))
+        .with_chain(move |chain| check_key_upload(chain, signer, record, &target))
         .await;
     if let Err(r) = verdict.and_then(|v| v) {
         return refused(&method, &uri, Some(&signer), r);
     }
+    let body = match gw.read_body(body, &declared).await {
+        Ok(body) => body,
+        Err(r) => return refused(&method, &uri, Some(&signer), r),
+    };
     match gw.put_once(key_path(record, &slot), body).await {
         Ok(()) => {
             served(
@@ -375,8 +532,8 @@ async fn get_key<L: ChainRead + Send + 'static>(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let signer = match gw.authenticate(&method, &uri, &headers, b"") {
-        Ok(s) => s,
+    let signer = match gw.authenticate(&method, &uri, &headers, None).await {
+        Ok((s, _)) => s,
         Err(r) => return refused(&method, &uri, None, r),
     };
     let release = match gw.release(signer, record, query.entry, true).await {
@@ -415,7 +572,7 @@ async fn health<L: ChainRead + Send + 'static>(State(gw): State<Arc<Gateway<L>>>
 
 /// The gateway's routes.
 pub fn router<L: ChainRead + Send + 'static>(gw: Arc<Gateway<L>>) -> Router {
-    let limit = gw.config.max_body.saturating_mul(2).max(1 << 20);
+    let limit = gw.config.max_body.max(WRAPPED_LEN);
     Router::new()
         .route("/v1/health", get(health::<L>))
         .route(
@@ -428,13 +585,81 @@ pub fn router<L: ChainRead + Send + 'static>(gw: Arc<Gateway<L>>) -> Router {
         .with_state(gw)
 }
 
+/// How a server bounds its connections (the gateway's come from its [`Config`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub header: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        let config = Config::default();
+        Timeouts {
+            header: config.header_timeout,
+            max_connections: config.max_connections,
+        }
+    }
+}
+
+impl From<&Config> for Timeouts {
+    fn from(config: &Config) -> Self {
+        Timeouts {
+            header: config.header_timeout,
+            max_connections: config.max_connections,
+        }
+    }
+}
+
+/// Serve `app` on `listener` over HTTP/1.1 until `stop` resolves: headers must arrive within
+/// the header timeout (an idle keep-alive connection is closed after it too), and at most
+/// `max_connections` are open at once (more wait in the listen queue).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    timeouts: Timeouts,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(timeouts.header)
+        .max_buf_size(64 * 1024);
+    let slots = Arc::new(tokio::sync::Semaphore::new(timeouts.max_connections.max(1)));
+    tokio::pin!(stop);
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut stop => return,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of descriptors or a reset before accept: try again shortly.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+}
+
 /// A gateway served on its own thread and runtime (the in-process tests and benchmarks): its
 /// address. It runs until the process ends.
 pub fn spawn<L: ChainRead + Send + 'static>(
     gw: Arc<Gateway<L>>,
     address: SocketAddr,
 ) -> Result<SocketAddr, String> {
-    serve_in_background("gateway", router(gw), address)
+    let timeouts = Timeouts::from(&gw.config);
+    serve_in_background("gateway", router(gw), address, timeouts)
 }
 
 /// Serve `app` on `address` (port 0 picks one) from a thread and runtime of its own, named
@@ -443,6 +668,7 @@ pub fn serve_in_background(
     name: &str,
     app: Router,
     address: SocketAddr,
+    timeouts: Timeouts,
 ) -> Result<SocketAddr, String> {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::Builder::new()
@@ -463,7 +689,7 @@ pub fn serve_in_background(
                 match tokio::net::TcpListener::bind(address).await {
                     Ok(listener) => {
                         let _ = sender.send(listener.local_addr().map_err(|e| e.to_string()));
-                        let _ = axum::serve(listener, app).await;
+                        serve(listener, app, timeouts, std::future::pending()).await;
                     }
                     Err(e) => {
                         let _ = sender.send(Err(format!("{address}: {e}")));

@@ -23,6 +23,10 @@ export class GatewayError extends Error {
   }
 }
 
+/** The header carrying the signed body's SHA-256 (lower-case hex): the gateway authenticates a
+ * request from its headers before it reads a body. */
+export const CONTENT_SHA256 = 'x-carechain-content-sha256';
+
 export function signingPayload(gateway: string, method: string, path: string, body: Uint8Array, ts: number, nonce: Uint8Array): Uint8Array {
   return new TextEncoder().encode(
     `<Bytes>carechain-gateway/v1\n${gateway}\n${method}\n${path}\n${hex(sha256(body))}\n${ts}\n${hex(nonce)}</Bytes>`,
@@ -42,7 +46,7 @@ export class Gateway {
     const header = `CareChain-Sr25519 account=${hex(decodeAddress(account))},ts=${ts},nonce=${hex(nonce)},sig=${hex(signature)}`;
     const response = await fetch(`${this.base.replace(/\/$/, '')}${path}`, {
       method,
-      headers: { authorization: header },
+      headers: { authorization: header, [CONTENT_SHA256]: hex(sha256(body)) },
       body: method === 'GET' ? undefined : new Uint8Array(body),
     });
     const bytes = new Uint8Array(await response.arrayBuffer());

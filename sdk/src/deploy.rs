@@ -68,6 +68,15 @@ fn ok<T>(step: &str, answer: Result<T, Error>) -> Result<T, String> {
     answer.map_err(|e| format!("{step}: {e:?}"))
 }
 
+/// The contracts that write the audit log (in this order at deployment).
+pub const AUDIT_WRITERS: [Contract; 5] = [
+    Contract::Access,
+    Contract::Consent,
+    Contract::Provenance,
+    Contract::Claims,
+    Contract::Credentials,
+];
+
 /// Deploy every contract of the suite as the current actor (who becomes admin of each) and wire
 /// them. `salt` distinguishes deployments of the same code by the same account.
 pub fn deploy_suite<L: ChainWrite>(
@@ -101,13 +110,8 @@ pub fn deploy_suite<L: ChainWrite>(
         (access, options.provenance.unwrap_or(provenance), audit),
         salt,
     )?;
-    for (contract, address) in [
-        (Contract::Access, access),
-        (Contract::Consent, consent),
-        (Contract::Provenance, provenance),
-        (Contract::Claims, claims),
-        (Contract::Credentials, credentials),
-    ] {
+    let addresses = [access, consent, provenance, claims, credentials];
+    for (contract, address) in AUDIT_WRITERS.into_iter().zip(addresses) {
         if options.audit_log.is_none() && !options.not_writers.contains(&contract) {
             progress.step(&format!("audit_log: writer {}", contract.name()));
             ok("add writer", l.tx(msg::audit_log::ADD_WRITER, address))?;

@@ -217,6 +217,10 @@ fn chunk_start<L: ChainRead>(l: &mut L, seq: u64) -> Option<(u64, Vec<AuditEntry
 
 /// Entry `seq`.
 pub fn audit_entry<L: ChainRead>(l: &mut L, seq: u64) -> Option<AuditEntry> {
+    // One read settles a number not written yet (else up to a chunk's length of reads).
+    if seq >= audit_root(l).count {
+        return None;
+    }
     chunk_start(l, seq).and_then(|(_, chunk)| chunk.into_iter().find(|e| e.seq == seq))
 }
 
@@ -355,4 +359,23 @@ pub fn credentials_root<L: ChainRead>(l: &mut L) -> storage::CredentialsRoot {
 
 pub fn credential<L: ChainRead>(l: &mut L, id: CredentialId) -> Option<Credential> {
     get(l, credentials::CREDENTIALS, &id)
+}
+
+/// The access contract's projection read from its storage: the access rule
+/// (`carechain_rules`) runs on it off chain exactly as the contract runs it.
+pub struct ProjectionOf<'a, L: ChainRead>(pub &'a mut L);
+
+impl<L: ChainRead> carechain_rules::Projection for ProjectionOf<'_, L> {
+    fn roles(&mut self, account: &AccountId) -> Option<RoleSet> {
+        effective_roles(self.0, *account)
+    }
+    fn patient_cell(&mut self, patient: &PatientId) -> Option<PatientCell> {
+        patient_cell(self.0, *patient)
+    }
+    fn slots(&mut self, patient: &PatientId, grantee: &AccountId) -> Vec<GrantSlot> {
+        decision_slots(self.0, *patient, *grantee)
+    }
+    fn session(&mut self, patient: &PatientId, provider: &AccountId) -> Option<Session> {
+        session(self.0, *patient, *provider)
+    }
 }

@@ -1,7 +1,10 @@
 //! The record gateway over HTTP on 127.0.0.1, reading the in-process chain: uploads (author,
 //! anchored hash, write-once, size), downloads (the release rule against real audit entries),
 //! and every authentication refusal (unsigned, wrong signature, stale, replayed, another
-//! gateway's request). The release rule's forged-entry cases are in `gateway/src/release.rs`.
+//! gateway's request), and what bounds a stranger: refusal on headers before a body is read,
+//! the signed body hash, unknown accounts, rate limits, header and body timeouts, and a grant
+//! narrowed after a read. The release rule's forged-entry cases are in
+//! `sdk/src/gateway/release.rs`.
 
 use carechain_common::*;
 use carechain_gateway::{open_store, spawn, Config, Gateway};
@@ -18,6 +21,7 @@ use ink::primitives::AccountId;
 
 struct World {
     l: Shared<Chain>,
+    address: std::net::SocketAddr,
     gw: GatewayClient,
     hospital: AccountId,
     researcher: AccountId,
@@ -28,6 +32,10 @@ struct World {
 const MAX_BODY: usize = 4096;
 
 fn world() -> World {
+    world_with(|_| {})
+}
+
+fn world_with(adjust: impl FnOnce(&mut Config)) -> World {
     let suite = Suite::deploy();
     let mut l = Shared::new(suite.chain);
     let hospital = organisation(&mut l, "gw-hospital", &[Role::Provider]);
@@ -56,15 +64,17 @@ fn world() -> World {
         rand_suffix()
     ));
     let store = open_store(&dir.display().to_string()).unwrap();
-    let config = Config {
+    let mut config = Config {
         id: "gw-test".into(),
         max_body: MAX_BODY,
         ..Config::default()
     };
+    adjust(&mut config);
     let gateway = Gateway::new(config, l.clone(), store);
     let address = spawn(gateway, "127.0.0.1:0".parse().unwrap()).unwrap();
     World {
         l,
+        address,
         gw: GatewayClient::new(&format!("http://{address}"), "gw-test"),
         hospital,
         researcher,
@@ -296,4 +306,295 @@ fn unsigned_forged_stale_and_replayed_requests_are_refused() {
     let good = sign(w.hospital, w.hospital, "gw-test", now, [5; 16]);
     assert!(w.gw.send("GET", &path, Some(&good), Vec::new()).is_ok());
     assert_eq!(refused(Some(&good)), (401, "replayed".into()));
+}
+
+/// Send raw bytes on a fresh connection (then `rest` after `pause`, if any) and read what the
+/// gateway answers until it closes or 10 s pass: the answer's status line and body, or
+/// `None` when it closed without one.
+fn raw(
+    address: std::net::SocketAddr,
+    head: &str,
+    rest: Option<(&[u8], std::time::Duration)>,
+) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    if let Some((bytes, pause)) = rest {
+        std::thread::sleep(pause);
+        let _ = stream.write_all(bytes);
+    }
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                answer.extend_from_slice(&buffer[..n]);
+                let text = String::from_utf8_lossy(&answer);
+                // One whole JSON answer is enough (the connection may stay open).
+                if text.contains("\r\n\r\n{") && text.ends_with('}') {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("no answer and no close within 10 s: {e}"),
+        }
+    }
+    (!answer.is_empty()).then(|| String::from_utf8_lossy(&answer).into_owned())
+}
+
+/// The status and refusal code of a raw answer.
+fn status_of(answer: &str) -> (u16, String) {
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let code = answer
+        .split("\"error\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("")
+        .to_owned();
+    (status, code)
+}
+
+/// A signed upload's head, as a client would send it, for `body` (declared as `declared`).
+fn upload_head(w: &World, signer: AccountId, path: &str, body: &[u8], extra: &str) -> String {
+    let auth = w.gw.authorize(&w.l, signer, "PUT", path, body).unwrap();
+    format!(
+        "PUT {path} HTTP/1.1\r\nHost: gw\r\nAuthorization: {auth}\r\n{extra}Connection: close\r\n\r\n"
+    )
+}
+
+/// Finding (round 3): the gateway read a whole body (up to 64 MiB) before it checked the
+/// signature or the author. Now the signed body hash travels in a header: a request is refused
+/// on its headers alone, before a byte of the body is sent.
+#[test]
+fn an_upload_is_refused_on_its_headers_before_its_body_is_read() {
+    use carechain_sdk::gateway::protocol::{content_sha256, CONTENT_SHA256};
+    let mut w = world();
+    let (id, blob, _) = anchor(&mut w, b"troponin 12 ng/L");
+    let path = format!("/v1/records/{id}");
+    let hash = content_sha256(&blob);
+    let length = format!("Content-Length: {}\r\n", blob.len());
+    // Not the author: refused with no body sent at all.
+    let head = upload_head(
+        &w,
+        w.researcher,
+        &path,
+        &blob,
+        &format!("{length}{CONTENT_SHA256}: {hash}\r\n"),
+    );
+    let answer = raw(w.address, &head, None).expect("an answer");
+    assert_eq!(status_of(&answer), (403, "not-author".into()));
+    // No signed hash header, no declared length, a chunked body: refused before the body.
+    let head = upload_head(&w, w.hospital, &path, &blob, &length);
+    let answer = raw(w.address, &head, None).expect("an answer");
+    assert_eq!(status_of(&answer), (400, "bad-request".into()));
+    let head = upload_head(
+        &w,
+        w.hospital,
+        &path,
+        &blob,
+        &format!("{CONTENT_SHA256}: {hash}\r\n"),
+    );
+    let answer = raw(w.address, &head, None).expect("an answer");
+    assert_eq!(status_of(&answer), (400, "bad-request".into()));
+    let head = upload_head(
+        &w,
+        w.hospital,
+        &path,
+        &blob,
+        &format!("Transfer-Encoding: chunked\r\n{CONTENT_SHA256}: {hash}\r\n"),
+    );
+    let answer = raw(w.address, &head, None).expect("an answer");
+    assert_eq!(status_of(&answer), (400, "bad-request".into()));
+    // A declared length over the limit: refused before the body.
+    let head = upload_head(
+        &w,
+        w.hospital,
+        &path,
+        &blob,
+        &format!(
+            "Content-Length: {}\r\n{CONTENT_SHA256}: {hash}\r\n",
+            MAX_BODY + 1
+        ),
+    );
+    let answer = raw(w.address, &head, None).expect("an answer");
+    assert_eq!(status_of(&answer), (413, "too-large".into()));
+    // The signed (anchored) hash with other bytes: the body is not what was signed.
+    let mut other = blob.clone();
+    other[40] ^= 1;
+    let head = upload_head(
+        &w,
+        w.hospital,
+        &path,
+        &blob,
+        &format!("{length}{CONTENT_SHA256}: {hash}\r\n"),
+    );
+    let answer = raw(w.address, &head, Some((&other, std::time::Duration::ZERO))).unwrap();
+    assert_eq!(status_of(&answer), (401, "bad-signature".into()));
+    // Nothing was stored by any of these: the right upload still lands, once.
+    w.gw.put_blob(&w.l, w.hospital, id, blob.clone()).unwrap();
+    assert_eq!(
+        code(w.gw.put_blob(&w.l, w.hospital, id, blob)),
+        (409, "exists".into())
+    );
+}
+
+/// A wrapped key is exactly its sealed length: a longer one is over its route's limit, a
+/// shorter one malformed; both are refused on their headers.
+#[test]
+fn a_wrapped_key_of_the_wrong_length_is_refused() {
+    let mut w = world();
+    let (id, _, key) = anchor(&mut w, b"hba1c 41");
+    let slot = org_slot(&w.hospital);
+    let mut wrapped =
+        vault::wrap(&key, &vault::PublicKey(key_for("gw-hospital").0), id, 1).unwrap();
+    assert_eq!(wrapped.len(), vault::WRAPPED_LEN);
+    let mut longer = wrapped.clone();
+    longer.push(0);
+    assert_eq!(
+        code(w.gw.put_key(&w.l, w.hospital, id, &slot, longer)),
+        (413, "too-large".into())
+    );
+    wrapped.pop();
+    assert_eq!(
+        code(w.gw.put_key(&w.l, w.hospital, id, &slot, wrapped)),
+        (400, "bad-request".into())
+    );
+}
+
+/// A key the chain has never seen (no balance) is refused, however well it signs: a stranger
+/// cannot make up accounts to spend the gateway's chain reads or its rate limiter's memory.
+#[test]
+fn an_account_the_chain_does_not_hold_is_refused() {
+    let mut w = world();
+    let (id, blob, _) = anchor(&mut w, b"ferritin 90");
+    w.gw.put_blob(&w.l, w.hospital, id, blob).unwrap();
+    let granted = read(&mut w.l, w.hospital, id, Purpose::Treatment);
+    let stranger = carechain_sdk::keys::demo_signer("gw-stranger-never-funded");
+    let account = carechain_sdk::keys::account_of(&stranger);
+    assert_eq!(w.l.balance(&account), 0);
+    let path = format!("/v1/records/{id}?entry={granted}");
+    let nonce = [9u8; 16];
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let payload = signing_payload("gw-test", "GET", &path, b"", ts, &nonce);
+    let header = Authorization {
+        account,
+        ts,
+        nonce,
+        signature: stranger.sign(&payload).0,
+    }
+    .header();
+    let e =
+        w.gw.send("GET", &path, Some(&header), Vec::new())
+            .unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (403, "unknown-account"));
+}
+
+/// One account's requests are rate limited (a token bucket): past its burst it is refused
+/// with 429 and served again later; another account is not affected.
+#[test]
+fn an_account_past_its_burst_is_rate_limited() {
+    let mut w = world_with(|c| {
+        c.rate_per_sec = 1;
+        c.burst = 3;
+    });
+    let (id, blob, _) = anchor(&mut w, b"tsh 2.1");
+    w.gw.put_blob(&w.l, w.hospital, id, blob).unwrap(); // one token
+    let granted = read(&mut w.l, w.hospital, id, Purpose::Treatment);
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        answers.push(w.gw.get_blob(&w.l, w.hospital, id, granted).map(|_| ()));
+    }
+    assert!(answers[0].is_ok(), "{answers:?}");
+    let limited = answers
+        .iter()
+        .filter(|a| matches!(a, Err(e) if e.status == 429 && e.code == "rate-limited"))
+        .count();
+    assert!(limited >= 1, "{answers:?}");
+    // Another account still gets its own answer (a refusal on the chain's rule, not 429).
+    assert_eq!(
+        code(w.gw.get_blob(&w.l, w.researcher, id, granted)),
+        (403, "not-the-requester".into())
+    );
+    // The bucket refills.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert!(w.gw.get_blob(&w.l, w.hospital, id, granted).is_ok());
+}
+
+/// Headers that never finish and a body that stalls hold a connection only as long as their
+/// timeouts.
+#[test]
+fn slow_headers_and_slow_bodies_time_out() {
+    use carechain_sdk::gateway::protocol::{content_sha256, CONTENT_SHA256};
+    let mut w = world_with(|c| {
+        c.header_timeout = std::time::Duration::from_secs(1);
+        c.body_timeout = std::time::Duration::from_secs(1);
+    });
+    let (id, blob, _) = anchor(&mut w, b"lipase 30");
+    // Half a request line, never finished: the connection is closed (no answer or a 408).
+    let answer = raw(w.address, "GET /v1/health HTTP/1.1\r\nHost: gw\r\n", None);
+    if let Some(answer) = answer {
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    // A signed upload whose body stops halfway: 408 body-timeout, nothing stored.
+    let path = format!("/v1/records/{id}");
+    let hash = content_sha256(&blob);
+    let head = upload_head(
+        &w,
+        w.hospital,
+        &path,
+        &blob,
+        &format!(
+            "Content-Length: {}\r\n{CONTENT_SHA256}: {hash}\r\n",
+            blob.len()
+        ),
+    );
+    let half = &blob[..blob.len() / 2];
+    let answer = raw(w.address, &head, Some((half, std::time::Duration::ZERO))).unwrap();
+    assert_eq!(status_of(&answer), (408, "body-timeout".into()));
+    w.gw.put_blob(&w.l, w.hospital, id, blob).unwrap();
+}
+
+/// Finding (round 3): the gateway released on a granted entry whose basis (the grant) still
+/// existed, even when the patient had since narrowed access (a deny rule): it did not re-run
+/// the access rule. Now it does, at the best and the finalized block, and the answer must be
+/// the entry's own basis.
+#[test]
+fn a_read_the_access_rule_would_no_longer_grant_is_not_released() {
+    let mut w = world();
+    let (id, blob, _) = anchor(&mut w, b"inr 1.1");
+    w.gw.put_blob(&w.l, w.hospital, id, blob).unwrap();
+    let granted = read(&mut w.l, w.hospital, id, Purpose::Treatment);
+    assert!(w.gw.get_blob(&w.l, w.hospital, id, granted).is_ok());
+    let now = w.l.now();
+    w.l.set_actor(w.alice);
+    w.l.tx(
+        consent::CREATE_GRANT,
+        (
+            w.patient,
+            Grantee::Account(w.hospital),
+            GrantScope {
+                categories: CategorySet::of(&[DataCategory::Laboratory]),
+                purposes: PurposeSet::of(&[Purpose::Treatment]),
+                valid_from: now,
+                valid_until: now + DAY_MS,
+            },
+            Effect::Deny,
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        code(w.gw.get_blob(&w.l, w.hospital, id, granted)),
+        (403, "no-longer-granted".into())
+    );
 }

@@ -97,17 +97,26 @@ fn restrictions_go_through_when_the_log_refuses_every_writer() {
         .filter(|c| c.is_restriction() && c.contract() != Contract::AuditLog)
         .collect();
     assert!(restrictions.len() >= 12, "{}", restrictions.len());
+    // Every contract with a restriction is in the run, credentials included.
+    for contract in [
+        Contract::Registry,
+        Contract::Access,
+        Contract::Consent,
+        Contract::Provenance,
+        Contract::Credentials,
+    ] {
+        assert!(
+            restrictions.iter().any(|c| c.contract() == contract),
+            "no restriction of {}",
+            contract.name()
+        );
+    }
     for case in &restrictions {
         let what = case.title();
         let (report, _) = fixture.run_observed(case, case.authorised[0], |f| {
             let admin = f.at(Who::Admin);
             f.suite.set_actor(admin);
-            for writer in [
-                Contract::Access,
-                Contract::Consent,
-                Contract::Provenance,
-                Contract::Claims,
-            ] {
+            for writer in carechain_sdk::deploy::AUDIT_WRITERS {
                 let address = f.suite.address(writer);
                 f.suite
                     .tx(audit_log::REMOVE_WRITER, address)

@@ -99,6 +99,9 @@ type CallResult = ContractResult<Result<ExecReturnValue, DispatchError>, u128, E
 pub struct NodeReader {
     runtime: tokio::runtime::Runtime,
     api: OnlineClient<PolkadotConfig>,
+    /// The node's legacy RPC methods (the best block's hash: subxt's `at_latest` is the
+    /// finalized block).
+    rpc: subxt::backend::legacy::LegacyRpcMethods<PolkadotConfig>,
     pub url: String,
     bundles: Bundles,
     addresses: HashMap<Contract, AccountId>,
@@ -121,8 +124,12 @@ impl NodeReader {
     /// Connect to `url`; no suite known yet.
     pub fn connect(url: &str) -> Result<NodeReader, String> {
         let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-        let api = runtime
-            .block_on(OnlineClient::<PolkadotConfig>::from_insecure_url(url))
+        let (api, rpc) = runtime
+            .block_on(async {
+                let client = subxt::backend::rpc::RpcClient::from_insecure_url(url).await?;
+                let api = OnlineClient::<PolkadotConfig>::from_rpc_client(client.clone()).await?;
+                Ok::<_, subxt::Error>((api, subxt::backend::legacy::LegacyRpcMethods::new(client)))
+            })
             .map_err(|e| {
                 format!("no node answers at {url}: {e} (start one with scripts/node.sh start)")
             })?;
@@ -135,6 +142,7 @@ impl NodeReader {
         Ok(NodeReader {
             runtime,
             api,
+            rpc,
             url: url.to_owned(),
             bundles: Bundles::default(),
             addresses: HashMap::new(),
@@ -261,16 +269,19 @@ impl NodeReader {
         format!("0x{}", hex::encode(self.api.genesis_hash().0))
     }
 
+    /// The best block's hash: the newest state (a restriction counts there before it is final).
+    async fn best(&self) -> Result<subxt::utils::H256, subxt::Error> {
+        self.rpc
+            .chain_get_block_hash(None)
+            .await?
+            .ok_or_else(|| subxt::Error::Other("the node has no best block".into()))
+    }
+
     /// The chain's name (`system_chain`).
     pub fn chain_name(&self) -> Result<String, String> {
-        self.runtime.block_on(async {
-            let rpc = subxt::backend::legacy::LegacyRpcMethods::<PolkadotConfig>::new(
-                subxt::backend::rpc::RpcClient::from_insecure_url(&self.url)
-                    .await
-                    .map_err(|e| e.to_string())?,
-            );
-            rpc.system_chain().await.map_err(|e| e.to_string())
-        })
+        self.runtime
+            .block_on(self.rpc.system_chain())
+            .map_err(|e| e.to_string())
     }
 
     /// The metadata the node serves now (V15, as `metadata/contracts-node.scale` stores it).
@@ -448,14 +459,15 @@ impl ChainRead for NodeReader {
         self.bundles.get(name)
     }
 
+    /// At the best block: the newest state, restrictions included, before it is final.
     fn storage(&mut self, address: AccountId, key: &[u8]) -> Option<Vec<u8>> {
         let call = runtime::apis()
             .contracts_api()
             .get_storage(to_subxt(&address), key.to_vec());
         self.runtime
             .block_on(async {
-                let api = self.api.runtime_api().at_latest().await?;
-                api.call(call).await
+                let best = self.best().await?;
+                self.api.runtime_api().at(best).call(call).await
             })
             .unwrap_or_else(|e| panic!("{}: the storage read failed: {e}", self.url))
             .ok()
@@ -476,10 +488,17 @@ impl ChainRead for NodeReader {
             .flatten()
     }
 
+    /// The best block's timestamp (a stalled finality does not stop this clock).
     fn now(&mut self) -> u64 {
         let query = runtime::storage().timestamp().now();
         self.runtime
-            .block_on(async { self.api.storage().at_latest().await?.fetch(&query).await })
+            .block_on(async {
+                self.api
+                    .storage()
+                    .at(self.best().await?)
+                    .fetch(&query)
+                    .await
+            })
             .ok()
             .flatten()
             .expect("the node's timestamp")

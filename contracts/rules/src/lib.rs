@@ -6,9 +6,130 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 use carechain_common::{
-    AccessBasis, AuditOutcome, DataCategory, DenyReason, Effect, EmergencyId, GrantSlot, Purpose,
-    Role, RoleSet, Timestamp,
+    AccessBasis, AuditOutcome, DataCategory, DenyReason, Effect, EmergencyId, GrantSlot,
+    PatientCell, PatientId, Purpose, RecordFacts, Role, RoleSet, Session, Timestamp,
 };
+use ink::prelude::vec::Vec;
+use ink::primitives::AccountId;
+
+/// The access contract's projection, where a decision reads it: the contract's own storage, or
+/// a reader of that storage (the record gateway re-runs the rule at release).
+pub trait Projection {
+    /// An organisation's effective roles (`None`: not an organisation).
+    fn roles(&mut self, account: &AccountId) -> Option<RoleSet>;
+    fn patient_cell(&mut self, patient: &PatientId) -> Option<PatientCell>;
+    /// The live grant slots for `grantee`.
+    fn slots(&mut self, patient: &PatientId, grantee: &AccountId) -> Vec<GrantSlot>;
+    /// `provider`'s break-glass session for `patient`, open or not.
+    fn session(&mut self, patient: &PatientId, provider: &AccountId) -> Option<Session>;
+}
+
+/// What decisions about one (patient, requester) pair read, once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Context {
+    pub patient: Option<(u64, u32)>,
+    pub patient_side: bool,
+    pub emergency: Option<(EmergencyId, u64)>,
+    pub roles: RoleSet,
+    pub own: Vec<GrantSlot>,
+    pub anyone: Vec<GrantSlot>,
+}
+
+impl Context {
+    /// Read the context of `requester` asking about `patient` at `now`. `third_party`: a
+    /// disclosure to a contract's relying party (the patient side never counts); `emergency`:
+    /// the request's purpose is emergency treatment (only then is a session read).
+    pub fn read<P: Projection + ?Sized>(
+        projection: &mut P,
+        patient: &PatientId,
+        requester: &AccountId,
+        third_party: bool,
+        emergency: bool,
+        now: Timestamp,
+    ) -> Context {
+        let org = projection.roles(requester);
+        let roles = org.unwrap_or_default();
+        let mut context = Context {
+            patient: None,
+            patient_side: false,
+            emergency: None,
+            roles,
+            own: Vec::new(),
+            anyone: Vec::new(),
+        };
+        let Some(cell) = projection.patient_cell(patient) else {
+            return context;
+        };
+        context.patient = Some((cell.facts.registration, cell.facts.epoch));
+        // An organisation never manages a patient's consent as a delegate.
+        context.patient_side =
+            !third_party && org.is_none() && cell.facts.manager(requester, now).is_some();
+        if context.patient_side {
+            return context;
+        }
+        // A patient who refuses break-glass has no session that counts.
+        if emergency && roles.contains(Role::Provider) && !cell.facts.refuses_break_glass {
+            context.emergency = projection
+                .session(patient, requester)
+                .filter(|session| now < session.expires_at)
+                .map(|session| (session.id, session.registration));
+        }
+        context.own = projection.slots(patient, requester);
+        context.anyone = cell.anyone;
+        context
+    }
+
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            patient: self.patient,
+            patient_side: self.patient_side,
+            emergency: self.emergency,
+            roles: self.roles,
+            own: &self.own,
+            anyone: &self.anyone,
+        }
+    }
+
+    pub fn decide(&self, category: DataCategory, purpose: Purpose, now: Timestamp) -> AuditOutcome {
+        decide(&self.inputs(), category, purpose, now)
+    }
+
+    /// Decide for a record of `registration`: a record of an earlier registration of the id
+    /// is never granted.
+    pub fn decide_record(
+        &self,
+        record: &RecordFacts,
+        purpose: Purpose,
+        now: Timestamp,
+    ) -> AuditOutcome {
+        if self.patient.map(|(registration, _)| registration) == Some(record.registration) {
+            self.decide(record.category, purpose, now)
+        } else {
+            AuditOutcome::Denied(DenyReason::PatientNotActive)
+        }
+    }
+}
+
+/// `requester`'s read of a record (`facts`, its anchor) for `purpose` at `now`, decided on
+/// `projection`: what the access contract's `access_record` decides, and what the record
+/// gateway re-runs at release.
+pub fn decide_record_read<P: Projection + ?Sized>(
+    projection: &mut P,
+    facts: &RecordFacts,
+    requester: &AccountId,
+    purpose: Purpose,
+    now: Timestamp,
+) -> AuditOutcome {
+    let context = Context::read(
+        projection,
+        &facts.patient,
+        requester,
+        false,
+        purpose == Purpose::EmergencyTreatment,
+        now,
+    );
+    context.decide_record(facts, purpose, now)
+}
 
 /// Everything the rule needs about a (patient, requester) pair, read once per call.
 #[derive(Clone, Copy, Debug)]

@@ -1,7 +1,9 @@
 //! The gateway's client (blocking HTTP): signed requests, uploads, releases, and re-wrapping a
 //! record's key for a grantee.
 
-use super::protocol::{org_slot, signing_payload, Authorization, RefusalBody};
+use super::protocol::{
+    content_sha256, org_slot, signing_payload, Authorization, RefusalBody, CONTENT_SHA256,
+};
 use crate::{view, ChainWrite};
 use carechain_common::RecordId;
 use carechain_vault::{self as vault, PublicKey, SecretKey};
@@ -94,7 +96,11 @@ impl GatewayClient {
             code: "bad-method".into(),
             reason: method.to_owned(),
         })?;
-        let mut request = self.http.request(method, url).body(body);
+        let mut request = self
+            .http
+            .request(method, url)
+            .header(CONTENT_SHA256, content_sha256(&body))
+            .body(body);
         if let Some(header) = authorization {
             request = request.header("authorization", header);
         }

@@ -15,9 +15,14 @@
 //!
 //! (the `<Bytes>` wrapper is what a browser wallet's `signRaw` adds, so extension signers work
 //! unchanged), sent as
-//! `Authorization: CareChain-Sr25519 account=<hex>,ts=<ms>,nonce=<hex>,sig=<hex>`.
+//! `Authorization: CareChain-Sr25519 account=<hex>,ts=<ms>,nonce=<hex>,sig=<hex>`, with the
+//! body's hash also in `X-CareChain-Content-SHA256: <hex>` (the same hash the signature covers)
+//! so the gateway authenticates a request from its headers alone, before it reads a byte of
+//! the body, and then checks the body against the signed hash. An upload declares its
+//! `Content-Length`; a `GET` has no body.
 //! A request older or newer than the allowed clock skew is stale; a nonce seen before within the
-//! skew is a replay.
+//! skew is a replay. Only accounts the chain holds (a non-zero balance) are served, each at a
+//! bounded rate.
 //!
 //! Paths:
 //!
@@ -42,6 +47,14 @@ pub const VERSION: &str = "carechain-gateway/v1";
 /// The wrapped-key slot of the patient's side (wrapped to the patient's registry key).
 pub const PATIENT_SLOT: &str = "patient";
 
+/// The header carrying the body's SHA-256 (hex), as the signature covers it.
+pub const CONTENT_SHA256: &str = "x-carechain-content-sha256";
+
+/// The hex SHA-256 of a body, as the signature and [`CONTENT_SHA256`] carry it.
+pub fn content_sha256(body: &[u8]) -> String {
+    hex::encode(Sha256::digest(body))
+}
+
 /// The bytes a request's signature covers.
 pub fn signing_payload(
     gateway: &str,
@@ -51,9 +64,27 @@ pub fn signing_payload(
     ts: u64,
     nonce: &[u8; 16],
 ) -> Vec<u8> {
+    signing_payload_for(
+        gateway,
+        method,
+        path_and_query,
+        &content_sha256(body),
+        ts,
+        nonce,
+    )
+}
+
+/// The same, for a body known by its hex SHA-256 (the gateway, before it reads the body).
+pub fn signing_payload_for(
+    gateway: &str,
+    method: &str,
+    path_and_query: &str,
+    body_sha256: &str,
+    ts: u64,
+    nonce: &[u8; 16],
+) -> Vec<u8> {
     format!(
-        "<Bytes>{VERSION}\n{gateway}\n{method}\n{path_and_query}\n{}\n{ts}\n{}</Bytes>",
-        hex::encode(Sha256::digest(body)),
+        "<Bytes>{VERSION}\n{gateway}\n{method}\n{path_and_query}\n{body_sha256}\n{ts}\n{}</Bytes>",
         hex::encode(nonce)
     )
     .into_bytes()
@@ -118,6 +149,13 @@ pub enum Refusal {
     Stale,
     /// 401: this nonce was used already.
     Replayed,
+    /// 403: the signing account is not one the chain holds (no balance): a key made up for
+    /// the request.
+    UnknownAccount,
+    /// 429: this account sent more requests than the gateway serves one account.
+    RateLimited,
+    /// 408: the body did not arrive within the gateway's body timeout.
+    SlowBody,
     /// 403: no audit entry with this sequence number.
     NoSuchEntry,
     /// 403: the entry is not in a finalized block yet.
@@ -137,6 +175,10 @@ pub enum Refusal {
     /// 403: the grant, session or patient-side standing the entry was granted on has ended
     /// since.
     Revoked(&'static str),
+    /// 403: the access rule, re-run on the chain's current state, no longer grants this read on
+    /// the basis the entry recorded (a narrowed grant, a new deny rule, a suspended reader, a
+    /// deregistered patient); the reason attached.
+    NoLongerGranted(String),
     /// 403: only the record's author uploads its blob.
     NotAuthor,
     /// 403: the signer may not upload a key for this record.
@@ -166,6 +208,8 @@ impl Refusal {
     pub fn status(&self) -> u16 {
         match self {
             Refusal::Unsigned | Refusal::BadSignature | Refusal::Stale | Refusal::Replayed => 401,
+            Refusal::RateLimited => 429,
+            Refusal::SlowBody => 408,
             Refusal::NotFound(_) => 404,
             Refusal::Exists => 409,
             Refusal::TooLarge => 413,
@@ -182,6 +226,9 @@ impl Refusal {
             Refusal::BadSignature => "bad-signature",
             Refusal::Stale => "stale",
             Refusal::Replayed => "replayed",
+            Refusal::UnknownAccount => "unknown-account",
+            Refusal::RateLimited => "rate-limited",
+            Refusal::SlowBody => "body-timeout",
             Refusal::NoSuchEntry => "no-such-entry",
             Refusal::NotFinalized => "not-finalized",
             Refusal::NotSuiteWriter => "not-suite-writer",
@@ -191,6 +238,7 @@ impl Refusal {
             Refusal::OtherRecord => "other-record",
             Refusal::TooOld => "entry-too-old",
             Refusal::Revoked(_) => "revoked-since",
+            Refusal::NoLongerGranted(_) => "no-longer-granted",
             Refusal::NotAuthor => "not-author",
             Refusal::NotKeyHolder => "not-key-holder",
             Refusal::NotFound(_) => "not-found",
@@ -208,6 +256,13 @@ impl Refusal {
             Refusal::BadSignature => "the signature does not verify for the account".into(),
             Refusal::Stale => "the request's timestamp is outside the allowed clock skew".into(),
             Refusal::Replayed => "this request was sent before (nonce reused)".into(),
+            Refusal::UnknownAccount => {
+                "the signing account is not one the chain holds (it has no balance)".into()
+            }
+            Refusal::RateLimited => {
+                "too many requests from this account; retry after a second".into()
+            }
+            Refusal::SlowBody => "the request's body did not arrive in time".into(),
             Refusal::NoSuchEntry => "there is no audit entry with this number".into(),
             Refusal::NotFinalized => "the audit entry is not in a finalized block yet".into(),
             Refusal::NotSuiteWriter => {
@@ -219,6 +274,9 @@ impl Refusal {
             Refusal::OtherRecord => "the audit entry is about another record".into(),
             Refusal::TooOld => "the audit entry is older than the release window".into(),
             Refusal::Revoked(what) => format!("the {what} the read was granted on has ended since"),
+            Refusal::NoLongerGranted(why) => {
+                format!("the chain would no longer grant this read ({why})")
+            }
             Refusal::NotAuthor => "only the record's author uploads its content".into(),
             Refusal::NotKeyHolder => {
                 "only the author, the patient's side or the patient's custodian upload keys".into()

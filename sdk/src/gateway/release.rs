@@ -4,79 +4,147 @@
 //! A download of record `r` by signer `s` against audit entry `n` is released only when:
 //! entry `n` is in a finalized block; it was written by the suite's access contract (its address
 //! from the deployment, never from the request); it is a `RecordRead` of `r` requested by `s`;
-//! its outcome is `Granted`; it was recorded within the release window (chain time); and the
-//! basis it was granted on still stands — the grant is not revoked, expired or ended by a
-//! recovery; the break-glass session is not closed or expired; the signer is still the patient's
-//! controller or an active delegate.
+//! its outcome is `Granted`; it was recorded within the release window (best-block time, so a
+//! stalled finality does not stop the clock); and, read at the best block *and* at the latest
+//! finalized block (either saying "ended" refuses), the basis it was granted on still stands —
+//! the grant is not revoked, expired or ended by a recovery; the break-glass session is not
+//! closed or expired; the signer is still the patient's controller or an active delegate — and
+//! the access rule, re-run on the access contract's current projection for (patient, signer,
+//! category, purpose), still grants on that same basis (a narrowed grant, a new deny rule, a
+//! suspended grantee or a deregistered patient refuse at once, not at the end of the window).
 
 use super::protocol::{org_slot, Refusal, PATIENT_SLOT};
 use crate::facts::{basis_stands, patient_side, BasisFacts};
 use crate::ledger::Finalized;
+use crate::view::ProjectionOf;
 use crate::{view, ChainRead, Contract};
 use carechain_common::{
     AccessBasis, AuditAction, AuditEntry, AuditOutcome, AuditSubject, Emergency, EmergencyId,
-    Grant, GrantId, Patient, PatientId, RecordId, RecordMeta,
+    Grant, GrantId, GrantSlot, Patient, PatientCell, PatientId, Purpose, RecordFacts, RecordId,
+    RecordMeta, RoleSet, Session,
 };
+use carechain_rules::{decide_record_read, Projection};
 use ink::primitives::AccountId;
-use sha2::{Digest as _, Sha256};
 
 /// An audit entry as the gateway sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryState {
     Missing,
-    /// Written, but not in a finalized block yet.
+    /// Written (in the best block), but not in a finalized block yet.
     Pending,
     Final(Box<AuditEntry>),
 }
 
-/// What the rules read from the chain.
-pub trait ChainFacts {
+/// Which block the facts are read at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// The best block: what the chain has decided most recently (restrictions arrive here
+    /// first).
+    Best,
+    /// The latest finalized block.
+    Finalized,
+}
+
+/// What the rules read from the chain: the source contracts' facts and the access contract's
+/// projection ([`Projection`]), at the block [`ChainFacts::at`] chose (the best block unless
+/// told otherwise). Entries are read at both.
+pub trait ChainFacts: Projection {
+    /// Read the following facts at `at`.
+    fn at(&mut self, at: At);
     fn entry(&mut self, seq: u64) -> EntryState;
     fn record(&mut self, id: RecordId) -> Option<RecordMeta>;
+    /// The record's anchor as the access contract decides on it.
+    fn record_facts(&mut self, id: RecordId) -> Option<RecordFacts>;
     fn grant(&mut self, id: GrantId) -> Option<Grant>;
     fn emergency(&mut self, id: EmergencyId) -> Option<Emergency>;
     fn patient(&mut self, id: PatientId) -> Option<Patient>;
     fn is_organisation(&mut self, account: AccountId) -> bool;
-    /// The chain's time (the latest block's timestamp, ms).
+    /// The chain's time: the best block's timestamp (ms).
     fn now(&mut self) -> u64;
     /// The suite's access contract: the only writer whose entries release records.
     fn access_contract(&mut self) -> AccountId;
 }
 
-/// The facts of any [`ChainRead`] (in process or a node), read from contract storage; entries at
-/// the latest finalized block.
-pub struct ChainFactsOf<'a, L: ChainRead>(pub &'a mut L);
+/// The facts of any [`ChainRead`] (in process or a node), read from contract storage: at the
+/// best block ([`ChainRead::storage`]) or the finalized one ([`ChainRead::finalized_storage`]).
+pub struct ChainFactsOf<'a, L: ChainRead> {
+    chain: &'a mut L,
+    finalized: bool,
+}
+
+impl<'a, L: ChainRead> ChainFactsOf<'a, L> {
+    pub fn new(chain: &'a mut L) -> Self {
+        ChainFactsOf {
+            chain,
+            finalized: false,
+        }
+    }
+}
+
+/// Run `$body` with `$l` reading at the chosen block.
+macro_rules! at_view {
+    ($self:ident, |$l:ident| $body:expr) => {
+        if $self.finalized {
+            let $l = &mut Finalized(&mut *$self.chain);
+            $body
+        } else {
+            let $l = &mut *$self.chain;
+            $body
+        }
+    };
+}
+
+impl<L: ChainRead> Projection for ChainFactsOf<'_, L> {
+    fn roles(&mut self, account: &AccountId) -> Option<RoleSet> {
+        at_view!(self, |l| ProjectionOf(l).roles(account))
+    }
+    fn patient_cell(&mut self, patient: &PatientId) -> Option<PatientCell> {
+        at_view!(self, |l| ProjectionOf(l).patient_cell(patient))
+    }
+    fn slots(&mut self, patient: &PatientId, grantee: &AccountId) -> Vec<GrantSlot> {
+        at_view!(self, |l| ProjectionOf(l).slots(patient, grantee))
+    }
+    fn session(&mut self, patient: &PatientId, provider: &AccountId) -> Option<Session> {
+        at_view!(self, |l| ProjectionOf(l).session(patient, provider))
+    }
+}
 
 impl<L: ChainRead> ChainFacts for ChainFactsOf<'_, L> {
+    fn at(&mut self, at: At) {
+        self.finalized = at == At::Finalized;
+    }
     fn entry(&mut self, seq: u64) -> EntryState {
-        if let Some(entry) = view::audit_entry(&mut Finalized(&mut *self.0), seq) {
+        if let Some(entry) = view::audit_entry(&mut Finalized(&mut *self.chain), seq) {
             return EntryState::Final(Box::new(entry));
         }
-        match view::audit_entry(self.0, seq) {
+        match view::audit_entry(self.chain, seq) {
             Some(_) => EntryState::Pending,
             None => EntryState::Missing,
         }
     }
     fn record(&mut self, id: RecordId) -> Option<RecordMeta> {
-        view::record_meta(self.0, id)
+        at_view!(self, |l| view::record_meta(l, id))
+    }
+    fn record_facts(&mut self, id: RecordId) -> Option<RecordFacts> {
+        at_view!(self, |l| view::record_facts(l, id))
     }
     fn grant(&mut self, id: GrantId) -> Option<Grant> {
-        view::grant(self.0, id)
+        at_view!(self, |l| view::grant(l, id))
     }
     fn emergency(&mut self, id: EmergencyId) -> Option<Emergency> {
-        view::emergency(self.0, id)
+        at_view!(self, |l| view::emergency(l, id))
     }
     fn patient(&mut self, id: PatientId) -> Option<Patient> {
-        view::patient(self.0, id)
+        at_view!(self, |l| view::patient(l, id))
     }
     fn is_organisation(&mut self, account: AccountId) -> bool {
-        view::organisation(self.0, account).is_some()
+        at_view!(self, |l| view::organisation(l, account).is_some())
     }
     fn now(&mut self) -> u64 {
-        self.0.now()
+        self.chain.now()
     }
     fn access_contract(&mut self) -> AccountId {
-        self.0.address(Contract::Access)
+        self.chain.address(Contract::Access)
     }
 }
 
@@ -115,6 +183,58 @@ pub fn check_entry(
     }
 }
 
+/// A granted read, as its entry records it.
+struct Read {
+    basis: AccessBasis,
+    patient: PatientId,
+    purpose: Purpose,
+    signer: AccountId,
+    record: RecordId,
+}
+
+/// Whether the read's basis still stands on `chain` at the block it reads at: the source
+/// contracts say so, the custodian is not serving itself, and the access rule on the current
+/// projection grants the same request on the same basis.
+fn still_stands(chain: &mut impl ChainFacts, read: &Read, now: u64) -> Result<(), Refusal> {
+    let facts = BasisFacts {
+        patient: chain.patient(read.patient),
+        grant: match read.basis {
+            AccessBasis::Consent(id) => chain.grant(id),
+            _ => None,
+        },
+        emergency: match read.basis {
+            AccessBasis::Emergency(id) => chain.emergency(id),
+            _ => None,
+        },
+    };
+    basis_stands(read.basis, &facts, &read.signer, now).map_err(Refusal::Revoked)?;
+    // The patient's custodian holds a key slot of every record: it never reads on a
+    // break-glass basis of its own (it would serve itself).
+    if matches!(read.basis, AccessBasis::Emergency(_))
+        && facts.patient.as_ref().and_then(|p| p.custodian) == Some(read.signer)
+    {
+        return Err(Refusal::NotGranted(
+            "the patient's custodian does not break the glass for itself".into(),
+        ));
+    }
+    let anchor = chain
+        .record_facts(read.record)
+        .ok_or(Refusal::NoLongerGranted(
+            "the record is no longer anchored".into(),
+        ))?;
+    if anchor.patient != read.patient {
+        return Err(Refusal::OtherRecord);
+    }
+    match decide_record_read(chain, &anchor, &read.signer, read.purpose, now) {
+        AuditOutcome::Granted(basis) if basis == read.basis => Ok(()),
+        AuditOutcome::Granted(other) => Err(Refusal::NoLongerGranted(format!(
+            "granted now on another basis ({other:?}); ask again"
+        ))),
+        AuditOutcome::Denied(reason) => Err(Refusal::NoLongerGranted(format!("{reason:?}"))),
+        AuditOutcome::Success => Err(Refusal::NoLongerGranted("not a decision".into())),
+    }
+}
+
 /// The release rule for `signer` downloading `record` against entry `seq`. `entry` may come from
 /// a cache: a finalized entry never changes.
 pub fn check_release(
@@ -146,27 +266,23 @@ pub fn check_release(
         .record
         .patient
         .ok_or(Refusal::NotGranted("no patient".into()))?;
-    let facts = BasisFacts {
-        patient: chain.patient(patient_id),
-        grant: match basis {
-            AccessBasis::Consent(id) => chain.grant(id),
-            _ => None,
-        },
-        emergency: match basis {
-            AccessBasis::Emergency(id) => chain.emergency(id),
-            _ => None,
-        },
+    let purpose = entry
+        .record
+        .purpose
+        .ok_or(Refusal::NotGranted("no purpose".into()))?;
+    let read = Read {
+        basis,
+        patient: patient_id,
+        purpose,
+        signer,
+        record,
     };
-    basis_stands(basis, &facts, &signer, now).map_err(Refusal::Revoked)?;
-    // The patient's custodian holds a key slot of every record: it never reads on a
-    // break-glass basis of its own (it would serve itself).
-    if matches!(basis, AccessBasis::Emergency(_))
-        && facts.patient.as_ref().and_then(|p| p.custodian) == Some(signer)
-    {
-        return Err(Refusal::NotGranted(
-            "the patient's custodian does not break the glass for itself".into(),
-        ));
-    }
+    let verdict = [At::Best, At::Finalized].into_iter().try_for_each(|at| {
+        chain.at(at);
+        still_stands(chain, &read, now)
+    });
+    chain.at(At::Best);
+    verdict?;
     let slot = if chain.is_organisation(signer) {
         org_slot(&signer)
     } else {
@@ -181,11 +297,13 @@ pub fn check_release(
 }
 
 /// Upload of a record's blob: only its author, and only the bytes whose SHA-256 is anchored.
+/// The gateway checks this on the hash the request signed, before it reads the body, and then
+/// the body against that hash.
 pub fn check_blob_upload(
     chain: &mut impl ChainFacts,
     signer: AccountId,
     record: RecordId,
-    body: &[u8],
+    content_hash: &[u8; 32],
 ) -> Result<RecordMeta, Refusal> {
     let meta = chain
         .record(record)
@@ -193,16 +311,18 @@ pub fn check_blob_upload(
     if meta.author != signer {
         return Err(Refusal::NotAuthor);
     }
-    let hash: [u8; 32] = Sha256::digest(body).into();
-    if hash != meta.content_hash.0 {
+    if *content_hash != meta.content_hash.0 {
         return Err(Refusal::HashMismatch);
     }
     Ok(meta)
 }
 
 /// Whether `slot` names a wrapped-key slot: `patient` or an account in hex.
+/// Accounts are spelled in lower-case hex only (as [`org_slot`] spells them when it serves a
+/// key): an upper-case spelling would be stored under a name that is never served.
 pub fn valid_slot(slot: &str) -> bool {
-    slot == PATIENT_SLOT || (slot.len() == 64 && slot.bytes().all(|b| b.is_ascii_hexdigit()))
+    slot == PATIENT_SLOT
+        || (slot.len() == 64 && slot.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }
 
 /// Upload of a wrapped key: the author (at upload), the patient's side (re-wrapping for a
@@ -272,9 +392,10 @@ pub fn check_custodian_key(
 mod tests {
     use super::*;
     use carechain_common::{
-        CategorySet, DataCategory, DenyReason, Digest, Effect, EmergencyReason, EncryptionKey,
-        GrantScope, Grantee, Purpose, PurposeSet,
+        CategorySet, DataCategory, DenyReason, Digest, Effect, EmergencyReason, EncryptedLocator,
+        EncryptionKey, GrantScope, Grantee, PatientFacts, PurposeSet, Role,
     };
+    use sha2::{Digest as _, Sha256};
     use std::collections::HashMap;
 
     const ACCESS: [u8; 32] = [0xAC; 32];
@@ -287,14 +408,49 @@ mod tests {
     const NOW: u64 = 1_000_000;
     const WINDOW: u64 = 300_000;
 
-    /// A chain of forged facts.
+    /// A chain of forged facts: the finalized state, and the best block's where it differs
+    /// (`ahead`). The access projection is derived from the source facts as the registry and
+    /// consent write it, unless `projection_lags` (then it is a copy taken earlier).
+    #[derive(Clone)]
     struct Forged {
         entries: HashMap<u64, EntryState>,
         grants: HashMap<GrantId, Grant>,
         emergencies: HashMap<EmergencyId, Emergency>,
         patient: Option<Patient>,
-        orgs: Vec<AccountId>,
+        orgs: HashMap<AccountId, RoleSet>,
         now: u64,
+        ahead: Option<Box<Forged>>,
+        reading_best: bool,
+    }
+
+    impl Forged {
+        /// The state reads see now.
+        fn state(&mut self) -> &mut Forged {
+            if self.reading_best && self.ahead.is_some() {
+                return self.ahead.as_deref_mut().expect("checked");
+            }
+            self
+        }
+        fn slot(g: &Grant) -> GrantSlot {
+            GrantSlot {
+                id: g.id,
+                registration: g.registration,
+                epoch: g.epoch,
+                scope: g.scope,
+                effect: g.effect,
+            }
+        }
+        fn live(&mut self, grantee: Grantee) -> Vec<GrantSlot> {
+            let mut live: Vec<_> = self
+                .state()
+                .grants
+                .values()
+                .filter(|g| g.grantee == grantee && g.revoked_at.is_none())
+                .map(Forged::slot)
+                .collect();
+            live.sort_by_key(|s| s.id);
+            live
+        }
     }
 
     fn acct(bytes: [u8; 32]) -> AccountId {
@@ -372,17 +528,70 @@ mod tests {
                 AuditOutcome::Granted(AccessBasis::Consent(4)),
             ))),
         );
+        let provider = RoleSet::of(&[Role::Provider]);
         Forged {
             entries,
             grants: HashMap::from([(4, grant)]),
             emergencies: HashMap::from([(2, emergency)]),
             patient: Some(patient),
-            orgs: vec![acct(HOSPITAL), acct(OTHER), acct(CUSTODIAN)],
+            orgs: HashMap::from([
+                (acct(HOSPITAL), provider),
+                (acct(OTHER), provider),
+                (acct(CUSTODIAN), RoleSet::default()),
+            ]),
             now: NOW,
+            ahead: None,
+            reading_best: true,
+        }
+    }
+
+    impl Projection for Forged {
+        fn roles(&mut self, account: &AccountId) -> Option<RoleSet> {
+            self.state().orgs.get(account).copied()
+        }
+        fn patient_cell(&mut self, _patient: &PatientId) -> Option<PatientCell> {
+            let p = self.state().patient.clone()?;
+            Some(PatientCell {
+                facts: PatientFacts {
+                    registration: p.registration,
+                    epoch: p.epoch,
+                    controller: p.controller,
+                    delegates: Vec::new(),
+                    refuses_break_glass: p.refuses_break_glass,
+                },
+                anyone: self.live(Grantee::Anyone),
+            })
+        }
+        fn slots(&mut self, _patient: &PatientId, grantee: &AccountId) -> Vec<GrantSlot> {
+            self.live(Grantee::Account(*grantee))
+        }
+        fn session(&mut self, _patient: &PatientId, provider: &AccountId) -> Option<Session> {
+            self.state()
+                .emergencies
+                .values()
+                .find(|e| e.provider == *provider && e.closed_at.is_none())
+                .map(|e| Session {
+                    id: e.id,
+                    registration: e.registration,
+                    expires_at: e.expires_at,
+                })
         }
     }
 
     impl ChainFacts for Forged {
+        fn at(&mut self, at: At) {
+            self.reading_best = at == At::Best;
+        }
+        fn record_facts(&mut self, id: RecordId) -> Option<RecordFacts> {
+            let meta = self.record(id)?;
+            Some(RecordFacts {
+                patient: meta.patient,
+                registration: meta.registration,
+                category: meta.category,
+                author: meta.author,
+                locator: EncryptedLocator(Vec::new()),
+            })
+        }
         fn entry(&mut self, seq: u64) -> EntryState {
             self.entries
                 .get(&seq)
@@ -404,16 +613,16 @@ mod tests {
             })
         }
         fn grant(&mut self, id: GrantId) -> Option<Grant> {
-            self.grants.get(&id).cloned()
+            self.state().grants.get(&id).cloned()
         }
         fn emergency(&mut self, id: EmergencyId) -> Option<Emergency> {
-            self.emergencies.get(&id).cloned()
+            self.state().emergencies.get(&id).cloned()
         }
         fn patient(&mut self, _id: PatientId) -> Option<Patient> {
-            self.patient.clone()
+            self.state().patient.clone()
         }
         fn is_organisation(&mut self, account: AccountId) -> bool {
-            self.orgs.contains(&account)
+            self.state().orgs.contains_key(&account)
         }
         fn now(&mut self) -> u64 {
             self.now
@@ -510,6 +719,85 @@ mod tests {
         assert_eq!(release(&mut w, HOSPITAL, 1), Err(Refusal::Revoked("grant")));
     }
 
+    /// Finding (round 3): after a granted read, the patient narrowed the grant, added a deny
+    /// rule or governance suspended the reader — the chain denied a new read, the gateway still
+    /// released on the old entry until its window ended. The access rule is re-run at release.
+    #[test]
+    fn a_read_the_chain_would_no_longer_grant_is_not_released() {
+        let mut w = world();
+        w.grants.get_mut(&4).unwrap().scope.categories = CategorySet::of(&[DataCategory::Imaging]);
+        assert_eq!(
+            release(&mut w, HOSPITAL, 1),
+            Err(Refusal::NoLongerGranted("NoConsent".into())),
+            "the grant was narrowed to another category"
+        );
+        let mut w = world();
+        let mut deny = w.grants[&4];
+        deny.id = 9;
+        deny.grantee = Grantee::Anyone;
+        deny.effect = Effect::Deny;
+        w.grants.insert(9, deny);
+        assert_eq!(
+            release(&mut w, HOSPITAL, 1),
+            Err(Refusal::NoLongerGranted("DeniedByPatient(9)".into())),
+            "a deny rule since"
+        );
+        let mut w = world();
+        w.orgs.insert(acct(HOSPITAL), RoleSet::default());
+        assert_eq!(
+            release(&mut w, HOSPITAL, 1),
+            Err(Refusal::NoLongerGranted("RoleNotEligible".into())),
+            "the reader was suspended"
+        );
+        let mut w = world();
+        w.grants.get_mut(&4).unwrap().scope.categories = CategorySet::of(&[DataCategory::Imaging]);
+        let mut other = w.grants[&4];
+        other.id = 5;
+        other.scope.categories = CategorySet::of(&[DataCategory::Laboratory]);
+        w.grants.insert(5, other);
+        assert!(
+            matches!(release(&mut w, HOSPITAL, 1), Err(Refusal::NoLongerGranted(why)) if why.contains("another basis")),
+            "granted now on another grant: the reader asks again (a new entry)"
+        );
+        let mut w = world();
+        w.patient = None;
+        assert!(release(&mut w, HOSPITAL, 1).is_err(), "deregistered since");
+    }
+
+    /// Finding (round 3): facts were read at the finalized head only, so a revocation in a
+    /// block that is not final yet did not stop a release. Either view saying "ended" refuses.
+    #[test]
+    fn a_restriction_in_the_best_block_refuses_before_it_is_final() {
+        let mut w = world();
+        let mut ahead = w.clone();
+        ahead.grants.get_mut(&4).unwrap().revoked_at = Some(NOW - 10);
+        w.ahead = Some(Box::new(ahead));
+        assert_eq!(release(&mut w, HOSPITAL, 1), Err(Refusal::Revoked("grant")));
+        // The other way round (the best block is on a fork without the revocation).
+        let mut w = world();
+        let ahead = w.clone();
+        w.grants.get_mut(&4).unwrap().revoked_at = Some(NOW - 10);
+        w.ahead = Some(Box::new(ahead));
+        assert_eq!(release(&mut w, HOSPITAL, 1), Err(Refusal::Revoked("grant")));
+        // A deny rule only the best block has.
+        let mut w = world();
+        let mut ahead = w.clone();
+        let mut deny = ahead.grants[&4];
+        deny.id = 9;
+        deny.grantee = Grantee::Anyone;
+        deny.effect = Effect::Deny;
+        ahead.grants.insert(9, deny);
+        w.ahead = Some(Box::new(ahead));
+        assert_eq!(
+            release(&mut w, HOSPITAL, 1),
+            Err(Refusal::NoLongerGranted("DeniedByPatient(9)".into()))
+        );
+        assert!(
+            w.reading_best,
+            "the facts are read at the best block afterwards"
+        );
+    }
+
     #[test]
     fn break_glass_releases_while_the_session_is_open_and_the_custodian_gets_its_key() {
         let mut w = world();
@@ -583,17 +871,18 @@ mod tests {
     #[test]
     fn uploads_need_the_author_the_anchored_hash_and_a_key_holder() {
         let mut w = world();
-        assert!(check_blob_upload(&mut w, acct(HOSPITAL), RECORD, b"blob").is_ok());
+        let hash = |body: &[u8]| -> [u8; 32] { Sha256::digest(body).into() };
+        assert!(check_blob_upload(&mut w, acct(HOSPITAL), RECORD, &hash(b"blob")).is_ok());
         assert_eq!(
-            check_blob_upload(&mut w, acct(OTHER), RECORD, b"blob"),
+            check_blob_upload(&mut w, acct(OTHER), RECORD, &hash(b"blob")),
             Err(Refusal::NotAuthor)
         );
         assert_eq!(
-            check_blob_upload(&mut w, acct(HOSPITAL), RECORD, b"blob!"),
+            check_blob_upload(&mut w, acct(HOSPITAL), RECORD, &hash(b"blob!")),
             Err(Refusal::HashMismatch)
         );
         assert_eq!(
-            check_blob_upload(&mut w, acct(HOSPITAL), 5, b"blob"),
+            check_blob_upload(&mut w, acct(HOSPITAL), 5, &hash(b"blob")),
             Err(Refusal::NotFound("record anchor"))
         );
         let other_slot = org_slot(&acct(OTHER));
@@ -606,6 +895,16 @@ mod tests {
         );
         assert!(matches!(
             check_key_upload(&mut w, acct(HOSPITAL), RECORD, "../../etc"),
+            Err(Refusal::BadRequest(_))
+        ));
+        // Finding (round 3): an upper-case spelling was stored and never served.
+        assert!(matches!(
+            check_key_upload(
+                &mut w,
+                acct(HOSPITAL),
+                RECORD,
+                &org_slot(&acct(ALICE)).to_uppercase()
+            ),
             Err(Refusal::BadRequest(_))
         ));
     }
