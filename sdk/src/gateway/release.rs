@@ -235,6 +235,22 @@ fn still_stands(chain: &mut impl ChainFacts, read: &Read, now: u64) -> Result<()
     }
 }
 
+/// Entry `seq` as a finalized block holds it (`cached` if the gateway has it already).
+fn final_entry(
+    chain: &mut impl ChainFacts,
+    cached: Option<AuditEntry>,
+    seq: u64,
+) -> Result<AuditEntry, Refusal> {
+    match cached {
+        Some(entry) => Ok(entry),
+        None => match chain.entry(seq) {
+            EntryState::Missing => Err(Refusal::NoSuchEntry),
+            EntryState::Pending => Err(Refusal::NotFinalized),
+            EntryState::Final(entry) => Ok(*entry),
+        },
+    }
+}
+
 /// The release rule for `signer` downloading `record` against entry `seq`. `entry` may come from
 /// a cache: a finalized entry never changes.
 pub fn check_release(
@@ -245,14 +261,7 @@ pub fn check_release(
     seq: u64,
     window_ms: u64,
 ) -> Result<Release, Refusal> {
-    let entry = match entry {
-        Some(entry) => entry,
-        None => match chain.entry(seq) {
-            EntryState::Missing => return Err(Refusal::NoSuchEntry),
-            EntryState::Pending => return Err(Refusal::NotFinalized),
-            EntryState::Final(entry) => *entry,
-        },
-    };
+    let entry = final_entry(chain, entry, seq)?;
     if entry.seq != seq {
         return Err(Refusal::NoSuchEntry);
     }
@@ -365,14 +374,7 @@ pub fn check_custodian_key(
     seq: u64,
     window_ms: u64,
 ) -> Result<Release, Refusal> {
-    let entry = match entry {
-        Some(entry) => entry,
-        None => match chain.entry(seq) {
-            EntryState::Missing => return Err(Refusal::NoSuchEntry),
-            EntryState::Pending => return Err(Refusal::NotFinalized),
-            EntryState::Final(entry) => *entry,
-        },
-    };
+    let entry = final_entry(chain, entry, seq)?;
     let provider = entry.record.actor;
     let release = check_release(chain, Some(entry), provider, record, seq, window_ms)?;
     if !matches!(release.basis, AccessBasis::Emergency(_)) {
