@@ -362,7 +362,7 @@ fn status_of(answer: &str) -> (u16, String) {
     (status, code)
 }
 
-/// A signed upload's head, as a client would send it, for `body` (declared as `declared`).
+/// A signed upload's head for `body`, with `extra` header lines (its length, its hash).
 fn upload_head(w: &World, signer: AccountId, path: &str, body: &[u8], extra: &str) -> String {
     let auth = w.gw.authorize(&w.l, signer, "PUT", path, body).unwrap();
     format!(
@@ -381,61 +381,32 @@ fn an_upload_is_refused_on_its_headers_before_its_body_is_read() {
     let path = format!("/v1/records/{id}");
     let hash = content_sha256(&blob);
     let length = format!("Content-Length: {}\r\n", blob.len());
-    // Not the author: refused with no body sent at all.
-    let head = upload_head(
-        &w,
-        w.researcher,
-        &path,
-        &blob,
-        &format!("{length}{CONTENT_SHA256}: {hash}\r\n"),
-    );
-    let answer = raw(w.address, &head, None).expect("an answer");
-    assert_eq!(status_of(&answer), (403, "not-author".into()));
-    // No signed hash header, no declared length, a chunked body: refused before the body.
-    let head = upload_head(&w, w.hospital, &path, &blob, &length);
-    let answer = raw(w.address, &head, None).expect("an answer");
-    assert_eq!(status_of(&answer), (400, "bad-request".into()));
-    let head = upload_head(
-        &w,
-        w.hospital,
-        &path,
-        &blob,
-        &format!("{CONTENT_SHA256}: {hash}\r\n"),
-    );
-    let answer = raw(w.address, &head, None).expect("an answer");
-    assert_eq!(status_of(&answer), (400, "bad-request".into()));
-    let head = upload_head(
-        &w,
-        w.hospital,
-        &path,
-        &blob,
-        &format!("Transfer-Encoding: chunked\r\n{CONTENT_SHA256}: {hash}\r\n"),
-    );
-    let answer = raw(w.address, &head, None).expect("an answer");
-    assert_eq!(status_of(&answer), (400, "bad-request".into()));
-    // A declared length over the limit: refused before the body.
-    let head = upload_head(
-        &w,
-        w.hospital,
-        &path,
-        &blob,
-        &format!(
-            "Content-Length: {}\r\n{CONTENT_SHA256}: {hash}\r\n",
-            MAX_BODY + 1
+    let signed = format!("{CONTENT_SHA256}: {hash}\r\n");
+    let over = format!("Content-Length: {}\r\n{signed}", MAX_BODY + 1);
+    let chunked = format!("Transfer-Encoding: chunked\r\n{signed}");
+    // Each is answered with no body sent at all.
+    for (signer, extra, refusal) in [
+        // Not the author.
+        (
+            w.researcher,
+            format!("{length}{signed}"),
+            (403, "not-author"),
         ),
-    );
-    let answer = raw(w.address, &head, None).expect("an answer");
-    assert_eq!(status_of(&answer), (413, "too-large".into()));
+        // No signed hash header, no declared length, a chunked body.
+        (w.hospital, length.clone(), (400, "bad-request")),
+        (w.hospital, signed.clone(), (400, "bad-request")),
+        (w.hospital, chunked, (400, "bad-request")),
+        // A declared length over the limit.
+        (w.hospital, over, (413, "too-large")),
+    ] {
+        let head = upload_head(&w, signer, &path, &blob, &extra);
+        let answer = raw(w.address, &head, None).expect("an answer");
+        assert_eq!(status_of(&answer), (refusal.0, refusal.1.into()), "{extra}");
+    }
     // The signed (anchored) hash with other bytes: the body is not what was signed.
     let mut other = blob.clone();
     other[40] ^= 1;
-    let head = upload_head(
-        &w,
-        w.hospital,
-        &path,
-        &blob,
-        &format!("{length}{CONTENT_SHA256}: {hash}\r\n"),
-    );
+    let head = upload_head(&w, w.hospital, &path, &blob, &format!("{length}{signed}"));
     let answer = raw(w.address, &head, Some((&other, std::time::Duration::ZERO))).unwrap();
     assert_eq!(status_of(&answer), (401, "bad-signature".into()));
     // Nothing was stored by any of these: the right upload still lands, once.
