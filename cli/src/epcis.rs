@@ -10,7 +10,8 @@
 //! | EPCIS event (bizStep / disposition) | contract call | acting party |
 //! |---|---|---|
 //! | `commissioning`, ADD, ILMD lot + expiry | `register_batch` (contiguous numeric serials) | bizLocation |
-//! | `shipping` (disposition `returned`: a return) | `ship` / `return_packs` | source owning party |
+//! | `shipping` of a quantity (`quantityList`) | `ship` | source owning party |
+//! | `shipping` of packs (`epcList`; disposition `returned`: a return) | `ship_serials` (custody of those serials passes on receipt) / `return_packs` (only serials the sender received by serial) | source owning party |
 //! | `receiving` | `accept` of the pending transfer from the source | destination owning party |
 //! | `dispensing` | `dispense` per pack | bizLocation |
 //! | `destroying`, `decommissioning` | `destroy` | bizLocation |
@@ -376,6 +377,12 @@ fn plan_event(event: &Value, md: &MasterData) -> Result<(AccountId, Step), Strin
             if is_return && goods.serials().is_none() {
                 return Err("a return lists its packs (epcList)".into());
             }
+            if goods.serials().is_some_and(|s| s.len() > MAX_SERIALS_PER_CALL) {
+                return Err(format!(
+                    "a shipment by serial lists at most {MAX_SERIALS_PER_CALL} packs (epcList); \
+                     ship more as a quantity (quantityList) or in several events"
+                ));
+            }
             Ok((from, Step::Ship { goods, to, document: document_hash(event), is_return }))
         }
         "receiving" => {
@@ -544,15 +551,22 @@ fn apply_step<L: ChainWrite>(
             is_return,
         } => {
             let (id, _) = find_batch(l, goods)?;
-            let index = if *is_return {
-                let serials = goods.serials().unwrap_or_default().to_vec();
-                send(l, p::RETURN_PACKS, (id, *to, serials, *document))?
-            } else {
-                send(l, p::SHIP, (id, *to, goods.quantity(), *document))?
+            let (index, call) = match (goods.serials(), *is_return) {
+                (Some(serials), true) => (
+                    send(l, p::RETURN_PACKS, (id, *to, serials.to_vec(), *document))?,
+                    "return_packs",
+                ),
+                (Some(serials), false) => (
+                    send(l, p::SHIP_SERIALS, (id, *to, serials.to_vec(), *document))?,
+                    "ship_serials",
+                ),
+                (None, _) => (
+                    send(l, p::SHIP, (id, *to, goods.quantity(), *document))?,
+                    "ship",
+                ),
             };
             calls.push(format!(
-                "{}: batch {id}, transfer {index}, {} packs to {}",
-                if *is_return { "return_packs" } else { "ship" },
+                "{call}: batch {id}, transfer {index}, {} packs to {}",
                 goods.quantity(),
                 l.name_of(to)
             ));
@@ -705,15 +719,15 @@ pub fn export<L: ChainWrite>(l: &mut L, id: BatchId, md: &MasterData) -> Result<
         } else {
             "in_transit"
         });
-        match t.kind {
-            TransferKind::Shipment => shipping["quantityList"] = quantity(t.quantity),
-            TransferKind::Return => {
-                shipping["epcList"] = json!(t
-                    .serials
-                    .iter()
-                    .map(|s| gs1::digital_link_sgtin(batch.gtin.0, *s))
-                    .collect::<Vec<_>>())
-            }
+        // A transfer that listed its serials (a return, a shipment by serial) lists its packs.
+        if t.serials.is_empty() {
+            shipping["quantityList"] = quantity(t.quantity);
+        } else {
+            shipping["epcList"] = json!(t
+                .serials
+                .iter()
+                .map(|s| gs1::digital_link_sgtin(batch.gtin.0, *s))
+                .collect::<Vec<_>>());
         }
         shipping["sourceList"] = party_list("source", md.party_id(&t.from));
         shipping["destinationList"] = party_list("destination", md.party_id(&t.to));

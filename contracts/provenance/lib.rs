@@ -16,6 +16,10 @@
 //!   recalled (manufacturer or regulator; final). Expiry follows from time. Shipping, accepting
 //!   and dispensing refuse quarantined, recalled and expired stock; destruction accepts it. Serials
 //!   listed in a pending saleable return are reserved until it settles.
+//! - Serial-level custody: a shipment may list its serials (`ship_serials`); on acceptance the
+//!   recipient becomes their custodian (until then, a batch's serials are its manufacturer's). A
+//!   saleable return may list only serials its sender is custodian of, so no one reserves (and,
+//!   when the real holder dispenses it, brands suspect) a pack it never received.
 //!
 //! Quarantine, recall and suspect flags are restrictions: they work while paused, and their audit
 //! entries are queued when the log does not take them (`flush_audit`). Calls: access (roles),
@@ -53,6 +57,9 @@ mod provenance {
         /// Serials that left the supply chain, are being returned or were flagged; absent = in
         /// the supply chain.
         serials: Mapping<(BatchId, u64), SerialRecord>,
+        /// Who received each serial in a shipment that listed it; absent = the batch's
+        /// manufacturer.
+        custody: Mapping<(BatchId, u64), AccountId>,
     }
 
     impl Provenance {
@@ -71,6 +78,7 @@ mod provenance {
                 holdings: Mapping::default(),
                 transfers: Mapping::default(),
                 serials: Mapping::default(),
+                custody: Mapping::default(),
             }
         }
 
@@ -183,8 +191,8 @@ mod provenance {
         /// # Errors
         /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`,
         /// `InsufficientStock`, `InvalidDigest`, `MissingRole`, `Overflow`, `Paused`,
-        /// `RecipientNotEligible`, `ZeroAccount`, `ZeroAmount`; `Downstream` (a refusal or failure
-        /// of: access).
+        /// `RecipientNotEligible`, `SerialNotAvailable`, `ZeroAccount`, `ZeroAmount`; `Downstream`
+        /// (a refusal or failure of: access).
         ///
         /// # Events
         /// `Shipped`.
@@ -202,13 +210,49 @@ mod provenance {
                 to,
                 quantity,
                 document_hash,
-                Vec::new(),
+                (TransferKind::Shipment, Vec::new()),
+                (trading_partner_roles(), trading_partner_roles()),
+            )
+        }
+
+        /// Custodian of the listed serials: ship those packs to a trading partner (step one of
+        /// two). On acceptance the recipient becomes their custodian, which a saleable return
+        /// requires.
+        ///
+        /// # Errors
+        /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,
+        /// `InsufficientStock`, `InvalidDigest`, `MissingRole`, `Overflow`, `Paused`,
+        /// `RecipientNotEligible`, `SerialNotAvailable`, `SerialOutOfRange`, `TooMany`,
+        /// `ZeroAccount`, `ZeroAmount`; `Downstream` (a refusal or failure of: access).
+        ///
+        /// # Events
+        /// `Shipped`.
+        #[ink(message)]
+        pub fn ship_serials(
+            &mut self,
+            batch: BatchId,
+            to: AccountId,
+            serials: Vec<u64>,
+            document_hash: Digest,
+        ) -> Result<u64> {
+            self.gov.enter(Pause::Stops)?;
+            let record = self.batches.get(batch).ok_or(Error::BatchNotFound)?;
+            self.check_serials(&record, &serials, |_| false)?;
+            let quantity = u64::try_from(serials.len()).map_err(|_| Error::Overflow)?;
+            self.send(
+                batch,
+                to,
+                quantity,
+                document_hash,
+                (TransferKind::Shipment, serials),
                 (trading_partner_roles(), trading_partner_roles()),
             )
         }
 
         /// Dispenser: return saleable packs (listed by serial) to a distributor or manufacturer.
-        /// The serials are reserved until the return settles; acceptance checks them again.
+        /// Only serials the caller received in a shipment that listed them (`ship_serials`) may
+        /// be listed. The serials are reserved until the return settles; acceptance checks them
+        /// again.
         ///
         /// # Errors
         /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,
@@ -235,7 +279,7 @@ mod provenance {
                 to,
                 quantity,
                 document_hash,
-                serials.clone(),
+                (TransferKind::Return, serials.clone()),
                 (
                     dispenser_roles(),
                     RoleSet::of(&[Role::Distributor, Role::Manufacturer]),
@@ -245,8 +289,9 @@ mod provenance {
             Ok(index)
         }
 
-        /// Recipient: take a pending transfer into stock. Refused for quarantined, recalled or
-        /// expired batches (reject instead), and for returns whose serials no longer verify.
+        /// Recipient: take a pending transfer into stock, and custody of the serials it lists.
+        /// Refused for quarantined, recalled or expired batches (reject instead), and for
+        /// transfers whose serials no longer verify or are no longer the sender's.
         ///
         /// # Errors
         /// `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,
@@ -264,12 +309,23 @@ mod provenance {
             ensure!(transfer.to == caller, Error::NotParty);
             self.ensure_movable(&record)?;
             Self::ensure_roles(self.roles(caller)?, trading_partner_roles())?;
-            if transfer.kind == TransferKind::Return {
-                // Still reserved for this return (not flagged since): back into the supply chain.
-                self.check_serials(&record, &transfer.serials, |r| {
-                    r.state == SerialState::Returning && r.suspect.is_none()
-                })?;
-                self.mark(batch, &transfer.serials, None);
+            if !transfer.serials.is_empty() {
+                // Listed serials are still the sender's: the recipient takes their custody.
+                self.ensure_custodian(&record, &transfer.serials, transfer.from)?;
+                if transfer.kind == TransferKind::Return {
+                    // Still reserved for this return (not flagged since): back into the supply
+                    // chain.
+                    self.check_serials(&record, &transfer.serials, |r| {
+                        r.state == SerialState::Returning && r.suspect.is_none()
+                    })?;
+                    self.mark(batch, &transfer.serials, None);
+                } else {
+                    // Still in the supply chain.
+                    self.check_serials(&record, &transfer.serials, |_| false)?;
+                }
+                for serial in &transfer.serials {
+                    self.custody.insert((batch, *serial), &caller);
+                }
             }
             self.add_holding(batch, &caller, transfer.quantity)?;
             self.settle(&mut record, &mut transfer, TransferStatus::Accepted, caller)
@@ -691,6 +747,23 @@ mod provenance {
             Ok(())
         }
 
+        /// `holder` is the serial-level custodian of each of `serials` (bounded by the caller).
+        fn ensure_custodian(
+            &self,
+            batch: &Batch,
+            serials: &[u64],
+            holder: AccountId,
+        ) -> Result<()> {
+            for serial in serials {
+                let custodian = self
+                    .custody
+                    .get((batch.id, *serial))
+                    .unwrap_or(batch.manufacturer);
+                ensure!(custodian == holder, Error::SerialNotAvailable);
+            }
+            Ok(())
+        }
+
         /// Record `state` for each serial (by the caller, now), or clear their records.
         fn mark(&mut self, batch: BatchId, serials: &[u64], state: Option<SerialState>) {
             let by = self.env().caller();
@@ -719,7 +792,7 @@ mod provenance {
             to: AccountId,
             quantity: u64,
             document_hash: Digest,
-            serials: Vec<u64>,
+            (kind, serials): (TransferKind, Vec<u64>),
             (sender_roles, recipient_roles): (RoleSet, RoleSet),
         ) -> Result<u64> {
             let caller = self.env().caller();
@@ -735,6 +808,8 @@ mod provenance {
                 recipient.intersects(recipient_roles),
                 Error::RecipientNotEligible
             );
+            // Listed serials: the caller must be their custodian.
+            self.ensure_custodian(&record, &serials, caller)?;
             let left = self
                 .holding(batch, caller)
                 .checked_sub(quantity)
@@ -746,11 +821,6 @@ mod provenance {
                 .checked_add(quantity)
                 .ok_or(Error::Overflow)?;
             self.batches.insert(batch, &record);
-            let kind = if serials.is_empty() {
-                TransferKind::Shipment
-            } else {
-                TransferKind::Return
-            };
             self.transfers.insert(
                 (batch, index),
                 &Transfer {

@@ -263,6 +263,7 @@ pub mod provenance {
         REGISTER_BATCH: "register_batch" [Write, Stops]
             (Gtin, LotNumber, Timestamp, u64, u64, u64, Digest) -> Result<BatchId>;
         SHIP: "ship" [Write, Stops] (BatchId, AccountId, u64, Digest) -> Result<u64>;
+        SHIP_SERIALS: "ship_serials" [Write, Stops] (BatchId, AccountId, Vec<u64>, Digest) -> Result<u64>;
         RETURN_PACKS: "return_packs" [Write, Stops] (BatchId, AccountId, Vec<u64>, Digest) -> Result<u64>;
         ACCEPT: "accept" [Write, Stops] (BatchId, u64) -> Result<()>;
         REJECT: "reject" [Write, Stops] (BatchId, u64) -> Result<()>;

@@ -252,6 +252,8 @@ pub mod paths {
         pub const HOLDINGS: Map<(BatchId, AccountId), u64> = Map::new(Provenance, "holdings");
         pub const TRANSFERS: Map<(BatchId, u64), Transfer> = Map::new(Provenance, "transfers");
         pub const SERIALS: Map<(BatchId, u64), SerialRecord> = Map::new(Provenance, "serials");
+        /// Who received each serial in a shipment that listed it (absent: the manufacturer).
+        pub const CUSTODY: Map<(BatchId, u64), AccountId> = Map::new(Provenance, "custody");
     }
 
     pub mod claims {
@@ -313,6 +315,7 @@ pub mod paths {
         all.push(Box::new(provenance::HOLDINGS));
         all.push(Box::new(provenance::TRANSFERS));
         all.push(Box::new(provenance::SERIALS));
+        all.push(Box::new(provenance::CUSTODY));
         all.push(Box::new(claims::POLICIES));
         all.push(Box::new(claims::ESCROWS));
         all.push(Box::new(claims::CLAIMS));

@@ -317,6 +317,13 @@ pub fn serial<L: ChainRead>(l: &mut L, batch: BatchId, serial: u64) -> Option<Se
     get(l, provenance::SERIALS, &(batch, serial))
 }
 
+/// The serial-level custodian of a serial: who received it in a shipment that listed it, or
+/// the batch's manufacturer.
+pub fn custodian<L: ChainRead>(l: &mut L, batch: BatchId, serial: u64) -> Option<AccountId> {
+    get(l, provenance::CUSTODY, &(batch, serial))
+        .or_else(|| self::batch(l, batch).map(|b| b.manufacturer))
+}
+
 // ---------------------------------------------------------------------------- claims
 
 pub fn claims_root<L: ChainRead>(l: &mut L) -> storage::ClaimsRoot {

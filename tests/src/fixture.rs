@@ -356,7 +356,7 @@ impl Fixture {
         .expect("the fixture record is granted");
 
         // A batch: 100 packs; 78 with the manufacturer, 10 pending to the distributor, 10 with
-        // the pharmacy.
+        // the pharmacy (serials 1..=10, shipped by serial: the pharmacy is their custodian).
         s.set_actor(at(Who::Manufacturer));
         let batch = ok(
             "batch",
@@ -377,8 +377,13 @@ impl Fixture {
         let t = ok(
             "ship",
             s.tx(
-                msg::provenance::SHIP,
-                (batch, at(Who::Pharmacy), 10u64, doc),
+                msg::provenance::SHIP_SERIALS,
+                (
+                    batch,
+                    at(Who::Pharmacy),
+                    (1..=10u64).collect::<Vec<_>>(),
+                    doc,
+                ),
             ),
         );
         s.set_actor(at(Who::Pharmacy));
@@ -964,6 +969,10 @@ fn provenance() -> Vec<Case> {
         }),
         case(SHIP, &[Who::Manufacturer, Who::Pharmacy], move |f| {
             (f.batch, f.at(Who::Distributor), 1u64, doc())
+        }),
+        // Serial 50 is the manufacturer's (never shipped by serial).
+        case(SHIP_SERIALS, &[Who::Manufacturer], move |f| {
+            (f.batch, f.at(Who::Distributor), vec![50u64], doc())
         }),
         case(RETURN_PACKS, &[Who::Pharmacy], move |f| {
             (f.batch, f.at(Who::Distributor), vec![5u64], doc())

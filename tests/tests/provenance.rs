@@ -98,6 +98,19 @@ impl World {
         self.accept(to, batch, index);
     }
 
+    /// Ship `serials` by serial and accept: `to` becomes their custodian.
+    fn move_serials(&mut self, from: AccountId, batch: BatchId, to: AccountId, serials: &[u64]) {
+        self.s.set_actor(from);
+        let index = self
+            .s
+            .tx(
+                provenance::SHIP_SERIALS,
+                (batch, to, serials.to_vec(), digest(b"despatch advice")),
+            )
+            .unwrap();
+        self.accept(to, batch, index);
+    }
+
     fn holding(&mut self, batch: BatchId, who: AccountId) -> u64 {
         view::holding(&mut self.s.chain, batch, who)
     }
@@ -716,8 +729,10 @@ fn expired_stock_stops_moving() {
 fn saleable_returns_reserve_their_serials_until_they_settle() {
     let mut w = world();
     let b = w.batch();
-    w.move_stock(w.maker, b, w.distributor, 50);
-    w.move_stock(w.distributor, b, w.pharmacy, 10);
+    w.move_stock(w.maker, b, w.distributor, 40);
+    let received: Vec<u64> = (1000..1010).collect();
+    w.move_serials(w.maker, b, w.distributor, &received);
+    w.move_serials(w.distributor, b, w.pharmacy, &received);
     w.s.set_actor(w.pharmacy);
     w.s.tx(provenance::DISPENSE, (b, 1003u64)).unwrap();
     let doc = digest(b"return authorisation");
@@ -736,6 +751,8 @@ fn saleable_returns_reserve_their_serials_until_they_settle() {
         (w.distributor, vec![1001, 1001], Error::SerialNotAvailable),
         (w.distributor, vec![1003], Error::SerialNotAvailable),
         (w.distributor, vec![5], Error::SerialOutOfRange),
+        // A serial the pharmacy never received by serial.
+        (w.distributor, vec![1020], Error::SerialNotAvailable),
     ] {
         w.s.assert_refused(provenance::RETURN_PACKS, (b, to, serials, doc), error);
     }
@@ -788,6 +805,96 @@ fn saleable_returns_reserve_their_serials_until_they_settle() {
     w.s.assert_refused(provenance::ACCEPT, (b, index), Error::SerialNotAvailable);
     w.s.tx(provenance::REJECT, (b, index)).unwrap();
     assert_eq!(w.verify(1005).verdict, Verdict::Suspect);
+    w.assert_conserved(b);
+}
+
+/// Finding (round 3, medium): a pending saleable return reserved any serial for free; when the
+/// real holder dispensed it, the genuine pack was flagged suspect for ever, and the returner
+/// cancelled at no cost. Now a return lists only serials its sender received by serial
+/// (`ship_serials`, custody passing on acceptance); a custodian that shipped a serial on is no
+/// longer its custodian, and a stale serial shipment is refused on acceptance.
+#[test]
+fn only_a_serials_custodian_ships_or_returns_it_by_serial() {
+    let mut w = world();
+    let b = w.batch();
+    let (mine, theirs) = (vec![1000u64, 1001], vec![1002u64, 1003]);
+    w.move_serials(
+        w.maker,
+        b,
+        w.distributor,
+        &[mine.clone(), theirs.clone()].concat(),
+    );
+    w.move_serials(w.distributor, b, w.pharmacy, &mine);
+    w.move_serials(w.distributor, b, w.pharmacy_b, &theirs);
+    let doc = digest(b"return authorisation");
+    assert_eq!(view::custodian(&mut w.s.chain, b, 1000), Some(w.pharmacy));
+    assert_eq!(view::custodian(&mut w.s.chain, b, 1002), Some(w.pharmacy_b));
+    assert_eq!(view::custodian(&mut w.s.chain, b, 1050), Some(w.maker));
+
+    // The attack: the pharmacy lists a serial pharmacy B holds. Refused; nothing changes.
+    w.s.set_actor(w.pharmacy);
+    w.s.assert_refused(
+        provenance::RETURN_PACKS,
+        (b, w.distributor, vec![1002u64], doc),
+        Error::SerialNotAvailable,
+    );
+    assert_eq!(w.verify(1002).verdict, Verdict::Genuine);
+    assert_eq!(w.holding(b, w.pharmacy), 2);
+    // Pharmacy B dispenses its genuine pack: dispensed, not suspect.
+    w.s.set_actor(w.pharmacy_b);
+    assert_eq!(
+        w.s.tx(provenance::DISPENSE, (b, 1002u64)),
+        Ok(DispenseOutcome::Dispensed)
+    );
+    // Shipping by serial needs custody too: the distributor shipped these on; the maker no
+    // longer holds them; a dispensed serial ships nowhere.
+    for (who, serials) in [
+        (w.distributor, vec![1000u64]),
+        (w.maker, vec![1001u64]),
+        (w.pharmacy_b, vec![1002u64]),
+    ] {
+        w.s.set_actor(who);
+        w.s.assert_refused(
+            provenance::SHIP_SERIALS,
+            (b, w.pharmacy, serials, doc),
+            Error::SerialNotAvailable,
+        );
+    }
+    // The pharmacy returns what it holds; the distributor takes custody back on acceptance.
+    w.s.set_actor(w.pharmacy);
+    let index =
+        w.s.tx(
+            provenance::RETURN_PACKS,
+            (b, w.distributor, mine.clone(), doc),
+        )
+        .unwrap();
+    w.accept(w.distributor, b, index);
+    assert_eq!(w.verify(1000).verdict, Verdict::Genuine);
+    w.s.set_actor(w.pharmacy);
+    w.s.assert_refused(
+        provenance::RETURN_PACKS,
+        (b, w.distributor, vec![1000u64], doc),
+        Error::SerialNotAvailable,
+    );
+    // Two pending serial shipments of one serial: the first accepted takes it, the second is
+    // refused on acceptance (and rejected, the packs go back).
+    w.s.set_actor(w.distributor);
+    let first =
+        w.s.tx(
+            provenance::SHIP_SERIALS,
+            (b, w.pharmacy, vec![1000u64], doc),
+        )
+        .unwrap();
+    let second =
+        w.s.tx(
+            provenance::SHIP_SERIALS,
+            (b, w.pharmacy_b, vec![1000u64], doc),
+        )
+        .unwrap();
+    w.accept(w.pharmacy, b, first);
+    w.s.set_actor(w.pharmacy_b);
+    w.s.assert_refused(provenance::ACCEPT, (b, second), Error::SerialNotAvailable);
+    w.s.tx(provenance::REJECT, (b, second)).unwrap();
     w.assert_conserved(b);
 }
 

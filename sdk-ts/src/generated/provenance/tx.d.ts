@@ -81,8 +81,8 @@ export interface ContractTx<
    * # Errors
    * `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`,
    * `InsufficientStock`, `InvalidDigest`, `MissingRole`, `Overflow`, `Paused`,
-   * `RecipientNotEligible`, `ZeroAccount`, `ZeroAmount`; `Downstream` (a refusal or failure
-   * of: access).
+   * `RecipientNotEligible`, `SerialNotAvailable`, `ZeroAccount`, `ZeroAmount`; `Downstream`
+   * (a refusal or failure of: access).
    *
    * # Events
    * `Shipped`.
@@ -107,8 +107,43 @@ export interface ContractTx<
   >;
 
   /**
+   * Custodian of the listed serials: ship those packs to a trading partner (step one of
+   * two). On acceptance the recipient becomes their custodian, which a saleable return
+   * requires.
+   *
+   * # Errors
+   * `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,
+   * `InsufficientStock`, `InvalidDigest`, `MissingRole`, `Overflow`, `Paused`,
+   * `RecipientNotEligible`, `SerialNotAvailable`, `SerialOutOfRange`, `TooMany`,
+   * `ZeroAccount`, `ZeroAmount`; `Downstream` (a refusal or failure of: access).
+   *
+   * # Events
+   * `Shipped`.
+   *
+   * @param {bigint} batch
+   * @param {AccountId32Like} to
+   * @param {Array<bigint>} serials
+   * @param {CarechainCommonIdsDigestLike} documentHash
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xcb77f1b7
+   **/
+  shipSerials: GenericContractTxCall<
+    (
+      batch: bigint,
+      to: AccountId32Like,
+      serials: Array<bigint>,
+      documentHash: CarechainCommonIdsDigestLike,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
    * Dispenser: return saleable packs (listed by serial) to a distributor or manufacturer.
-   * The serials are reserved until the return settles; acceptance checks them again.
+   * Only serials the caller received in a shipment that listed them (`ship_serials`) may
+   * be listed. The serials are reserved until the return settles; acceptance checks them
+   * again.
    *
    * # Errors
    * `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,
@@ -139,8 +174,9 @@ export interface ContractTx<
   >;
 
   /**
-   * Recipient: take a pending transfer into stock. Refused for quarantined, recalled or
-   * expired batches (reject instead), and for returns whose serials no longer verify.
+   * Recipient: take a pending transfer into stock, and custody of the serials it lists.
+   * Refused for quarantined, recalled or expired batches (reject instead), and for
+   * transfers whose serials no longer verify or are no longer the sender's.
    *
    * # Errors
    * `BatchExpired`, `BatchNotFound`, `BatchQuarantined`, `BatchRecalled`, `Empty`,

@@ -205,6 +205,7 @@ export type Provenance = {
       arg: [bigint, bigint],
     ): Promise<CarechainCommonProvenanceTypesSerialRecord | undefined>;
   };
+  custody: { get(arg: [bigint, bigint]): Promise<AccountId32 | undefined> };
 };
 
 export type CarechainCommonGovernance = {
