@@ -23,11 +23,22 @@ report_init
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
 started=""
+garage_started=""
 gateway_pid=""
+# The gateway's store: a bucket on a Garage server (S3) when garage is installed, else a folder.
 GATEWAY_STORE="$PWD/target/e2e-vault-$$"
+if command -v garage >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/garage" ]; then
+    if bash scripts/garage.sh status >/dev/null 2>&1 || { bash scripts/garage.sh start && garage_started=yes; }; then
+        # shellcheck disable=SC1090
+        . "$(bash scripts/garage.sh envfile)"
+        GATEWAY_STORE="s3://carechain/e2e-$$"
+    fi
+fi
+say "the gateway's store: $GATEWAY_STORE"
 cleanup() {
     [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null
-    rm -rf "$GATEWAY_STORE"
+    case "$GATEWAY_STORE" in s3://*) ;; *) rm -rf "$GATEWAY_STORE" ;; esac
+    if [ -n "$garage_started" ]; then bash scripts/garage.sh stop; fi
     if [ -n "$started" ]; then bash scripts/node.sh stop; fi
 }
 trap cleanup EXIT

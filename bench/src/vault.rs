@@ -9,7 +9,7 @@ use carechain_backend_sandbox::Suite;
 use carechain_common::*;
 use carechain_gateway::{open_store, spawn, Config, Gateway};
 use carechain_sdk::deploy::{organisation, patient};
-use carechain_sdk::gateway::protocol::org_slot;
+use carechain_sdk::gateway::protocol::key_slot;
 use carechain_sdk::gateway::GatewayClient;
 use carechain_sdk::msg::{access, consent};
 use carechain_sdk::{new_record_id, ChainRead, ChainWrite, Shared};
@@ -137,7 +137,13 @@ pub fn run() -> String {
         )
         .expect("wrap");
         client
-            .put_key(&l, hospital, id, &org_slot(&hospital), wrapped)
+            .put_key(
+                &l,
+                hospital,
+                id,
+                &key_slot(&carechain_sdk::keys::key_for("bench-vault-hospital").0),
+                wrapped,
+            )
             .expect("key");
         let entry = l
             .tx(access::ACCESS_RECORD, (id, Purpose::Treatment))

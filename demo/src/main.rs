@@ -14,7 +14,7 @@
 use carechain_backend_node::{deployments_dir, NodeLedger};
 use carechain_backend_sandbox::Suite;
 use carechain_demo::gateway_process::GatewayProcess;
-use carechain_demo::plane::local_store;
+use carechain_demo::plane::open_store as store_at;
 use carechain_demo::{reads, scenario, VaultPlane};
 use carechain_sdk::gateway::protocol::DEFAULT_GATEWAY_ID;
 use carechain_sdk::gateway::GatewayClient;
@@ -31,7 +31,7 @@ fn fail(text: &str) -> ! {
 }
 
 fn open_store(dir: &str) -> std::sync::Arc<dyn object_store::ObjectStore> {
-    local_store(dir).unwrap_or_else(|e| fail(&e))
+    store_at(dir).unwrap_or_else(|e| fail(&e))
 }
 
 fn main() {

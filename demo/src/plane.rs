@@ -3,9 +3,9 @@
 
 use crate::scenario::DataPlane;
 use carechain_common::{Digest, EncryptedLocator, PatientId, RecordId};
-use carechain_sdk::gateway::protocol::{blob_path, org_slot, PATIENT_SLOT};
+use carechain_sdk::gateway::protocol::{blob_path, key_slot};
 use carechain_sdk::gateway::release::{check_release, ChainFactsOf};
-use carechain_sdk::gateway::GatewayClient;
+use carechain_sdk::gateway::{rewrap, GatewayClient};
 use carechain_sdk::keys::demo_secret;
 use carechain_sdk::{view, ChainWrite};
 use carechain_vault::{self as vault, DataKey, PublicKey, SecretKey};
@@ -33,14 +33,9 @@ pub struct VaultPlane {
     pub window_ms: u64,
 }
 
-/// The gateway's local store, opened by the demo's client to show that an altered blob is
-/// detected (a deployment's clients never have this).
-pub fn local_store(dir: &str) -> Result<Arc<dyn ObjectStore>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
-    let local = object_store::local::LocalFileSystem::new_with_prefix(dir)
-        .map_err(|e| format!("{dir}: {e}"))?;
-    Ok(Arc::new(local))
-}
+/// The gateway's store (a directory or `s3://bucket/prefix`), opened by the demo's client to
+/// show that an altered blob is detected (a deployment's clients never have this).
+pub use carechain_gateway::open_store;
 
 fn text<E: core::fmt::Display>(e: E) -> String {
     e.to_string()
@@ -108,15 +103,14 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
             .put_blob(l, author, record, sealed.blob.clone())
             .map_err(text)?;
         let patient = view::patient(l, sealed.patient).ok_or("unknown patient")?;
-        let mut recipients = vec![(PATIENT_SLOT.to_owned(), PublicKey(patient.key.0))];
-        recipients.push((org_slot(&author), Self::org_key(l, author)?));
+        let mut recipients = vec![PublicKey(patient.key.0), Self::org_key(l, author)?];
         if let Some(custodian) = patient.custodian {
-            recipients.push((org_slot(&custodian), Self::org_key(l, custodian)?));
+            recipients.push(Self::org_key(l, custodian)?);
         }
-        for (slot, to) in recipients {
+        for to in recipients {
             let wrapped = vault::wrap(&sealed.key, &to, record, sealed.version).map_err(text)?;
             self.gateway
-                .put_key(l, author, record, &slot, wrapped)
+                .put_key(l, author, record, &key_slot(&to.0), wrapped)
                 .map_err(text)?;
         }
         Ok(())
@@ -138,11 +132,15 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
             .get_blob(l, reader, record, entry)
             .map_err(text)?;
         let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
-        let key = vault::unwrap(&Self::secret(l, &reader), &wrapped, record, meta.version)
-            .map_err(text)?;
-        let plaintext =
-            vault::open_anchored(&key, record, meta.version, meta.content_hash.0, &blob)
-                .map_err(|e| format!("client: {e}"))?;
+        let plaintext = vault::open_candidates(
+            &Self::secret(l, &reader),
+            &wrapped,
+            record,
+            meta.version,
+            meta.content_hash.0,
+            &blob,
+        )
+        .map_err(|e| format!("client: {e}"))?;
         Ok(plaintext.to_vec())
     }
 
@@ -167,18 +165,18 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
         if !matches!(release.basis, carechain_common::AccessBasis::Emergency(_)) {
             return Err("not a break-glass read".into());
         }
-        let wrapped = self
-            .gateway
-            .get_key(l, custodian, record, entry)
-            .map_err(text)?;
-        let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
-        let key = vault::unwrap(&Self::secret(l, &custodian), &wrapped, record, meta.version)
-            .map_err(text)?;
         let to = Self::org_key(l, provider)?;
-        let rewrapped = vault::wrap(&key, &to, record, meta.version).map_err(text)?;
-        self.gateway
-            .put_key(l, custodian, record, &org_slot(&provider), rewrapped)
-            .map_err(text)
+        let secret = Self::secret(l, &custodian);
+        rewrap(
+            &self.gateway,
+            l,
+            custodian,
+            &secret,
+            record,
+            entry,
+            None,
+            &to,
+        )
     }
 
     fn corrupt(&mut self, record: RecordId) -> Result<(), String> {

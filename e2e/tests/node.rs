@@ -79,7 +79,7 @@ fn the_scenario_with_the_record_vault_runs_on_a_node() {
     let mut node = connect();
     let mut plane = VaultPlane::new(
         GatewayClient::new(&base, &id),
-        Some(carechain_demo::plane::local_store(&store).unwrap()),
+        Some(carechain_demo::plane::open_store(&store).unwrap()),
     );
     let summary = scenario::run_with(&mut node, Some(&mut plane));
     let vault = summary.vault.expect("the vault's part ran");

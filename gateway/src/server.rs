@@ -1,9 +1,10 @@
 //! The gateway's HTTP server (axum on hyper, HTTP/1.1). Chain reads run on blocking threads
 //! over a pool of chain readers (a node client blocks on its own runtime); blobs and keys live
 //! in an `object_store` (a local directory by default, S3-compatible storage by
-//! configuration), written once with `PutMode::Create` so a partial upload never becomes
-//! visible and nothing is overwritten. Logs carry ids and reasons, never record content or
-//! keys.
+//! configuration). A put becomes visible whole or not at all; nothing rests on the store's
+//! conditional writes (which Garage ignores): a blob's path only ever holds the anchored bytes,
+//! and each writer of a key slot has a position of its own (see the protocol). Logs carry ids
+//! and reasons, never record content or keys.
 //!
 //! What a stranger can make it do is bounded: a request is authenticated from its headers
 //! alone (the signed body hash travels in `X-CareChain-Content-SHA256`) before any body is
@@ -22,8 +23,9 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use carechain_common::{AuditEntry, RecordId};
 use carechain_sdk::gateway::protocol::{
-    blob_path, content_sha256, key_path, signing_payload_for, Authorization, Refusal,
-    CONTENT_SHA256, DEFAULT_GATEWAY_ID, DEFAULT_WINDOW_MS, VERSION,
+    account_hex, blob_path, content_sha256, key_path, key_prefix, signing_payload_for, valid_slot,
+    Authorization, Refusal, CONTENT_SHA256, DEFAULT_GATEWAY_ID, DEFAULT_WINDOW_MS, KEY_COMMITMENT,
+    MAX_KEY_CANDIDATES, VERSION,
 };
 use carechain_sdk::gateway::release::{
     check_blob_upload, check_custodian_key, check_key_upload, check_release, ChainFactsOf, Release,
@@ -319,20 +321,81 @@ impl<L: ChainRead + Send + 'static> Gateway<L> {
             .await
     }
 
+    /// Store `body` at `path` unless an object is there. The read first is what refuses a
+    /// second upload on stores that ignore `If-None-Match` (Garage); `PutMode::Create` refuses it
+    /// where the store honours it. Neither is what keeps the data safe: see the module's notes.
     async fn put_once(&self, path: String, body: Bytes) -> Result<(), Refusal> {
+        let path = StorePath::from(path);
+        match self.store.head(&path).await {
+            Ok(_) => return Err(Refusal::Exists),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(Refusal::Unavailable(format!("store: {e}"))),
+        }
         let options = PutOptions {
             mode: PutMode::Create,
             ..Default::default()
         };
         match self
             .store
-            .put_opts(&StorePath::from(path), PutPayload::from(body), options)
+            .put_opts(&path, PutPayload::from(body), options)
             .await
         {
             Ok(_) => Ok(()),
             Err(object_store::Error::AlreadyExists { .. }) => Err(Refusal::Exists),
             Err(e) => Err(Refusal::Unavailable(format!("store: {e}"))),
         }
+    }
+
+    /// The wrapped keys of a record for one recipient key: each writer's position (the
+    /// author's first, then `signer`'s own, then the rest by name), at most
+    /// [`MAX_KEY_CANDIDATES`], concatenated.
+    async fn wrapped_keys(
+        &self,
+        record: RecordId,
+        recipient: &str,
+        author: &AccountId,
+        signer: &AccountId,
+    ) -> Result<Bytes, Refusal> {
+        use futures_util::TryStreamExt as _;
+        let prefix = StorePath::from(key_prefix(record, recipient));
+        let mut names: Vec<String> = self
+            .store
+            .list(Some(&prefix))
+            .map_ok(|meta| meta.location.filename().unwrap_or_default().to_owned())
+            .try_collect()
+            .await
+            .map_err(|e| Refusal::Unavailable(format!("store: {e}")))?;
+        let (first, second) = (account_hex(author), account_hex(signer));
+        names.sort_by_key(|name| (*name != first, *name != second, name.clone()));
+        names.truncate(MAX_KEY_CANDIDATES);
+        let mut out = Vec::with_capacity(names.len() * WRAPPED_LEN);
+        for name in names {
+            let bytes = self
+                .get_object(
+                    format!("{}/{name}", key_prefix(record, recipient)),
+                    "wrapped key",
+                )
+                .await?;
+            if bytes.len() == WRAPPED_LEN {
+                out.extend_from_slice(&bytes);
+            }
+        }
+        if out.is_empty() {
+            return Err(Refusal::NotFound("wrapped key for this reader"));
+        }
+        Ok(Bytes::from(out))
+    }
+
+    /// The data-key commitment in the head of a record's blob (`None` before it is uploaded): a
+    /// key holder re-wrapping without the blob picks the committed key by it. A gateway that
+    /// lied here would only make the re-wrapped key fail its reader's own check of the blob.
+    async fn commitment(&self, record: RecordId) -> Option<String> {
+        let head = self
+            .store
+            .get_range(&StorePath::from(blob_path(record)), 0..36)
+            .await
+            .ok()?;
+        carechain_vault::blob_commitment_of_head(&head).map(hex::encode)
     }
 
     async fn get_object(&self, path: String, what: &'static str) -> Result<Bytes, Refusal> {
@@ -395,6 +458,15 @@ fn served(method: &Method, uri: &Uri, who: &AccountId, status: StatusCode, detai
 #[derive(Deserialize)]
 struct EntryQuery {
     entry: u64,
+}
+
+#[derive(Deserialize)]
+struct KeyQuery {
+    entry: u64,
+    /// A key slot other than the signer's registered key: a former key of the signer's, after
+    /// it rotated (the wrapped keys there open only for that key's secret).
+    #[serde(rename = "for")]
+    recipient: Option<String>,
 }
 
 async fn put_blob<L: ChainRead + Send + 'static>(
@@ -505,7 +577,7 @@ async fn put_key<L: ChainRead + Send + 'static>(
         Ok(body) => body,
         Err(r) => return refused(&method, &uri, Some(&signer), r),
     };
-    match gw.put_once(key_path(record, &slot), body).await {
+    match gw.put_once(key_path(record, &slot, &signer), body).await {
         Ok(()) => {
             served(
                 &method,
@@ -527,7 +599,7 @@ async fn put_key<L: ChainRead + Send + 'static>(
 async fn get_key<L: ChainRead + Send + 'static>(
     State(gw): State<Arc<Gateway<L>>>,
     Path(record): Path<RecordId>,
-    Query(query): Query<EntryQuery>,
+    Query(query): Query<KeyQuery>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -536,15 +608,17 @@ async fn get_key<L: ChainRead + Send + 'static>(
         Ok((s, _)) => s,
         Err(r) => return refused(&method, &uri, None, r),
     };
+    if let Some(recipient) = query.recipient.as_deref().filter(|r| !valid_slot(r)) {
+        let refusal = Refusal::BadRequest(format!("no key slot {recipient:?}"));
+        return refused(&method, &uri, Some(&signer), refusal);
+    }
     let release = match gw.release(signer, record, query.entry, true).await {
         Ok(release) => release,
         Err(r) => return refused(&method, &uri, Some(&signer), r),
     };
+    let slot = query.recipient.unwrap_or(release.slot);
     match gw
-        .get_object(
-            key_path(record, &release.slot),
-            "wrapped key for this reader",
-        )
+        .wrapped_keys(record, &slot, &release.author, &signer)
         .await
     {
         Ok(bytes) => {
@@ -555,12 +629,18 @@ async fn get_key<L: ChainRead + Send + 'static>(
                 StatusCode::OK,
                 "released wrapped key",
             );
-            (
+            let mut response = (
                 StatusCode::OK,
                 [("content-type", "application/octet-stream")],
                 bytes,
             )
-                .into_response()
+                .into_response();
+            if let Some(commitment) = gw.commitment(record).await {
+                if let Ok(value) = commitment.parse() {
+                    response.headers_mut().insert(KEY_COMMITMENT, value);
+                }
+            }
+            response
         }
         Err(r) => refused(&method, &uri, Some(&signer), r),
     }

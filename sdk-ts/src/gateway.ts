@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { randomBytes } from '@noble/hashes/utils';
 import { decodeAddress } from 'dedot/utils';
-import { contentHash, open, openAnchored, seal, unwrap, wrap } from './vault.js';
+import { contentHash, open, openCandidates, seal, wrap } from './vault.js';
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -69,6 +69,8 @@ export class Gateway {
     return this.request(account, sign, 'PUT', `/v1/records/${record}`, blob);
   }
 
+  /** Upload the signer's wrapped key for the recipient key `slot` (`keySlot`): each writer has
+   *  its own position in a slot, so nobody replaces another's. */
   putKey(account: string, sign: SignBytes, record: bigint, slot: string, wrapped: Uint8Array) {
     return this.request(account, sign, 'PUT', `/v1/records/${record}/keys/${slot}`, wrapped);
   }
@@ -77,21 +79,26 @@ export class Gateway {
     return this.request(account, sign, 'GET', `/v1/records/${record}?entry=${entry}`);
   }
 
-  getKey(account: string, sign: SignBytes, record: bigint, entry: bigint) {
-    return this.request(account, sign, 'GET', `/v1/records/${record}/key?entry=${entry}`);
+  /** The wrapped keys (every writer's, concatenated) for the signer's registered key, or for
+   *  `forSlot`, a former key of the signer's after it rotated. */
+  getKey(account: string, sign: SignBytes, record: bigint, entry: bigint, forSlot?: string) {
+    const query = forSlot === undefined ? '' : `&for=${forSlot}`;
+    return this.request(account, sign, 'GET', `/v1/records/${record}/key?entry=${entry}${query}`);
   }
 }
 
-/** The wrapped-key slot of an organisation (its account's public key in hex). */
-export function orgSlot(account: string): string {
-  return hex(decodeAddress(account));
+/** The key slot of a recipient's X25519 public key (lower-case hex): slots are addressed by
+ *  key, so a patient's new key after a recovery, or an organisation's after a rotation, gets
+ *  slots of its own. */
+export function keySlot(key: Uint8Array): string {
+  return hex(key);
 }
 
 /** Encrypt a record version and wrap its key for each recipient: what the author uploads after
  *  anchoring `contentHash(blob)` on chain. */
-export function prepareRecord(record: bigint, version: number, plaintext: Uint8Array, recipients: { slot: string; key: Uint8Array }[]) {
+export function prepareRecord(record: bigint, version: number, plaintext: Uint8Array, recipients: Uint8Array[]) {
   const { blob, key } = seal(record, version, plaintext);
-  const wrapped = recipients.map((r) => ({ slot: r.slot, wrapped: wrap(key, r.key, record, version) }));
+  const wrapped = recipients.map((to) => ({ slot: keySlot(to), wrapped: wrap(key, to, record, version) }));
   key.fill(0);
   return { blob, hash: contentHash(blob), wrapped };
 }
@@ -109,12 +116,7 @@ export async function fetchRecord(
 ): Promise<Uint8Array> {
   const wrapped = await gateway.getKey(account, sign, record, entry);
   const blob = await gateway.getBlob(account, sign, record, entry);
-  const key = unwrap(secret, wrapped, record, version);
-  try {
-    return openAnchored(key, record, version, anchored, blob);
-  } finally {
-    key.fill(0);
-  }
+  return openCandidates(secret, wrapped, record, version, anchored, blob);
 }
 
 export { open };

@@ -207,6 +207,46 @@ export function unwrap(secret: Uint8Array, wrapped: Uint8Array, record: bigint, 
   return hpkeOpen(secret, wrapInfo(record, version), wrapped);
 }
 
+/** The data-key commitment a blob carries (its bytes after the magic). */
+export function blobCommitment(blob: Uint8Array): Uint8Array {
+  if (blob.length < 36 || !equal(blob.slice(0, 4), MAGIC)) throw new VaultError('malformed', 'not a record blob');
+  return blob.slice(4, 36);
+}
+
+/** Of several wrapped keys for one recipient key (a gateway answers each writer's, 80 bytes
+ *  each, concatenated), the data key the record commits to: one that does not open for
+ *  `secret`, or opens to another data key (written to spoil the record), is passed over. */
+export function unwrapCommitted(secret: Uint8Array, candidates: Uint8Array, record: bigint, version: number, commitment: Uint8Array): Uint8Array {
+  if (candidates.length === 0 || candidates.length % WRAPPED_LEN !== 0) throw new VaultError('malformed', 'wrapped keys');
+  let openedAnother = false;
+  for (let at = 0; at < candidates.length; at += WRAPPED_LEN) {
+    let key: Uint8Array;
+    try {
+      key = unwrap(secret, candidates.slice(at, at + WRAPPED_LEN), record, version);
+    } catch {
+      continue;
+    }
+    if (equal(keyCommitment(key, record, version), commitment)) return key;
+    key.fill(0);
+    openedAnother = true;
+  }
+  throw openedAnother
+    ? new VaultError('key-mismatch', 'no wrapped key holds the data key the record commits to')
+    : new VaultError('wrong-key', 'the key does not open this (not addressed to it, or altered)');
+}
+
+/** Check a blob against its anchor, pick the committed data key among the wrapped keys a
+ *  gateway answered, and decrypt. */
+export function openCandidates(secret: Uint8Array, candidates: Uint8Array, record: bigint, version: number, anchored: Uint8Array, blob: Uint8Array): Uint8Array {
+  if (!equal(contentHash(blob), anchored)) throw new VaultError('hash-mismatch', "the record's hash is not the anchored one");
+  const key = unwrapCommitted(secret, candidates, record, version, blobCommitment(blob));
+  try {
+    return open(key, record, version, blob);
+  } finally {
+    key.fill(0);
+  }
+}
+
 export function sealLocator(patient: Uint8Array, locator: string): Uint8Array {
   return hpkeSeal(patient, enc.encode('carechain/locator/v1'), enc.encode(locator));
 }

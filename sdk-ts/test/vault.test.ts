@@ -33,6 +33,21 @@ test('decryption is key-committing: a blob committed to one key does not open un
   assert.throws(() => vault.open(b, 9n, 1, v1), /retired/);
 });
 
+test('the committed key is found among spoiled wrapped keys', () => {
+  const reader = vault.generateSecret();
+  const { blob, key } = vault.seal(11n, 2, text.encode('MRI report'));
+  const anchored = vault.contentHash(blob);
+  const good = vault.wrap(key, vault.publicKey(reader), 11n, 2);
+  const spoiled = vault.wrap(new Uint8Array(32).fill(7), vault.publicKey(reader), 11n, 2);
+  const foreign = vault.wrap(key, vault.publicKey(vault.generateSecret()), 11n, 2);
+  const all = new Uint8Array([...spoiled, ...foreign, ...good]);
+  assert.equal(new TextDecoder().decode(vault.openCandidates(reader, all, 11n, 2, anchored, blob)), 'MRI report');
+  assert.throws(() => vault.openCandidates(reader, spoiled, 11n, 2, anchored, blob), (e: any) => e.code === 'key-mismatch');
+  assert.throws(() => vault.openCandidates(reader, foreign, 11n, 2, anchored, blob), (e: any) => e.code === 'wrong-key');
+  assert.throws(() => vault.openCandidates(reader, all.slice(0, 100), 11n, 2, anchored, blob), (e: any) => e.code === 'malformed');
+  assert.throws(() => vault.openCandidates(reader, all, 11n, 2, new Uint8Array(32), blob), (e: any) => e.code === 'hash-mismatch');
+});
+
 test('wrapped keys open only for their recipient', () => {
   const alice = vault.generateSecret();
   const bob = vault.generateSecret();

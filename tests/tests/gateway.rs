@@ -3,13 +3,19 @@
 //! and every authentication refusal (unsigned, wrong signature, stale, replayed, another
 //! gateway's request), and what bounds a stranger: refusal on headers before a body is read,
 //! the signed body hash, unknown accounts, rate limits, header and body timeouts, and a grant
-//! narrowed after a read. The release rule's forged-entry cases are in
-//! `sdk/src/gateway/release.rs`.
+//! narrowed after a read; key slots addressed by recipient key, so nothing is lost across a
+//! recovery or a key rotation, and no writer can spoil another's wrapped key. The release
+//! rule's forged-entry cases are in `sdk/src/gateway/release.rs`.
+//!
+//! The store is a temporary directory, or the S3 store `CARECHAIN_TEST_STORE` names
+//! (`s3://bucket/prefix`, credentials and endpoint in `AWS_*`): `scripts/test.sh` runs this
+//! file a second time on a Garage server (`scripts/garage.sh`), which ignores conditional
+//! writes, so write-once is tested where it cannot rest on them.
 
 use carechain_common::*;
 use carechain_gateway::{open_store, spawn, Config, Gateway};
 use carechain_sdk::deploy::{organisation, patient};
-use carechain_sdk::gateway::protocol::{org_slot, signing_payload, Authorization, PATIENT_SLOT};
+use carechain_sdk::gateway::protocol::{key_slot, signing_payload, Authorization};
 use carechain_sdk::gateway::GatewayClient;
 use carechain_sdk::keys::key_for;
 use carechain_sdk::msg::{access, consent, registry};
@@ -21,6 +27,8 @@ use ink::primitives::AccountId;
 
 struct World {
     l: Shared<Chain>,
+    /// The store the gateway writes to (a directory or an S3 URL).
+    store: String,
     address: std::net::SocketAddr,
     gw: GatewayClient,
     hospital: AccountId,
@@ -58,12 +66,12 @@ fn world_with(adjust: impl FnOnce(&mut Config)) -> World {
         ),
     )
     .unwrap();
-    let dir = std::env::temp_dir().join(format!(
-        "carechain-gw-test-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
-    let store = open_store(&dir.display().to_string()).unwrap();
+    let run = format!("carechain-gw-test-{}-{}", std::process::id(), rand_suffix());
+    let spec = match std::env::var("CARECHAIN_TEST_STORE") {
+        Ok(s3) if !s3.is_empty() => format!("{}/{run}", s3.trim_end_matches('/')),
+        _ => std::env::temp_dir().join(run).display().to_string(),
+    };
+    let store = open_store(&spec).unwrap();
     let mut config = Config {
         id: "gw-test".into(),
         max_body: MAX_BODY,
@@ -74,6 +82,7 @@ fn world_with(adjust: impl FnOnce(&mut Config)) -> World {
     let address = spawn(gateway, "127.0.0.1:0".parse().unwrap()).unwrap();
     World {
         l,
+        store: spec,
         address,
         gw: GatewayClient::new(&format!("http://{address}"), "gw-test"),
         hospital,
@@ -155,7 +164,7 @@ fn uploads_are_the_authors_anchored_and_write_once() {
     );
     // Keys: 80 bytes, from a key holder, once per slot.
     let wrapped = vault::wrap(&key, &vault::PublicKey(key_for("gw-hospital").0), id, 1).unwrap();
-    let slot = org_slot(&w.hospital);
+    let slot = key_slot(&key_for("gw-hospital").0);
     assert_eq!(
         code(w.gw.put_key(l, w.hospital, id, &slot, wrapped[..40].to_vec())),
         (400, "bad-request".into())
@@ -189,11 +198,23 @@ fn downloads_follow_the_chains_decision() {
     let (id, blob, key) = anchor(&mut w, b"creatinine 80 umol/L");
     w.gw.put_blob(&w.l, w.hospital, id, blob.clone()).unwrap();
     let wrapped = vault::wrap(&key, &vault::PublicKey(key_for("gw-hospital").0), id, 1).unwrap();
-    w.gw.put_key(&w.l, w.hospital, id, &org_slot(&w.hospital), wrapped)
-        .unwrap();
+    w.gw.put_key(
+        &w.l,
+        w.hospital,
+        id,
+        &key_slot(&key_for("gw-hospital").0),
+        wrapped,
+    )
+    .unwrap();
     let alice_key = vault::wrap(&key, &vault::PublicKey(key_for("gw-alice").0), id, 1).unwrap();
-    w.gw.put_key(&w.l, w.hospital, id, PATIENT_SLOT, alice_key)
-        .unwrap();
+    w.gw.put_key(
+        &w.l,
+        w.hospital,
+        id,
+        &key_slot(&key_for("gw-alice").0),
+        alice_key,
+    )
+    .unwrap();
 
     // Granted: blob and the signer's own key; it decrypts.
     let granted = read(&mut w.l, w.hospital, id, Purpose::Treatment);
@@ -423,7 +444,7 @@ fn an_upload_is_refused_on_its_headers_before_its_body_is_read() {
 fn a_wrapped_key_of_the_wrong_length_is_refused() {
     let mut w = world();
     let (id, _, key) = anchor(&mut w, b"hba1c 41");
-    let slot = org_slot(&w.hospital);
+    let slot = key_slot(&key_for("gw-hospital").0);
     let mut wrapped =
         vault::wrap(&key, &vault::PublicKey(key_for("gw-hospital").0), id, 1).unwrap();
     assert_eq!(wrapped.len(), vault::WRAPPED_LEN);
@@ -567,5 +588,281 @@ fn a_read_the_access_rule_would_no_longer_grant_is_not_released() {
     assert_eq!(
         code(w.gw.get_blob(&w.l, w.hospital, id, granted)),
         (403, "no-longer-granted".into())
+    );
+}
+
+/// Issue 23 ("nothing lost across recovery and rotation") and the spoiled-slot rule: key slots
+/// are addressed by recipient key and each writer has its own position in one. After the
+/// patient recovers to a new key, the author re-wraps for it and the patient reads the old
+/// record again; after the author rotates its key it re-wraps from its former key's slot for
+/// itself; a grantee that is not the author does the same for its own key only; a wrapped key
+/// another writer put in a reader's slot to spoil it is passed over.
+#[test]
+fn nothing_is_lost_across_recovery_and_key_rotation() {
+    use carechain_sdk::gateway::{rewrap, share_with};
+    use carechain_sdk::keys::demo_secret;
+    let mut w = world();
+    let (alice, hospital) = (w.alice, w.hospital);
+    let (id, blob, key) = anchor(&mut w, b"echocardiogram: EF 55%");
+    let l = &w.l;
+    w.gw.put_blob(l, w.hospital, id, blob.clone()).unwrap();
+    for name in ["gw-alice", "gw-hospital"] {
+        let to = vault::PublicKey(key_for(name).0);
+        let wrapped = vault::wrap(&key, &to, id, 1).unwrap();
+        w.gw.put_key(l, w.hospital, id, &key_slot(&to.0), wrapped)
+            .unwrap();
+    }
+    let opens = |w: &mut World, reader: AccountId, name: &str, purpose: Purpose| {
+        let entry = read(&mut w.l, reader, id, purpose);
+        let keys = w.gw.get_key(&w.l, reader, id, entry).map_err(|e| e.code)?;
+        let got = w.gw.get_blob(&w.l, reader, id, entry).map_err(|e| e.code)?;
+        let anchored = vault::content_hash(&blob);
+        vault::open_candidates(&demo_secret(name), &keys, id, 1, anchored, &got)
+            .map(|p| p.to_vec())
+            .map_err(|e| e.to_string())
+    };
+    let plaintext = b"echocardiogram: EF 55%".to_vec();
+    assert_eq!(
+        opens(&mut w, alice, "gw-alice", Purpose::Treatment),
+        Ok(plaintext.clone())
+    );
+
+    // The patient loses the phone: guardians recover control to a new account and key.
+    let guardians = [w.l.actor("gw-g1"), w.l.actor("gw-g2")];
+    let heir = w.l.actor("gw-alice-new");
+    w.l.set_actor(w.alice);
+    w.l.tx(
+        registry::SET_GUARDIANS,
+        (w.patient, guardians.to_vec(), 2u8),
+    )
+    .unwrap();
+    for g in guardians {
+        w.l.set_actor(g);
+        w.l.tx(registry::APPROVE_RECOVERY, (w.patient, heir))
+            .unwrap();
+    }
+    w.l.lock().advance(carechain_common::DEFAULT_RECOVERY_DELAY);
+    w.l.set_actor(heir);
+    w.l.tx(
+        registry::COMPLETE_RECOVERY,
+        (w.patient, key_for("gw-alice-new")),
+    )
+    .unwrap();
+    // Nothing is wrapped for the new key yet.
+    assert_eq!(
+        opens(&mut w, heir, "gw-alice-new", Purpose::Treatment),
+        Err("not-found".into())
+    );
+    // The patient grants the author again (the recovery ended every earlier grant); the
+    // author re-wraps the record's key for the patient's new key; the patient reads it again.
+    let now = w.l.now();
+    w.l.tx(
+        consent::CREATE_GRANT,
+        (
+            w.patient,
+            Grantee::Account(w.hospital),
+            GrantScope {
+                categories: CategorySet::of(&[DataCategory::Laboratory]),
+                purposes: PurposeSet::of(&[Purpose::Treatment]),
+                valid_from: now,
+                valid_until: now + DAY_MS,
+            },
+            Effect::Permit,
+        ),
+    )
+    .unwrap();
+    let entry = read(&mut w.l, w.hospital, id, Purpose::Treatment);
+    let patient_key = vault::PublicKey(key_for("gw-alice-new").0);
+    let hospital_secret = demo_secret("gw-hospital");
+    rewrap(
+        &w.gw,
+        &mut w.l,
+        w.hospital,
+        &hospital_secret,
+        id,
+        entry,
+        None,
+        &patient_key,
+    )
+    .unwrap();
+    assert_eq!(
+        opens(&mut w, heir, "gw-alice-new", Purpose::Treatment),
+        Ok(plaintext.clone())
+    );
+
+    // The hospital rotates its key: its new key's slot is empty until it re-wraps from the
+    // former key's slot (asked for by name), and then it reads again with the new key.
+    w.l.set_actor(w.hospital);
+    w.l.tx(registry::ROTATE_ORGANISATION_KEY, key_for("gw-hospital-2"))
+        .unwrap();
+    assert_eq!(
+        opens(&mut w, hospital, "gw-hospital-2", Purpose::Treatment),
+        Err("not-found".into())
+    );
+    let entry = read(&mut w.l, w.hospital, id, Purpose::Treatment);
+    let former = key_slot(&key_for("gw-hospital").0);
+    let new_key = vault::PublicKey(key_for("gw-hospital-2").0);
+    rewrap(
+        &w.gw,
+        &mut w.l,
+        w.hospital,
+        &hospital_secret,
+        id,
+        entry,
+        Some(&former),
+        &new_key,
+    )
+    .unwrap();
+    assert_eq!(
+        opens(&mut w, hospital, "gw-hospital-2", Purpose::Treatment),
+        Ok(plaintext.clone())
+    );
+
+    // A grantee that is not the author: the patient shares the record with a clinic; the
+    // clinic rotates and re-wraps for its own new key, and for nobody else's.
+    let clinic = organisation(&mut w.l, "gw-clinic", &[Role::Provider]);
+    w.l.set_actor(heir);
+    let now = w.l.now();
+    w.l.tx(
+        consent::CREATE_GRANT,
+        (
+            w.patient,
+            Grantee::Account(clinic),
+            GrantScope {
+                categories: CategorySet::of(&[DataCategory::Laboratory]),
+                purposes: PurposeSet::of(&[Purpose::Treatment]),
+                valid_from: now,
+                valid_until: now + DAY_MS,
+            },
+            Effect::Permit,
+        ),
+    )
+    .unwrap();
+    let own = read(&mut w.l, heir, id, Purpose::Treatment);
+    share_with(
+        &w.gw,
+        &mut w.l,
+        heir,
+        &demo_secret("gw-alice-new"),
+        id,
+        own,
+        clinic,
+    )
+    .unwrap();
+    assert_eq!(
+        opens(&mut w, clinic, "gw-clinic", Purpose::Treatment),
+        Ok(plaintext.clone())
+    );
+    w.l.set_actor(clinic);
+    w.l.tx(registry::ROTATE_ORGANISATION_KEY, key_for("gw-clinic-2"))
+        .unwrap();
+    let entry = read(&mut w.l, clinic, id, Purpose::Treatment);
+    let clinic_secret = demo_secret("gw-clinic");
+    let from = key_slot(&key_for("gw-clinic").0);
+    assert!(rewrap(
+        &w.gw,
+        &mut w.l,
+        clinic,
+        &clinic_secret,
+        id,
+        entry,
+        Some(&from),
+        &patient_key
+    )
+    .unwrap_err()
+    .contains("not-key-holder"));
+    let entry = read(&mut w.l, clinic, id, Purpose::Treatment);
+    let clinic_new = vault::PublicKey(key_for("gw-clinic-2").0);
+    rewrap(
+        &w.gw,
+        &mut w.l,
+        clinic,
+        &clinic_secret,
+        id,
+        entry,
+        Some(&from),
+        &clinic_new,
+    )
+    .unwrap();
+    assert_eq!(
+        opens(&mut w, clinic, "gw-clinic-2", Purpose::Treatment),
+        Ok(plaintext.clone())
+    );
+
+    // The patient's side puts a wrapped key of another data key in the hospital's slot: it
+    // lands in its own position, and the hospital still opens the record; the patient's side
+    // cannot put a second one there.
+    let spoiled = vault::wrap(&vault::DataKey::generate().unwrap(), &new_key, id, 1).unwrap();
+    let slot = key_slot(&new_key.0);
+    w.gw.put_key(&w.l, heir, id, &slot, spoiled.clone())
+        .unwrap();
+    assert_eq!(
+        code(w.gw.put_key(&w.l, heir, id, &slot, spoiled)),
+        (409, "exists".into())
+    );
+    assert_eq!(
+        opens(&mut w, hospital, "gw-hospital-2", Purpose::Treatment),
+        Ok(plaintext)
+    );
+    // A key slot is named by a key in lower-case hex, nothing else.
+    let entry = read(&mut w.l, w.hospital, id, Purpose::Treatment);
+    assert_eq!(
+        code(w.gw.get_key_for(&w.l, w.hospital, id, entry, Some("patient"))),
+        (400, "bad-request".into())
+    );
+}
+
+/// Issue 25 ("two gateways, one store"): two gateway servers with nothing in common but the
+/// store (their own ids, caches, replay guards and chain readers). A version uploaded through
+/// one is refused through the other; either serves it; a request signed for one is refused by
+/// the other (requests are bound to the gateway's id, so no replay guard has to be shared).
+#[test]
+fn two_gateways_on_one_store_share_write_once_and_refuse_each_others_requests() {
+    let mut w = world();
+    let second = Gateway::new(
+        Config {
+            id: "gw-test-2".into(),
+            max_body: MAX_BODY,
+            ..Config::default()
+        },
+        w.l.clone(),
+        open_store(&w.store).unwrap(),
+    );
+    let b_address = spawn(second, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let b = GatewayClient::new(&format!("http://{b_address}"), "gw-test-2");
+    let (id, blob, key) = anchor(&mut w, b"troponin 12 ng/L");
+    w.gw.put_blob(&w.l, w.hospital, id, blob.clone()).unwrap();
+    assert_eq!(
+        code(b.put_blob(&w.l, w.hospital, id, blob.clone())),
+        (409, "exists".into()),
+        "write-once across gateways"
+    );
+    let slot = key_slot(&key_for("gw-hospital").0);
+    let wrapped = vault::wrap(&key, &vault::PublicKey(key_for("gw-hospital").0), id, 1).unwrap();
+    b.put_key(&w.l, w.hospital, id, &slot, wrapped.clone())
+        .unwrap();
+    assert_eq!(
+        code(w.gw.put_key(&w.l, w.hospital, id, &slot, wrapped)),
+        (409, "exists".into())
+    );
+    let entry = read(&mut w.l, w.hospital, id, Purpose::Treatment);
+    for gateway in [&w.gw, &b] {
+        assert_eq!(gateway.get_blob(&w.l, w.hospital, id, entry).unwrap(), blob);
+        let keys = gateway.get_key(&w.l, w.hospital, id, entry).unwrap();
+        let secret = carechain_sdk::keys::demo_secret("gw-hospital");
+        let opened =
+            vault::open_candidates(&secret, &keys, id, 1, vault::content_hash(&blob), &blob);
+        assert_eq!(&opened.unwrap()[..], b"troponin 12 ng/L");
+    }
+    // A request signed for the first gateway, sent to the second: refused on its signature.
+    let path = format!("/v1/records/{id}?entry={entry}");
+    let header = w.gw.authorize(&w.l, w.hospital, "GET", &path, b"").unwrap();
+    assert_eq!(
+        code(b.send("GET", &path, Some(&header), Vec::new())),
+        (401, "bad-signature".into())
+    );
+    assert_eq!(
+        w.gw.send("GET", &path, Some(&header), Vec::new()).unwrap(),
+        blob
     );
 }

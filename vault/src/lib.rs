@@ -32,6 +32,8 @@
 //! wrapped key  = enc(32) || ChaCha20-Poly1305 ciphertext of the data key (32 + 16)
 //! wrap info    = "carechain/key-wrap/v1" || record id (u64 LE) || version (u32 LE)
 //! locator      = enc(32) || ciphertext of the UTF-8 locator; info = "carechain/locator/v1"
+//! key answer   = wrapped key || wrapped key || ... (a gateway's answer: one per writer of the
+//!                recipient's slot; the reader keeps the one whose data key the blob commits to)
 //! ```
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -398,6 +400,73 @@ pub fn unwrap(secret: &SecretKey, wrapped: &[u8], record: u64, version: u32) -> 
     Ok(DataKey(key))
 }
 
+/// The data-key commitment a blob carries (its bytes after the magic).
+pub fn blob_commitment(blob: &[u8]) -> Result<[u8; 32]> {
+    if blob.len() < BLOB_OVERHEAD {
+        return Err(VaultError::Malformed("record blob"));
+    }
+    blob_commitment_of_head(blob).ok_or(VaultError::Malformed("record blob"))
+}
+
+/// The commitment in a blob's first `MAGIC.len() + COMMITMENT_LEN` bytes (a ranged read of
+/// the head), if they are of the format.
+pub fn blob_commitment_of_head(head: &[u8]) -> Option<[u8; 32]> {
+    if head.len() < MAGIC.len() + COMMITMENT_LEN || &head[..MAGIC.len()] != MAGIC {
+        return None;
+    }
+    let mut commitment = [0u8; 32];
+    commitment.copy_from_slice(&head[MAGIC.len()..MAGIC.len() + COMMITMENT_LEN]);
+    Some(commitment)
+}
+
+/// Of several wrapped keys for one recipient key (a gateway answers each writer's, each
+/// [`WRAPPED_LEN`] bytes, concatenated), the data key the record commits to. A wrapped key
+/// that does not open for `secret`, or opens to another data key (written by someone who
+/// wanted the record unreadable), is passed over.
+pub fn unwrap_committed(
+    secret: &SecretKey,
+    candidates: &[u8],
+    record: u64,
+    version: u32,
+    commitment: &[u8; 32],
+) -> Result<DataKey> {
+    if candidates.is_empty() || !candidates.len().is_multiple_of(WRAPPED_LEN) {
+        return Err(VaultError::Malformed("wrapped keys"));
+    }
+    let mut opened_another = false;
+    for wrapped in candidates.chunks(WRAPPED_LEN) {
+        if let Ok(key) = unwrap(secret, wrapped, record, version) {
+            if key_commitment(&key, record, version) == *commitment {
+                return Ok(key);
+            }
+            opened_another = true;
+        }
+    }
+    Err(if opened_another {
+        VaultError::KeyMismatch
+    } else {
+        VaultError::WrongKey
+    })
+}
+
+/// Check a downloaded blob against its anchor, pick the committed data key from the wrapped
+/// keys a gateway answered ([`unwrap_committed`]) and decrypt.
+pub fn open_candidates(
+    secret: &SecretKey,
+    candidates: &[u8],
+    record: u64,
+    version: u32,
+    anchored: [u8; 32],
+    blob: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let found = content_hash(blob);
+    if found != anchored {
+        return Err(VaultError::HashMismatch { anchored, found });
+    }
+    let key = unwrap_committed(secret, candidates, record, version, &blob_commitment(blob)?)?;
+    open(&key, record, version, blob)
+}
+
 /// Seal a locator (which gateway, which object) to the patient's key: the on-chain
 /// `EncryptedLocator`.
 pub fn seal_locator(patient: &PublicKey, locator: &str) -> Result<Vec<u8>> {
@@ -535,6 +604,39 @@ mod tests {
             unwrap(&patient, &wrapped[..70], 5, 2),
             Err(VaultError::Malformed("wrapped key"))
         );
+    }
+
+    /// A wrapped key written to spoil a record (a valid wrap of another data key, or bytes that
+    /// open for nobody) is passed over: the committed key among the candidates opens it.
+    #[test]
+    fn the_committed_key_is_found_among_spoiled_candidates() {
+        let reader = SecretKey::generate().unwrap();
+        let (blob, key) = seal(11, 2, b"MRI report").unwrap();
+        let anchored = content_hash(&blob);
+        let good = wrap(&key, &reader.public(), 11, 2).unwrap();
+        let spoiled = wrap(&DataKey::generate().unwrap(), &reader.public(), 11, 2).unwrap();
+        let foreign = wrap(&key, &SecretKey::generate().unwrap().public(), 11, 2).unwrap();
+        let candidates = [spoiled.clone(), foreign.clone(), good].concat();
+        assert_eq!(
+            &open_candidates(&reader, &candidates, 11, 2, anchored, &blob).unwrap()[..],
+            b"MRI report"
+        );
+        assert_eq!(
+            open_candidates(&reader, &spoiled, 11, 2, anchored, &blob),
+            Err(VaultError::KeyMismatch)
+        );
+        assert_eq!(
+            open_candidates(&reader, &foreign, 11, 2, anchored, &blob),
+            Err(VaultError::WrongKey)
+        );
+        assert_eq!(
+            open_candidates(&reader, &candidates[..100], 11, 2, anchored, &blob),
+            Err(VaultError::Malformed("wrapped keys"))
+        );
+        assert!(matches!(
+            open_candidates(&reader, &candidates, 11, 2, [0; 32], &blob),
+            Err(VaultError::HashMismatch { .. })
+        ));
     }
 
     #[test]

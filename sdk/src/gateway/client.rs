@@ -1,8 +1,10 @@
 //! The gateway's client (blocking HTTP): signed requests, uploads, releases, and re-wrapping a
-//! record's key for a grantee.
+//! record's key for another key (a grantee's, a patient's new key after a recovery, an
+//! organisation's own new key after it rotated).
 
 use super::protocol::{
-    content_sha256, org_slot, signing_payload, Authorization, RefusalBody, CONTENT_SHA256,
+    content_sha256, key_slot, signing_payload, Authorization, RefusalBody, CONTENT_SHA256,
+    KEY_COMMITMENT,
 };
 use crate::{view, ChainWrite};
 use carechain_common::RecordId;
@@ -90,6 +92,18 @@ impl GatewayClient {
         authorization: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, GatewayError> {
+        self.exchange(method, path, authorization, body)
+            .map(|(body, _)| body)
+    }
+
+    /// [`GatewayClient::send`], with the response's headers.
+    fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        authorization: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<(Vec<u8>, reqwest::header::HeaderMap), GatewayError> {
         let url = format!("{}{path}", self.base);
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| GatewayError {
             status: 0,
@@ -110,13 +124,14 @@ impl GatewayClient {
             reason: e.to_string(),
         })?;
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let bytes = response.bytes().map_err(|e| GatewayError {
             status,
             code: "truncated".into(),
             reason: e.to_string(),
         })?;
         if (200..300).contains(&status) {
-            return Ok(bytes.to_vec());
+            return Ok((bytes.to_vec(), headers));
         }
         let body: RefusalBody = serde_json::from_slice(&bytes).unwrap_or(RefusalBody {
             error: "http".into(),
@@ -153,6 +168,7 @@ impl GatewayClient {
             .map(|_| ())
     }
 
+    /// Upload `signer`'s wrapped key for the recipient key `slot` ([`key_slot`]).
     pub fn put_key<L: ChainWrite>(
         &self,
         l: &L,
@@ -187,6 +203,8 @@ impl GatewayClient {
         )
     }
 
+    /// The wrapped keys for the reader's registered key (every writer's, concatenated: open
+    /// them with [`vault::open_candidates`]).
     pub fn get_key<L: ChainWrite>(
         &self,
         l: &L,
@@ -194,14 +212,64 @@ impl GatewayClient {
         record: RecordId,
         entry: u64,
     ) -> Result<Vec<u8>, GatewayError> {
-        self.request(
-            l,
-            reader,
-            "GET",
-            &format!("/v1/records/{record}/key?entry={entry}"),
-            Vec::new(),
-        )
+        self.get_key_for(l, reader, record, entry, None)
+            .map(|(wrapped, _)| wrapped)
     }
+
+    /// The wrapped keys for `slot` (a former key of the reader's), or for its registered key,
+    /// and the data-key commitment the gateway read in the blob's head (when it is uploaded).
+    pub fn get_key_for<L: ChainWrite>(
+        &self,
+        l: &L,
+        reader: AccountId,
+        record: RecordId,
+        entry: u64,
+        slot: Option<&str>,
+    ) -> Result<(Vec<u8>, Option<[u8; 32]>), GatewayError> {
+        let path = match slot {
+            None => format!("/v1/records/{record}/key?entry={entry}"),
+            Some(slot) => format!("/v1/records/{record}/key?entry={entry}&for={slot}"),
+        };
+        let header = self.authorize(l, reader, "GET", &path, b"")?;
+        let (wrapped, headers) = self.exchange("GET", &path, Some(&header), Vec::new())?;
+        let commitment = headers
+            .get(KEY_COMMITMENT)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let mut bytes = [0u8; 32];
+                hex::decode_to_slice(v, &mut bytes).ok().map(|()| bytes)
+            });
+        Ok((wrapped, commitment))
+    }
+}
+
+/// Re-wrap a record's data key for another key: `holder` (released on `entry`) fetches its
+/// wrapped keys (for `from`, a former key of its own, or its registered key), keeps the data
+/// key the blob commits to (by the commitment the gateway read in the blob's head: the
+/// patient's custodian re-wraps without being released the blob) and uploads it wrapped for
+/// `to` into its own position of `to`'s slot. The gateway never sees the data key.
+#[allow(clippy::too_many_arguments)] // who holds the key, which record and entry, from and to
+pub fn rewrap<L: ChainWrite>(
+    gateway: &GatewayClient,
+    l: &mut L,
+    holder: AccountId,
+    holder_secret: &SecretKey,
+    record: RecordId,
+    entry: u64,
+    from: Option<&str>,
+    to: &PublicKey,
+) -> Result<(), String> {
+    let (wrapped, commitment) = gateway
+        .get_key_for(l, holder, record, entry, from)
+        .map_err(text)?;
+    let commitment = commitment.ok_or("the record's blob is not uploaded yet")?;
+    let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
+    let key = vault::unwrap_committed(holder_secret, &wrapped, record, meta.version, &commitment)
+        .map_err(text)?;
+    let rewrapped = vault::wrap(&key, to, record, meta.version).map_err(text)?;
+    gateway
+        .put_key(l, holder, record, &key_slot(&to.0), rewrapped)
+        .map_err(text)
 }
 
 /// Wrap a record's key for a grantee: what the patient's client does after granting an
@@ -215,16 +283,17 @@ pub fn share_with<L: ChainWrite>(
     entry: u64,
     grantee: AccountId,
 ) -> Result<(), String> {
-    let wrapped = gateway
-        .get_key(l, patient_side, record, entry)
-        .map_err(text)?;
-    let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
-    let key = vault::unwrap(patient_secret, &wrapped, record, meta.version).map_err(text)?;
     let to = view::organisation(l, grantee)
         .map(|o| PublicKey(o.key.0))
         .ok_or("the grantee is not an organisation")?;
-    let rewrapped = vault::wrap(&key, &to, record, meta.version).map_err(text)?;
-    gateway
-        .put_key(l, patient_side, record, &org_slot(&grantee), rewrapped)
-        .map_err(text)
+    rewrap(
+        gateway,
+        l,
+        patient_side,
+        patient_secret,
+        record,
+        entry,
+        None,
+        &to,
+    )
 }

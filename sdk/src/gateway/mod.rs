@@ -6,5 +6,5 @@ pub mod client;
 pub mod protocol;
 pub mod release;
 
-pub use client::{share_with, GatewayClient, GatewayError};
+pub use client::{rewrap, share_with, GatewayClient, GatewayError};
 pub use protocol::Refusal;

@@ -29,10 +29,28 @@
 //! ```text
 //! PUT /v1/records/{record}                      blob (the author; hash = the anchor's)
 //! GET /v1/records/{record}?entry={seq}          blob (release rule)
-//! PUT /v1/records/{record}/keys/{recipient}     wrapped key; recipient = "patient" or an account (hex)
-//! GET /v1/records/{record}/key?entry={seq}      the signer's wrapped key (release rule)
+//! PUT /v1/records/{record}/keys/{recipient}     a wrapped key for the recipient's X25519 key (hex)
+//! GET /v1/records/{record}/key?entry={seq}[&for={key}]
+//!                                               the wrapped keys for the signer's registered key,
+//!                                               or for `key` (a former key of the signer's)
 //! GET /v1/health                                gateway id and version (unsigned)
 //! ```
+//!
+//! Key slots are addressed by the recipient's public key, not its name, so after a recovery
+//! (a new patient key) or an organisation's key rotation the new key gets slots of its own,
+//! re-wrapped by a holder of a current one, and nothing earlier is lost. Each writer has its own
+//! position in a slot (`records/{record}/keys/{recipient}/{writer}`): a writer can replace only
+//! what it wrote, never another's wrapped key, so nobody can make a record unreadable for a
+//! recipient. A `GET` answers every position (at most [`MAX_KEY_CANDIDATES`], the author's
+//! first, then the signer's own), each [`carechain_vault::WRAPPED_LEN`] bytes, concatenated;
+//! the reader keeps the one whose data key the blob commits to
+//! ([`carechain_vault::open_candidates`]).
+//!
+//! Nothing here rests on the store's conditional writes (Garage, for one, ignores
+//! `If-None-Match`): a blob's path holds only the bytes whose hash the chain anchors for that
+//! record, and a key position only its writer's bytes. An upload to a path that holds an object
+//! is refused (`exists`) after a read of the path; two uploads racing through two gateways can
+//! both be acknowledged, and then both wrote the same bytes (a blob) or the same writer's.
 
 use ink::primitives::AccountId;
 use serde::{Deserialize, Serialize};
@@ -44,11 +62,16 @@ pub const DEFAULT_GATEWAY_ID: &str = "carechain-gateway";
 /// How old a granted entry may be for a release unless configured otherwise (chain time, ms).
 pub const DEFAULT_WINDOW_MS: u64 = 5 * 60 * 1000;
 pub const VERSION: &str = "carechain-gateway/v1";
-/// The wrapped-key slot of the patient's side (wrapped to the patient's registry key).
-pub const PATIENT_SLOT: &str = "patient";
+/// Wrapped keys a key `GET` answers at most (positions of distinct writers).
+pub const MAX_KEY_CANDIDATES: usize = 16;
 
 /// The header carrying the body's SHA-256 (hex), as the signature covers it.
 pub const CONTENT_SHA256: &str = "x-carechain-content-sha256";
+
+/// The header of a key `GET` carrying the data-key commitment in the record blob's head (hex),
+/// for a key holder that re-wraps without downloading the blob (the patient's custodian may
+/// not). A reader that has the blob uses the blob's own.
+pub const KEY_COMMITMENT: &str = "x-carechain-key-commitment";
 
 /// The hex SHA-256 of a body, as the signature and [`CONTENT_SHA256`] carry it.
 pub fn content_sha256(body: &[u8]) -> String {
@@ -279,10 +302,10 @@ impl Refusal {
             }
             Refusal::NotAuthor => "only the record's author uploads its content".into(),
             Refusal::NotKeyHolder => {
-                "only the author, the patient's side or the patient's custodian upload keys".into()
+                "only the author, the patient's side or the patient's custodian wrap keys for others; an organisation wraps only for its own registered key".into()
             }
             Refusal::NotFound(what) => format!("no such {what}"),
-            Refusal::Exists => "it exists already (records and keys are write-once)".into(),
+            Refusal::Exists => "it exists already (a blob and a writer's wrapped key are written once)".into(),
             Refusal::TooLarge => "the upload is larger than this gateway accepts".into(),
             Refusal::HashMismatch => {
                 "the upload's SHA-256 is not the hash anchored on chain".into()
@@ -311,14 +334,30 @@ pub fn blob_path(record: u64) -> String {
     format!("records/{record}/blob")
 }
 
-/// The storage path of a wrapped key: `patient` or an organisation's account in hex.
-pub fn key_path(record: u64, slot: &str) -> String {
-    format!("records/{record}/keys/{slot}")
+/// The storage folder of the wrapped keys for one recipient key of a record.
+pub fn key_prefix(record: u64, recipient: &str) -> String {
+    format!("records/{record}/keys/{recipient}")
 }
 
-/// The wrapped-key slot of an organisation.
-pub fn org_slot(account: &AccountId) -> String {
+/// The storage path of the wrapped key `writer` wrote for `recipient` (a key slot's name).
+pub fn key_path(record: u64, recipient: &str, writer: &AccountId) -> String {
+    format!("{}/{}", key_prefix(record, recipient), account_hex(writer))
+}
+
+/// An account in lower-case hex, as paths spell it.
+pub fn account_hex(account: &AccountId) -> String {
     hex::encode(AsRef::<[u8; 32]>::as_ref(account))
+}
+
+/// The key slot of a recipient's X25519 public key (lower-case hex).
+pub fn key_slot(key: &[u8; 32]) -> String {
+    hex::encode(key)
+}
+
+/// Whether `slot` names a key slot: a 32-byte key in lower-case hex (as [`key_slot`] spells
+/// it; another spelling would be stored under a name that is never served).
+pub fn valid_slot(slot: &str) -> bool {
+    slot.len() == 64 && slot.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! category, purpose), still grants on that same basis (a narrowed grant, a new deny rule, a
 //! suspended grantee or a deregistered patient refuse at once, not at the end of the window).
 
-use super::protocol::{org_slot, Refusal, PATIENT_SLOT};
+use super::protocol::{key_slot, valid_slot, Refusal};
 use crate::facts::{basis_stands, patient_side, BasisFacts};
 use crate::ledger::Finalized;
 use crate::view::ProjectionOf;
@@ -58,7 +58,8 @@ pub trait ChainFacts: Projection {
     fn grant(&mut self, id: GrantId) -> Option<Grant>;
     fn emergency(&mut self, id: EmergencyId) -> Option<Emergency>;
     fn patient(&mut self, id: PatientId) -> Option<Patient>;
-    fn is_organisation(&mut self, account: AccountId) -> bool;
+    /// The X25519 key the registry holds for an organisation (`None`: not an organisation).
+    fn organisation_key(&mut self, account: AccountId) -> Option<[u8; 32]>;
     /// The chain's time: the best block's timestamp (ms).
     fn now(&mut self) -> u64;
     /// The suite's access contract: the only writer whose entries release records.
@@ -137,8 +138,8 @@ impl<L: ChainRead> ChainFacts for ChainFactsOf<'_, L> {
     fn patient(&mut self, id: PatientId) -> Option<Patient> {
         at_view!(self, |l| view::patient(l, id))
     }
-    fn is_organisation(&mut self, account: AccountId) -> bool {
-        at_view!(self, |l| view::organisation(l, account).is_some())
+    fn organisation_key(&mut self, account: AccountId) -> Option<[u8; 32]> {
+        at_view!(self, |l| view::organisation(l, account).map(|o| o.key.0))
     }
     fn now(&mut self) -> u64 {
         self.chain.now()
@@ -148,12 +149,14 @@ impl<L: ChainRead> ChainFacts for ChainFactsOf<'_, L> {
     }
 }
 
-/// A released read: what was granted and which wrapped key belongs to the signer.
+/// A released read: what was granted, the key slot of the signer's registered key (the
+/// patient's for the patient's side) and the record's author (whose wrapped key is served first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Release {
     pub basis: AccessBasis,
     pub patient: PatientId,
     pub slot: String,
+    pub author: AccountId,
     pub entry: AuditEntry,
 }
 
@@ -194,8 +197,8 @@ struct Read {
 
 /// Whether the read's basis still stands on `chain` at the block it reads at: the source
 /// contracts say so, the custodian is not serving itself, and the access rule on the current
-/// projection grants the same request on the same basis.
-fn still_stands(chain: &mut impl ChainFacts, read: &Read, now: u64) -> Result<(), Refusal> {
+/// projection grants the same request on the same basis. The record's author, when it does.
+fn still_stands(chain: &mut impl ChainFacts, read: &Read, now: u64) -> Result<AccountId, Refusal> {
     let facts = BasisFacts {
         patient: chain.patient(read.patient),
         grant: match read.basis {
@@ -226,7 +229,7 @@ fn still_stands(chain: &mut impl ChainFacts, read: &Read, now: u64) -> Result<()
         return Err(Refusal::OtherRecord);
     }
     match decide_record_read(chain, &anchor, &read.signer, read.purpose, now) {
-        AuditOutcome::Granted(basis) if basis == read.basis => Ok(()),
+        AuditOutcome::Granted(basis) if basis == read.basis => Ok(anchor.author),
         AuditOutcome::Granted(other) => Err(Refusal::NoLongerGranted(format!(
             "granted now on another basis ({other:?}); ask again"
         ))),
@@ -286,21 +289,30 @@ pub fn check_release(
         signer,
         record,
     };
-    let verdict = [At::Best, At::Finalized].into_iter().try_for_each(|at| {
-        chain.at(at);
-        still_stands(chain, &read, now)
-    });
+    let verdict = [At::Best, At::Finalized]
+        .into_iter()
+        .map(|at| {
+            chain.at(at);
+            still_stands(chain, &read, now)
+        })
+        .collect::<Result<Vec<_>, _>>();
     chain.at(At::Best);
-    verdict?;
-    let slot = if chain.is_organisation(signer) {
-        org_slot(&signer)
-    } else {
-        PATIENT_SLOT.to_owned()
+    let author = verdict?[0];
+    let key = match chain.organisation_key(signer) {
+        Some(key) => key,
+        None => {
+            chain
+                .patient(patient_id)
+                .ok_or(Refusal::NoLongerGranted("the patient is gone".into()))?
+                .key
+                .0
+        }
     };
     Ok(Release {
         basis,
         patient: patient_id,
-        slot,
+        slot: key_slot(&key),
+        author,
         entry,
     })
 }
@@ -326,16 +338,12 @@ pub fn check_blob_upload(
     Ok(meta)
 }
 
-/// Whether `slot` names a wrapped-key slot: `patient` or an account in hex.
-/// Accounts are spelled in lower-case hex only (as [`org_slot`] spells them when it serves a
-/// key): an upper-case spelling would be stored under a name that is never served.
-pub fn valid_slot(slot: &str) -> bool {
-    slot == PATIENT_SLOT
-        || (slot.len() == 64 && slot.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-}
-
-/// Upload of a wrapped key: the author (at upload), the patient's side (re-wrapping for a
-/// grantee) or the patient's emergency custodian (re-wrapping for a break-glass provider).
+/// Upload of a wrapped key for the recipient key `slot`: the author (at upload, or re-wrapping
+/// for a patient's new key after a recovery), the patient's side (re-wrapping for a grantee)
+/// or the patient's emergency custodian (re-wrapping for a break-glass provider) wrap for any
+/// key; any organisation wraps for its own registered key (re-wrapping what it holds after it
+/// rotated its key). Each writes only its own position of the slot, so none of them can
+/// replace a wrapped key another wrote.
 pub fn check_key_upload(
     chain: &mut impl ChainFacts,
     signer: AccountId,
@@ -349,6 +357,12 @@ pub fn check_key_upload(
         .record(record)
         .ok_or(Refusal::NotFound("record anchor"))?;
     if meta.author == signer {
+        return Ok(meta);
+    }
+    if chain
+        .organisation_key(signer)
+        .is_some_and(|own| key_slot(&own) == slot)
+    {
         return Ok(meta);
     }
     let now = chain.now();
@@ -384,8 +398,11 @@ pub fn check_custodian_key(
     if custodian != Some(signer) {
         return Err(Refusal::NotRequester);
     }
+    let key = chain
+        .organisation_key(signer)
+        .ok_or(Refusal::NotKeyHolder)?;
     Ok(Release {
-        slot: org_slot(&signer),
+        slot: key_slot(&key),
         ..release
     })
 }
@@ -623,8 +640,11 @@ mod tests {
         fn patient(&mut self, _id: PatientId) -> Option<Patient> {
             self.state().patient.clone()
         }
-        fn is_organisation(&mut self, account: AccountId) -> bool {
-            self.state().orgs.contains_key(&account)
+        fn organisation_key(&mut self, account: AccountId) -> Option<[u8; 32]> {
+            self.state()
+                .orgs
+                .contains_key(&account)
+                .then(|| org_key(&account))
         }
         fn now(&mut self) -> u64 {
             self.now
@@ -632,6 +652,17 @@ mod tests {
         fn access_contract(&mut self) -> AccountId {
             acct(ACCESS)
         }
+    }
+
+    /// A forged organisation's registered key.
+    fn org_key(account: &AccountId) -> [u8; 32] {
+        let mut key = *AsRef::<[u8; 32]>::as_ref(account);
+        key[31] ^= 0xEE;
+        key
+    }
+
+    fn org_slot(account: &AccountId) -> String {
+        key_slot(&org_key(account))
     }
 
     fn release(w: &mut Forged, signer: [u8; 32], seq: u64) -> Result<Release, Refusal> {
@@ -653,6 +684,7 @@ mod tests {
         let r = release(&mut w, HOSPITAL, 1).unwrap();
         assert_eq!(r.basis, AccessBasis::Consent(4));
         assert_eq!(r.slot, org_slot(&acct(HOSPITAL)));
+        assert_eq!(r.author, acct(HOSPITAL));
     }
 
     #[test]
@@ -862,7 +894,7 @@ mod tests {
         let mut e = entry(6, AuditOutcome::Granted(AccessBasis::PatientSide));
         e.record.actor = acct(ALICE);
         w.entries.insert(6, EntryState::Final(Box::new(e)));
-        assert_eq!(release(&mut w, ALICE, 6).unwrap().slot, PATIENT_SLOT);
+        assert_eq!(release(&mut w, ALICE, 6).unwrap().slot, key_slot(&[1; 32]));
         w.patient.as_mut().unwrap().controller = acct(OTHER);
         assert_eq!(
             release(&mut w, ALICE, 6),
@@ -891,9 +923,16 @@ mod tests {
         for signer in [HOSPITAL, ALICE, CUSTODIAN] {
             assert!(check_key_upload(&mut w, acct(signer), RECORD, &other_slot).is_ok());
         }
+        // Another organisation wraps only for its own registered key (after rotating it).
+        assert!(check_key_upload(&mut w, acct(OTHER), RECORD, &other_slot).is_ok());
         assert_eq!(
-            check_key_upload(&mut w, acct(OTHER), RECORD, &other_slot),
+            check_key_upload(&mut w, acct(OTHER), RECORD, &org_slot(&acct(HOSPITAL))),
             Err(Refusal::NotKeyHolder)
+        );
+        assert_eq!(
+            check_key_upload(&mut w, acct(OTHER), RECORD, &key_slot(&[1; 32])),
+            Err(Refusal::NotKeyHolder),
+            "not for the patient's key"
         );
         assert!(matches!(
             check_key_upload(&mut w, acct(HOSPITAL), RECORD, "../../etc"),
@@ -905,7 +944,7 @@ mod tests {
                 &mut w,
                 acct(HOSPITAL),
                 RECORD,
-                &org_slot(&acct(ALICE)).to_uppercase()
+                &org_slot(&acct(OTHER)).to_uppercase()
             ),
             Err(Refusal::BadRequest(_))
         ));
