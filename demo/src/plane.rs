@@ -183,6 +183,7 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
         let store = self.store.clone().ok_or("no access to the store")?;
         let path = object_store::path::Path::from(blob_path(record));
         let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
             .build()
             .map_err(text)?;
         runtime.block_on(async move {
