@@ -27,7 +27,7 @@ garage_started=""
 gateway_pid=""
 # The gateway's store: a bucket on a Garage server (S3) when garage is installed, else a folder.
 GATEWAY_STORE="$PWD/target/e2e-vault-$$"
-if command -v garage >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/garage" ]; then
+if installed_bin garage >/dev/null; then
     if bash scripts/garage.sh status >/dev/null 2>&1 || { bash scripts/garage.sh start && garage_started=yes; }; then
         # shellcheck disable=SC1090
         . "$(bash scripts/garage.sh envfile)"

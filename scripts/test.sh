@@ -51,7 +51,7 @@ gateway_on_garage() {
     [ -n "$started" ] && bash scripts/garage.sh stop
     return "$rc"
 }
-if command -v garage >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/garage" ]; then
+if installed_bin garage >/dev/null; then
     suite "record gateway on Garage 2.5.0 as its S3 store (tests/tests/gateway.rs)" gateway_on_garage
 else
     skip "record gateway on Garage (S3)" "no garage installed (scripts/garage.sh install builds it, ~40 min)"
@@ -60,7 +60,7 @@ fi
 # The end-to-end suites on substrate-contracts-node, when it is installed (prebuilt on CI machines;
 # `scripts/node.sh install` builds it from source in about 75 minutes). scripts/e2e.sh adds its
 # own suites to the report.
-if command -v substrate-contracts-node >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/substrate-contracts-node" ]; then
+if installed_bin substrate-contracts-node >/dev/null; then
     bash scripts/e2e.sh || true
 else
     skip "node end-to-end (scripts/e2e.sh)" "no substrate-contracts-node installed (scripts/node.sh install builds it, ~75 min)"

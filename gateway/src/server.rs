@@ -357,28 +357,25 @@ impl<L: ChainRead + Send + 'static> Gateway<L> {
         signer: &AccountId,
     ) -> Result<Bytes, Refusal> {
         use futures_util::TryStreamExt as _;
+        let unavailable = |e: object_store::Error| Refusal::Unavailable(format!("store: {e}"));
         let prefix = StorePath::from(key_prefix(record, recipient));
-        let mut names: Vec<String> = self
+        let mut positions: Vec<object_store::ObjectMeta> = self
             .store
             .list(Some(&prefix))
-            .map_ok(|meta| meta.location.filename().unwrap_or_default().to_owned())
+            .try_filter(|meta| std::future::ready(meta.size == WRAPPED_LEN as u64))
             .try_collect()
             .await
-            .map_err(|e| Refusal::Unavailable(format!("store: {e}")))?;
+            .map_err(unavailable)?;
         let (first, second) = (account_hex(author), account_hex(signer));
-        names.sort_by_key(|name| (*name != first, *name != second, name.clone()));
-        names.truncate(MAX_KEY_CANDIDATES);
-        let mut out = Vec::with_capacity(names.len() * WRAPPED_LEN);
-        for name in names {
-            let bytes = self
-                .get_object(
-                    format!("{}/{name}", key_prefix(record, recipient)),
-                    "wrapped key",
-                )
-                .await?;
-            if bytes.len() == WRAPPED_LEN {
-                out.extend_from_slice(&bytes);
-            }
+        positions.sort_by_cached_key(|meta| {
+            let writer = meta.location.filename().unwrap_or_default().to_owned();
+            (writer != first, writer != second, writer)
+        });
+        positions.truncate(MAX_KEY_CANDIDATES);
+        let mut out = Vec::with_capacity(positions.len() * WRAPPED_LEN);
+        for meta in positions {
+            let found = self.store.get(&meta.location).await.map_err(unavailable)?;
+            out.extend_from_slice(&found.bytes().await.map_err(unavailable)?);
         }
         if out.is_empty() {
             return Err(Refusal::NotFound("wrapped key for this reader"));

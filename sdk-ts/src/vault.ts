@@ -181,8 +181,8 @@ export function open(key: Uint8Array, record: bigint, version: number, blob: Uin
   if (blob.length >= 4 && equal(blob.slice(0, 4), MAGIC_V1)) {
     throw new VaultError('malformed', 'a record blob of the retired format CCV1 (no key commitment): migrate it');
   }
-  if (blob.length < 76 || !equal(blob.slice(0, 4), MAGIC)) throw new VaultError('malformed', 'not a record blob');
-  if (!equal(blob.slice(4, 36), keyCommitment(key, record, version))) {
+  if (blob.length < 76) throw new VaultError('malformed', 'not a record blob');
+  if (!equal(blobCommitment(blob), keyCommitment(key, record, version))) {
     throw new VaultError('key-mismatch', 'the data key is not the one the record commits to');
   }
   try {
@@ -192,9 +192,13 @@ export function open(key: Uint8Array, record: bigint, version: number, blob: Uin
   }
 }
 
+function checkAnchor(anchored: Uint8Array, blob: Uint8Array): void {
+  if (!equal(contentHash(blob), anchored)) throw new VaultError('hash-mismatch', "the record's hash is not the anchored one");
+}
+
 /** Check a blob against the anchored content hash, then decrypt. */
 export function openAnchored(key: Uint8Array, record: bigint, version: number, anchored: Uint8Array, blob: Uint8Array): Uint8Array {
-  if (!equal(contentHash(blob), anchored)) throw new VaultError('hash-mismatch', "the record's hash is not the anchored one");
+  checkAnchor(anchored, blob);
   return open(key, record, version, blob);
 }
 
@@ -238,7 +242,7 @@ export function unwrapCommitted(secret: Uint8Array, candidates: Uint8Array, reco
 /** Check a blob against its anchor, pick the committed data key among the wrapped keys a
  *  gateway answered, and decrypt. */
 export function openCandidates(secret: Uint8Array, candidates: Uint8Array, record: bigint, version: number, anchored: Uint8Array, blob: Uint8Array): Uint8Array {
-  if (!equal(contentHash(blob), anchored)) throw new VaultError('hash-mismatch', "the record's hash is not the anchored one");
+  checkAnchor(anchored, blob);
   const key = unwrapCommitted(secret, candidates, record, version, blobCommitment(blob));
   try {
     return open(key, record, version, blob);

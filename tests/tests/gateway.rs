@@ -49,23 +49,7 @@ fn world_with(adjust: impl FnOnce(&mut Config)) -> World {
     let hospital = organisation(&mut l, "gw-hospital", &[Role::Provider]);
     let researcher = organisation(&mut l, "gw-researcher", &[Role::Researcher]);
     let (alice, patient) = patient(&mut l, "gw-alice");
-    let now = l.now();
-    l.set_actor(alice);
-    l.tx(
-        consent::CREATE_GRANT,
-        (
-            patient,
-            Grantee::Account(hospital),
-            GrantScope {
-                categories: CategorySet::of(&[DataCategory::Laboratory]),
-                purposes: PurposeSet::of(&[Purpose::Treatment]),
-                valid_from: now,
-                valid_until: now + DAY_MS,
-            },
-            Effect::Permit,
-        ),
-    )
-    .unwrap();
+    grant(&mut l, alice, patient, hospital, Effect::Permit);
     let run = format!("carechain-gw-test-{}-{}", std::process::id(), rand_suffix());
     let spec = match std::env::var("CARECHAIN_TEST_STORE") {
         Ok(s3) if !s3.is_empty() => format!("{}/{run}", s3.trim_end_matches('/')),
@@ -97,6 +81,33 @@ fn rand_suffix() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .subsec_nanos() as u64
+}
+
+/// `by` (the patient's side) grants `grantee` laboratory data for treatment for a day, or denies it.
+fn grant(
+    l: &mut Shared<Chain>,
+    by: AccountId,
+    patient: PatientId,
+    grantee: AccountId,
+    effect: Effect,
+) {
+    let now = l.now();
+    l.set_actor(by);
+    l.tx(
+        consent::CREATE_GRANT,
+        (
+            patient,
+            Grantee::Account(grantee),
+            GrantScope {
+                categories: CategorySet::of(&[DataCategory::Laboratory]),
+                purposes: PurposeSet::of(&[Purpose::Treatment]),
+                valid_from: now,
+                valid_until: now + DAY_MS,
+            },
+            effect,
+        ),
+    )
+    .unwrap();
 }
 
 /// The hospital anchors `plaintext` encrypted; the record id, blob and data key.
@@ -568,23 +579,7 @@ fn a_read_the_access_rule_would_no_longer_grant_is_not_released() {
     w.gw.put_blob(&w.l, w.hospital, id, blob).unwrap();
     let granted = read(&mut w.l, w.hospital, id, Purpose::Treatment);
     assert!(w.gw.get_blob(&w.l, w.hospital, id, granted).is_ok());
-    let now = w.l.now();
-    w.l.set_actor(w.alice);
-    w.l.tx(
-        consent::CREATE_GRANT,
-        (
-            w.patient,
-            Grantee::Account(w.hospital),
-            GrantScope {
-                categories: CategorySet::of(&[DataCategory::Laboratory]),
-                purposes: PurposeSet::of(&[Purpose::Treatment]),
-                valid_from: now,
-                valid_until: now + DAY_MS,
-            },
-            Effect::Deny,
-        ),
-    )
-    .unwrap();
+    grant(&mut w.l, w.alice, w.patient, w.hospital, Effect::Deny);
     assert_eq!(
         code(w.gw.get_blob(&w.l, w.hospital, id, granted)),
         (403, "no-longer-granted".into())
@@ -655,22 +650,7 @@ fn nothing_is_lost_across_recovery_and_key_rotation() {
     );
     // The patient grants the author again (the recovery ended every earlier grant); the
     // author re-wraps the record's key for the patient's new key; the patient reads it again.
-    let now = w.l.now();
-    w.l.tx(
-        consent::CREATE_GRANT,
-        (
-            w.patient,
-            Grantee::Account(w.hospital),
-            GrantScope {
-                categories: CategorySet::of(&[DataCategory::Laboratory]),
-                purposes: PurposeSet::of(&[Purpose::Treatment]),
-                valid_from: now,
-                valid_until: now + DAY_MS,
-            },
-            Effect::Permit,
-        ),
-    )
-    .unwrap();
+    grant(&mut w.l, heir, w.patient, hospital, Effect::Permit);
     let entry = read(&mut w.l, w.hospital, id, Purpose::Treatment);
     let patient_key = vault::PublicKey(key_for("gw-alice-new").0);
     let hospital_secret = demo_secret("gw-hospital");
@@ -721,23 +701,7 @@ fn nothing_is_lost_across_recovery_and_key_rotation() {
     // A grantee that is not the author: the patient shares the record with a clinic; the
     // clinic rotates and re-wraps for its own new key, and for nobody else's.
     let clinic = organisation(&mut w.l, "gw-clinic", &[Role::Provider]);
-    w.l.set_actor(heir);
-    let now = w.l.now();
-    w.l.tx(
-        consent::CREATE_GRANT,
-        (
-            w.patient,
-            Grantee::Account(clinic),
-            GrantScope {
-                categories: CategorySet::of(&[DataCategory::Laboratory]),
-                purposes: PurposeSet::of(&[Purpose::Treatment]),
-                valid_from: now,
-                valid_until: now + DAY_MS,
-            },
-            Effect::Permit,
-        ),
-    )
-    .unwrap();
+    grant(&mut w.l, heir, w.patient, clinic, Effect::Permit);
     let own = read(&mut w.l, heir, id, Purpose::Treatment);
     share_with(
         &w.gw,

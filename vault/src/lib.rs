@@ -286,11 +286,7 @@ pub fn open(key: &DataKey, record: u64, version: u32, blob: &[u8]) -> Result<Zer
             "record blob of the retired format CCV1 (no key commitment): migrate it",
         ));
     }
-    if blob.len() < BLOB_OVERHEAD || &blob[..MAGIC.len()] != MAGIC {
-        return Err(VaultError::Malformed("record blob"));
-    }
-    let commitment = &blob[MAGIC.len()..MAGIC.len() + COMMITMENT_LEN];
-    if commitment != key_commitment(key, record, version) {
+    if blob_commitment(blob)? != key_commitment(key, record, version) {
         return Err(VaultError::KeyMismatch);
     }
     let nonce_at = MAGIC.len() + COMMITMENT_LEN;
@@ -328,6 +324,15 @@ pub fn migrate_v1(key: &DataKey, record: u64, version: u32, blob: &[u8]) -> Resu
     seal_with(key, record, version, &plaintext)
 }
 
+/// Whether a downloaded blob is the one whose content hash the chain anchors.
+fn check_anchor(anchored: [u8; 32], blob: &[u8]) -> Result<()> {
+    let found = content_hash(blob);
+    if found != anchored {
+        return Err(VaultError::HashMismatch { anchored, found });
+    }
+    Ok(())
+}
+
 /// Check a downloaded blob against the content hash anchored on chain, then decrypt it.
 pub fn open_anchored(
     key: &DataKey,
@@ -336,10 +341,7 @@ pub fn open_anchored(
     anchored: [u8; 32],
     blob: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let found = content_hash(blob);
-    if found != anchored {
-        return Err(VaultError::HashMismatch { anchored, found });
-    }
+    check_anchor(anchored, blob)?;
     open(key, record, version, blob)
 }
 
@@ -459,10 +461,7 @@ pub fn open_candidates(
     anchored: [u8; 32],
     blob: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let found = content_hash(blob);
-    if found != anchored {
-        return Err(VaultError::HashMismatch { anchored, found });
-    }
+    check_anchor(anchored, blob)?;
     let key = unwrap_committed(secret, candidates, record, version, &blob_commitment(blob)?)?;
     open(&key, record, version, blob)
 }

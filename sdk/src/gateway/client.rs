@@ -3,8 +3,8 @@
 //! organisation's own new key after it rotated).
 
 use super::protocol::{
-    content_sha256, key_slot, signing_payload, Authorization, RefusalBody, CONTENT_SHA256,
-    KEY_COMMITMENT,
+    content_sha256, hex_field, key_slot, signing_payload, Authorization, RefusalBody,
+    CONTENT_SHA256, KEY_COMMITMENT,
 };
 use crate::{view, ChainWrite};
 use carechain_common::RecordId;
@@ -153,8 +153,21 @@ impl GatewayClient {
         path: &str,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, GatewayError> {
+        self.signed(l, signer, method, path, body)
+            .map(|(body, _)| body)
+    }
+
+    /// A signed request, with the response's headers.
+    fn signed<L: ChainWrite>(
+        &self,
+        l: &L,
+        signer: AccountId,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<(Vec<u8>, reqwest::header::HeaderMap), GatewayError> {
         let header = self.authorize(l, signer, method, path, &body)?;
-        self.send(method, path, Some(&header), body)
+        self.exchange(method, path, Some(&header), body)
     }
 
     pub fn put_blob<L: ChainWrite>(
@@ -230,15 +243,11 @@ impl GatewayClient {
             None => format!("/v1/records/{record}/key?entry={entry}"),
             Some(slot) => format!("/v1/records/{record}/key?entry={entry}&for={slot}"),
         };
-        let header = self.authorize(l, reader, "GET", &path, b"")?;
-        let (wrapped, headers) = self.exchange("GET", &path, Some(&header), Vec::new())?;
+        let (wrapped, headers) = self.signed(l, reader, "GET", &path, Vec::new())?;
         let commitment = headers
             .get(KEY_COMMITMENT)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let mut bytes = [0u8; 32];
-                hex::decode_to_slice(v, &mut bytes).ok().map(|()| bytes)
-            });
+            .and_then(hex_field::<32>);
         Ok((wrapped, commitment))
     }
 }

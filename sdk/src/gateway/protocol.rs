@@ -122,7 +122,8 @@ pub struct Authorization {
     pub signature: [u8; 64],
 }
 
-fn hex_field<const N: usize>(value: &str) -> Option<[u8; N]> {
+/// `N` bytes from hex (with or without `0x`), as header fields carry them.
+pub(crate) fn hex_field<const N: usize>(value: &str) -> Option<[u8; N]> {
     let mut out = [0u8; N];
     hex::decode_to_slice(value.trim_start_matches("0x"), &mut out).ok()?;
     Some(out)
@@ -132,7 +133,7 @@ impl Authorization {
     pub fn header(&self) -> String {
         format!(
             "{SCHEME} account={},ts={},nonce={},sig={}",
-            hex::encode(AsRef::<[u8; 32]>::as_ref(&self.account)),
+            account_hex(&self.account),
             self.ts,
             hex::encode(self.nonce),
             hex::encode(self.signature)
