@@ -36,5 +36,8 @@ pub fn failure(f: Failure) -> String {
         Failure::Undecodable(why) => {
             format!("the answer did not decode (is the deployment current?): {why}")
         }
+        Failure::Unconfirmed(why) => {
+            format!("the included transaction does not confirm the answer: {why}")
+        }
     }
 }

@@ -30,6 +30,9 @@ pub enum Failure {
     LangError,
     /// The returned bytes did not decode as the expected type.
     Undecodable(String),
+    /// The included transaction's events do not give the call's answer (or, where the output is
+    /// the call's own, give a different one): see [`crate::answers`].
+    Unconfirmed(String),
 }
 
 /// Everything observed about one call.
@@ -47,6 +50,11 @@ pub struct CallReport {
     pub reverted: bool,
     /// Raw output: `Result<T, LangError>` encoded, when the call returned.
     pub output: Result<Vec<u8>, Failure>,
+    /// The output is the dry run's prediction for a transaction that was then included (a
+    /// node answers a transaction with events only); the SDK rebuilds the answer from `events`
+    /// ([`crate::answers::settle`]).
+    pub predicted: bool,
+    /// The events of the included transaction (none when nothing was committed).
     pub events: Vec<RawEvent>,
 }
 
@@ -186,7 +194,8 @@ pub trait ChainWrite: ChainRead {
     {
         let input = self.encode(msg, &args);
         let address = self.address(msg.contract);
-        let report = self.submit_to(address, msg.label, input, value);
+        let mut report = self.submit_to(address, msg.label, input, value);
+        crate::answers::settle(&mut report, msg.contract, &|c| self.address(c));
         let decoded = report.decode::<R>();
         if self.verbose() {
             print_line(&*self, msg.contract, &report, &decoded);

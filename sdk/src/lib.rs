@@ -6,6 +6,7 @@
 //! record gateway's protocol, release rules and client ([`gateway`]). It depends on no chain
 //! runtime and no server.
 
+pub mod answers;
 pub mod audit;
 pub mod claims;
 pub mod contracts;

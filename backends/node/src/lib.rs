@@ -669,6 +669,7 @@ impl ChainWrite for NodeLedger {
             deposit: 0,
             reverted: false,
             output: Err(Failure::Trapped("not run".into())),
+            predicted: false,
             events: Vec::new(),
         };
         let dry = self
@@ -691,15 +692,34 @@ impl ChainWrite for NodeLedger {
                     value,
                     headroom(&dry.gas_required),
                     None,
-                    input,
+                    input.clone(),
                 );
                 let signer = self.keys[&self.actor].clone();
-                let events = self
-                    .reader
-                    .sign_and_wait(&call, &signer)
-                    .unwrap_or_else(|e| panic!("{what} as {}: {e}", self.name_of(&self.actor)));
-                report.events = NodeReader::contract_events(&events);
-                report.output = Ok(ret.data);
+                match self.reader.sign_and_wait(&call, &signer) {
+                    Ok(events) => {
+                        // The dry run's answer is a prediction; the SDK rebuilds it from these
+                        // events (`carechain_sdk::answers`).
+                        report.events = NodeReader::contract_events(&events);
+                        report.output = Ok(ret.data);
+                        report.predicted = true;
+                    }
+                    // The state moved between the dry run and the block, and the contract
+                    // refused the call there: nothing changed. The reason is what a dry run
+                    // now answers (the chain does not return it).
+                    Err(e) if e.contains("ContractReverted") => {
+                        report.reverted = true;
+                        report.output = match self.reader.dry_call(self.actor, address, input, value) {
+                            Ok(now) => match now.result {
+                                Ok(ret) if ret.flags.bits & 1 == 1 => Ok(ret.data),
+                                _ => Err(Failure::Trapped(format!(
+                                    "{what} reverted in its block; a dry run now succeeds"
+                                ))),
+                            },
+                            Err(e) => Err(Failure::Trapped(e)),
+                        };
+                    }
+                    Err(e) => panic!("{what} as {}: {e}", self.name_of(&self.actor)),
+                }
             }
         }
         self.last = Some(report.clone());

@@ -346,6 +346,7 @@ impl ChainWrite for Chain {
             deposit,
             reverted,
             output,
+            predicted: false,
             events,
         };
         self.last = Some(report.clone());
