@@ -167,3 +167,94 @@ fn the_client_deploys_and_wires_a_suite_on_a_node() {
         "the registry wrote the access projection"
     );
 }
+
+/// Two users write at once, each through its own connection: every answer the chain assigns
+/// (an audit sequence, a grant id) is the one its own included transaction got, read from that
+/// transaction's events. Their dry runs race and predict the same numbers; the answers never
+/// collide and each names its own caller's entry.
+#[test]
+#[ignore = "needs a running node with the suite deployed: scripts/e2e.sh"]
+fn concurrent_writers_get_their_own_answers_from_their_blocks() {
+    use carechain_sdk::msg::consent;
+    use std::sync::{Arc, Barrier};
+    const ROUNDS: usize = 3;
+    let mut setup = connect();
+    let salt: u32 = rand::random();
+    let pairs: Vec<_> = (0..2)
+        .map(|i| {
+            let hospital = organisation(
+                &mut setup,
+                &format!("e2e-race-hospital-{salt}-{i}"),
+                &[Role::Provider],
+            );
+            let (account, id) = patient(&mut setup, &format!("e2e-race-patient-{salt}-{i}"));
+            (hospital, account, id)
+        })
+        .collect();
+    let start = Arc::new(Barrier::new(pairs.len()));
+    let workers: Vec<_> = pairs
+        .into_iter()
+        .map(|(hospital, account, id)| {
+            let start = start.clone();
+            let mut node = setup.second_connection().expect("a second connection");
+            std::thread::spawn(move || {
+                start.wait();
+                let (mut seqs, mut grants) = (Vec::new(), Vec::new());
+                for _ in 0..ROUNDS {
+                    node.set_actor(hospital);
+                    let decision = node
+                        .tx(
+                            access::CHECK_ACCESS,
+                            (id, DataCategory::Laboratory, Purpose::Treatment),
+                        )
+                        .unwrap();
+                    seqs.push(decision.audit_seq);
+                    node.set_actor(account);
+                    let now = node.now();
+                    let scope = GrantScope {
+                        categories: CategorySet::of(&[DataCategory::Imaging]),
+                        purposes: PurposeSet::of(&[Purpose::Research]),
+                        valid_from: now,
+                        valid_until: now + 60_000,
+                    };
+                    let grant = node
+                        .tx(
+                            consent::CREATE_GRANT,
+                            (id, Grantee::Account(hospital), scope, Effect::Deny),
+                        )
+                        .unwrap();
+                    grants.push(grant);
+                }
+                for &seq in &seqs {
+                    let entry = view::audit_entry(&mut node, seq).expect("the entry exists");
+                    assert_eq!(
+                        entry.record.actor, hospital,
+                        "audit seq {seq} is this hospital's"
+                    );
+                    assert_eq!(entry.record.patient, Some(id));
+                }
+                for &grant in &grants {
+                    let stored = view::grant(&mut node, grant).expect("the grant exists");
+                    assert_eq!(stored.patient, id, "grant {grant} is this patient's");
+                }
+                (seqs, grants)
+            })
+        })
+        .collect();
+    let (mut seqs, mut grants) = (Vec::new(), Vec::new());
+    for worker in workers {
+        let (s, g) = worker.join().expect("a writer finished");
+        seqs.extend(s);
+        grants.extend(g);
+    }
+    let (n_seqs, n_grants) = (seqs.len(), grants.len());
+    seqs.sort_unstable();
+    seqs.dedup();
+    grants.sort_unstable();
+    grants.dedup();
+    assert_eq!(
+        (seqs.len(), grants.len()),
+        (n_seqs, n_grants),
+        "no two writers got one answer"
+    );
+}

@@ -213,6 +213,24 @@ impl NodeLedger {
         Ok(node)
     }
 
+    /// A second, independent connection to the same node holding the same users: the same
+    /// keys, actors' run label and suite addresses (several users submitting at once, each
+    /// from its own thread).
+    pub fn second_connection(&self) -> Result<NodeLedger, String> {
+        let mut reader = NodeReader::connect(&self.reader.url)?;
+        reader.addresses = self.reader.addresses.clone();
+        reader.names = self.reader.names.clone();
+        Ok(NodeLedger {
+            reader,
+            keys: self.keys.clone(),
+            admin: self.admin,
+            actor: self.actor,
+            run: self.run.clone(),
+            last: None,
+            verbose: self.verbose,
+        })
+    }
+
     /// Connect as `suri` (any account: an organisation's or a patient's key) and use the suite
     /// recorded for this chain in `deployments` (the command line).
     pub fn connect_suite(
