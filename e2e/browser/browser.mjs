@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { CONTRACT_NAMES, CareChain, ROLES, bitSet, chainNow, dateOfExpiry, devIdentity, jsonText, parseDeployment } from '../../sdk-ts/dist/src/index.js';
+import { CONTRACT_NAMES, CareChain, ROLES, bitSet, chainNow, dateOfExpiry, devIdentity, jsonText, parseDeployment, patientGrants } from '../../sdk-ts/dist/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -175,6 +175,19 @@ try {
   const scope = (purpose) => ({ categories: bitSet(suite.vocab.categories, ['Laboratory']), purposes: bitSet(suite.vocab.purposes, [purpose]), validFrom: chainTime - 60_000n, validUntil: chainTime + 30n * day });
   await suite.send(suite.consent, 'createGrant', [patientId, { type: 'Account', value: hospital.address }, scope('Treatment'), 'Permit'], patient.sender);
   await suite.send(suite.consent, 'createGrant', [patientId, { type: 'Account', value: insurer.address }, scope('Payment'), 'Permit'], patient.sender);
+
+  // Two patients grant at the same time: both dry runs predict the same next grant id; each
+  // answer is its own transaction's, read from the block's events.
+  const other = await devIdentity(`//browser-patient-b-${run}`, 'patient b');
+  await fund(other);
+  const otherId = hex(randomBytes(32));
+  await suite.send(suite.registry, 'registerPatient', [otherId, hex(new Uint8Array(32).fill(5))], other.sender);
+  const refuseResearch = (id, who) => suite.send(suite.consent, 'createGrant', [id, { type: 'Account', value: hospital.address }, scope('Research'), 'Deny'], who.sender);
+  const [mine, theirs] = await Promise.all([refuseResearch(patientId, patient), refuseResearch(otherId, other)]);
+  assert.notEqual(mine.value, theirs.value, 'two writers were not given one grant id');
+  assert.ok((await patientGrants(suite, patientId)).some((g) => g.id === mine.value), `grant ${mine.value} is the patient's`);
+  assert.ok((await patientGrants(suite, otherId)).some((g) => g.id === theirs.value), `grant ${theirs.value} is the other patient's`);
+  say(`two patients granted at once: grants ${mine.value} and ${theirs.value}, each its own`);
   const record = BigInt(Date.now()) * 1000n + 7n;
   const written = await suite.send(suite.consent, 'addRecord', [record, patientId, 'Laboratory', 'Treatment', digest(`lab report ${run}`), hex(new Uint8Array(64).fill(3))], hospital.sender);
   assert.equal(written.value.decision.outcome.type, 'Granted', `the record write: ${jsonText(written.value)}`);

@@ -2,6 +2,7 @@
 export * from './deployment.js';
 export * from './errors.js';
 export * from './suite.js';
+export * from './answers.js';
 export * from './audit.js';
 export * from './reads.js';
 export * from './facts.js';

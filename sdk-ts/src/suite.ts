@@ -1,9 +1,10 @@
 // The deployed suite: one typed `Contract` per contract of the deployment, and `send`, which
 // dry-runs every transaction first, refuses to send one the dry run answers `Err` to (a typed
 // `CareChainError` with a sentence instead), sends it with the dry run's gas and deposit, reports
-// progress (in block, finalized) and returns the decoded answer with the events of every suite
-// contract in the block (an access check yields the access contract's decision and the audit
-// log's `Appended` entry).
+// progress (in block, finalized) and returns the answer the included transaction gave, read from
+// its events (answers.ts: the dry run's answer is only a prediction), with the events of every
+// suite contract in it (an access check yields the access contract's decision and the audit log's
+// `Appended` entry).
 
 import { DedotClient, WsProvider } from 'dedot';
 import { Contract } from 'dedot/contracts';
@@ -18,6 +19,7 @@ import type { CredentialsContractApi } from './generated/credentials/index.js';
 import type { ProvenanceContractApi } from './generated/provenance/index.js';
 import type { RegistryContractApi } from './generated/registry/index.js';
 import { CONTRACT_NAMES, type ContractName, type Deployment } from './deployment.js';
+import { answerFromEvents } from './answers.js';
 import { CareChainError, dispatchError, errorDocs, toError, type ErrorValue } from './errors.js';
 import { vocabularyOf, type Vocabulary } from './vocab.js';
 
@@ -134,6 +136,13 @@ export class CareChain {
     return this.byName[name];
   }
 
+  /** The name of one of this suite's contracts. */
+  nameOf(contract: Contract<any>): ContractName {
+    const name = CONTRACT_NAMES.find((n) => this.byName[n] === contract);
+    if (!name) throw new Error('not a contract of this suite');
+    return name;
+  }
+
   async disconnect(): Promise<void> {
     await this.client.disconnect();
   }
@@ -183,7 +192,8 @@ export class CareChain {
     }
   }
 
-  /** Dry-run, then (only if the dry run answers `Ok`) sign, send and wait for finality. */
+  /** Dry-run, then (only if the dry run answers `Ok`) sign, send and wait for finality; the
+   *  answer is the included transaction's (from its events), not the dry run's. */
   async send<Api extends GenericContractApi, M extends keyof Api['tx'] & keyof Api['query'] & string>(
     contract: Contract<Api>,
     message: M,
@@ -228,7 +238,13 @@ export class CareChain {
             reject(dispatchError(name));
             return;
           }
-          resolve({ value, events: this.decodeEvents(result.events), blockHash: status.value.blockHash });
+          const events = this.decodeEvents(result.events);
+          try {
+            const answer = answerFromEvents(this.nameOf(contract), message, events, value, (name) => this.deployment.contracts[name].address, (account, address) => sameAccount(String((account as any)?.address?.() ?? account), address));
+            resolve({ value: answer as OkOf<QueryData<Api, M>>, events, blockHash: status.value.blockHash });
+          } catch (e) {
+            reject(e);
+          }
         }
       }).catch((e: unknown) => {
         if (!done) {
