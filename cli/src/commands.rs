@@ -2,7 +2,7 @@
 //! chain in the tests). Each returns JSON (printed as is with `--json`, as a table otherwise) or
 //! a [`CliError`] with the exit code scripts test.
 
-use crate::{epcis, send, vrs, x12};
+use crate::{epcis, send, send_with_value, vrs, x12};
 use carechain_common::*;
 use carechain_sdk::claims::{check_pack, claim_line, LineInput, PackCheck};
 use carechain_sdk::credentials as creds;
@@ -223,6 +223,13 @@ pub enum Command {
     Settle { claim: ClaimId },
     /// A claim and its adjudication.
     Claim { id: ClaimId },
+    /// An insurer's escrow: the funds its claims are settled from.
+    #[command(subcommand)]
+    Escrow(EscrowCommand),
+    /// Break-glass access: a provider opens it for a patient who cannot consent; the provider or
+    /// the patient's side closes it; a regulator reviews every session afterwards.
+    #[command(subcommand)]
+    Emergency(EmergencyCommand),
     /// FHIR R4 resources.
     #[command(subcommand)]
     Fhir(FhirCommand),
@@ -256,6 +263,48 @@ pub enum Command {
         batch: BatchId,
         #[arg(long)]
         master_data: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum EscrowCommand {
+    /// Insurer: pay `amount` (the chain's smallest unit) into your escrow.
+    Deposit { amount: Balance },
+    /// Insurer: take `amount` back out of your escrow (at most what no approved claim holds).
+    Withdraw { amount: Balance },
+    /// An insurer's escrow: balance, committed to approved claims, available. Default: yours.
+    Show {
+        #[arg(long)]
+        insurer: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum EmergencyCommand {
+    /// Provider: open break-glass access to a patient (exit 5 when refused: the refusal is in
+    /// the audit log too).
+    Open {
+        #[arg(long)]
+        patient: String,
+        /// patient-unconscious, threat-to-life, lacks-capacity, mass-casualty.
+        #[arg(long)]
+        reason: String,
+    },
+    /// The provider who opened it, or the patient or a delegate: close a session early.
+    Close { id: EmergencyId },
+    /// Regulator: review a session, recording the SHA-256 of the findings document (the
+    /// document itself stays off chain).
+    Review {
+        id: EmergencyId,
+        #[arg(long)]
+        findings: PathBuf,
+    },
+    /// One session.
+    Show { id: EmergencyId },
+    /// A patient's sessions, newest last.
+    List {
+        #[arg(long)]
+        patient: String,
     },
 }
 
@@ -465,6 +514,12 @@ const RECALLS: [RecallReason; 6] = [
     RecallReason::Counterfeit,
     RecallReason::RegulatoryAction,
 ];
+const EMERGENCY_REASONS: [EmergencyReason; 4] = [
+    EmergencyReason::PatientUnconscious,
+    EmergencyReason::ThreatToLife,
+    EmergencyReason::LacksCapacity,
+    EmergencyReason::MassCasualty,
+];
 const QUARANTINES: [QuarantineReason; 5] = [
     QuarantineReason::SuspectProduct,
     QuarantineReason::QualityInvestigation,
@@ -593,6 +648,31 @@ fn grant_json(g: &Grant, status: GrantStatus) -> Value {
     })
 }
 
+fn escrow_json(l: &impl ChainWrite, insurer: AccountId, e: &Escrow) -> Value {
+    json!({
+        "insurer": l.name_of(&insurer),
+        "balance": e.balance.to_string(),
+        "committed": e.committed.to_string(),
+        "available": e.available().to_string(),
+    })
+}
+
+fn emergency_json(l: &impl ChainWrite, e: &Emergency, now: Timestamp) -> Value {
+    let time = carechain_sdk::dates::format_time;
+    json!({
+        "id": e.id,
+        "patient": hex::encode(e.patient.0),
+        "provider": l.name_of(&e.provider),
+        "reason": format!("{:?}", e.reason),
+        "status": if e.is_open(now) { "open" } else { "closed" },
+        "opened": time(e.opened_at),
+        "expires": time(e.expires_at),
+        "closed": e.closed_at.map(time),
+        "closed by": e.closed_by.map(|a| l.name_of(&a)),
+        "review": e.review.map(|r| json!({"by": l.name_of(&r.by), "at": time(r.at), "findings": hex::encode(r.findings.0)})),
+    })
+}
+
 fn claim_json(c: &Claim) -> Value {
     json!({
         "id": c.id, "policy": c.policy, "status": format!("{:?}", c.status), "record": c.record,
@@ -654,6 +734,10 @@ impl Command {
                     | Command::Fhir(_)
                     | Command::X12_835 { .. }
                     | Command::EpcisExport { .. }
+                    | Command::Escrow(EscrowCommand::Show { insurer: Some(_) })
+                    | Command::Emergency(
+                        EmergencyCommand::Show { .. } | EmergencyCommand::List { .. }
+                    )
             )
             || matches!(self, Command::EpcisImport { dry_run: true, .. })
     }
@@ -1005,6 +1089,8 @@ pub fn run<L: ChainWrite>(
             let paid = send(l, claims::SETTLE, claim).map_err(refused)?;
             state_change(json!({"claim": claim, "paid": paid.to_string()}))
         }
+        Command::Escrow(command) => escrow(l, command, &account),
+        Command::Emergency(command) => emergency(l, command),
         Command::Claim { id } => {
             let c = view::claim(l, id)
                 .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no claim {id}")))?;
@@ -1118,6 +1204,87 @@ pub fn run<L: ChainWrite>(
             epcis::export(l, batch, &md)
                 .map(|doc| Output { json: doc, exit: 0 })
                 .map_err(|e| CliError::new(exit::NEGATIVE, e))
+        }
+    }
+}
+
+fn escrow<L: ChainWrite>(
+    l: &mut L,
+    command: EscrowCommand,
+    account: &dyn Fn(&str) -> Result<AccountId, CliError>,
+) -> Result<Output, CliError> {
+    let me = l.current_actor();
+    match command {
+        EscrowCommand::Deposit { amount } => {
+            send_with_value(l, claims::DEPOSIT, (), amount).map_err(refused)?;
+            let now = view::escrow(l, me);
+            state_change(
+                json!({"deposited": amount.to_string(), "escrow": escrow_json(l, me, &now)}),
+            )
+        }
+        EscrowCommand::Withdraw { amount } => {
+            send(l, claims::WITHDRAW, amount).map_err(refused)?;
+            let now = view::escrow(l, me);
+            state_change(
+                json!({"withdrawn": amount.to_string(), "escrow": escrow_json(l, me, &now)}),
+            )
+        }
+        EscrowCommand::Show { insurer } => {
+            let insurer = match insurer {
+                Some(text) => account(&text)?,
+                None => me,
+            };
+            let held = view::escrow(l, insurer);
+            ok(escrow_json(l, insurer, &held))
+        }
+    }
+}
+
+fn emergency<L: ChainWrite>(l: &mut L, command: EmergencyCommand) -> Result<Output, CliError> {
+    match command {
+        EmergencyCommand::Open { patient, reason } => {
+            let args = (
+                patient_id(&patient)?,
+                named(&EMERGENCY_REASONS, &reason, "break-glass reason")?,
+            );
+            match send(l, consent::BREAK_GLASS, args).map_err(refused)? {
+                BreakGlass::Opened(id) => {
+                    let now = l.now();
+                    let session = view::emergency(l, id)
+                        .ok_or_else(|| refused(format!("session {id} is not on chain")))?;
+                    state_change(emergency_json(l, &session, now))
+                }
+                BreakGlass::Refused(decision) => Ok(Output {
+                    json: json!({"opened": false, "decision": outcome_json(decision.outcome), "auditEntry": decision.audit_seq}),
+                    exit: exit::NEGATIVE,
+                }),
+            }
+        }
+        EmergencyCommand::Close { id } => {
+            send(l, consent::CLOSE_EMERGENCY, id).map_err(refused)?;
+            state_change(json!({"closed": id}))
+        }
+        EmergencyCommand::Review { id, findings } => {
+            let findings = file_digest(&findings)?;
+            send(l, consent::REVIEW_EMERGENCY, (id, findings)).map_err(refused)?;
+            state_change(json!({"reviewed": id, "findings": hex::encode(findings.0)}))
+        }
+        EmergencyCommand::Show { id } => {
+            let now = l.now();
+            let session = view::emergency(l, id).ok_or_else(|| {
+                CliError::new(exit::NEGATIVE, format!("no emergency session {id}"))
+            })?;
+            ok(emergency_json(l, &session, now))
+        }
+        EmergencyCommand::List { patient } => {
+            let id = patient_id(&patient)?;
+            let now = l.now();
+            let page = view::patient_emergencies(l, id, 0, 100);
+            ok(json!(page
+                .items
+                .iter()
+                .map(|e| emergency_json(l, e, now))
+                .collect::<Vec<_>>()))
         }
     }
 }

@@ -18,7 +18,17 @@ pub fn send<L: ChainWrite, A: scale::Encode, T: scale::Decode + std::fmt::Debug>
     msg: Msg<A, Result<T, Error>>,
     args: A,
 ) -> Result<T, String> {
-    match l.call(msg, args) {
+    send_with_value(l, msg, args, 0)
+}
+
+/// [`send`], transferring `value` with the call (a payable message: an insurer's deposit).
+pub fn send_with_value<L: ChainWrite, A: scale::Encode, T: scale::Decode + std::fmt::Debug>(
+    l: &mut L,
+    msg: Msg<A, Result<T, Error>>,
+    args: A,
+    value: u128,
+) -> Result<T, String> {
+    match l.call_with_value(msg, args, value) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(carechain_sdk::errors::sentence(&e)),
         Err(f) => Err(failure(f)),

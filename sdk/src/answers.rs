@@ -20,8 +20,9 @@
 use crate::contracts::Contract;
 use crate::ledger::{CallReport, Failure, RawEvent};
 use carechain_common::events::{
-    audit::Appended, claims as claim_events, consent as consent_events, credentials as credential_events,
-    provenance as provenance_events, registry as registry_events, AuditFlushed,
+    audit::Appended, claims as claim_events, consent as consent_events,
+    credentials as credential_events, provenance as provenance_events, registry as registry_events,
+    AuditFlushed,
 };
 use carechain_common::*;
 use ink::primitives::AccountId;
@@ -81,13 +82,21 @@ impl Tx<'_> {
 
     fn first<E: ink::env::Event + Decode>(&self, from: Contract) -> Result<E, String> {
         self.of::<E>(from).into_iter().next().ok_or_else(|| {
-            format!("the transaction has no {} event of {}", type_name::<E>(), from.name())
+            format!(
+                "the transaction has no {} event of {}",
+                type_name::<E>(),
+                from.name()
+            )
         })
     }
 
     fn last<E: ink::env::Event + Decode>(&self, from: Contract) -> Result<E, String> {
         self.of::<E>(from).into_iter().last().ok_or_else(|| {
-            format!("the transaction has no {} event of {}", type_name::<E>(), from.name())
+            format!(
+                "the transaction has no {} event of {}",
+                type_name::<E>(),
+                from.name()
+            )
         })
     }
 
@@ -164,7 +173,11 @@ pub fn from_events(
         (Access, "access_record") => (|| {
             let decision = tx.decision(Access)?;
             let seen: RecordAccess = predicted(output)?;
-            let locator = if decision.is_granted() { seen.locator } else { None };
+            let locator = if decision.is_granted() {
+                seen.locator
+            } else {
+                None
+            };
             Ok(answer(RecordAccess { decision, locator }))
         })(),
         (Access, "AccessGate::authorize_disclosure") => (|| {
@@ -207,7 +220,10 @@ pub fn from_events(
             .first::<provenance_events::Shipped>(Provenance)
             .map(|e| answer(e.index)),
         (Provenance, "dispense") => {
-            if !tx.of::<provenance_events::SerialDispensed>(Provenance).is_empty() {
+            if !tx
+                .of::<provenance_events::SerialDispensed>(Provenance)
+                .is_empty()
+            {
                 Ok(answer(DispenseOutcome::Dispensed))
             } else if !tx
                 .of::<provenance_events::SerialFlaggedSuspect>(Provenance)
@@ -257,7 +273,11 @@ pub fn from_events(
 /// output (nothing changed). When the output is a node's prediction (`report.predicted`), the
 /// answer rebuilt from the events replaces it; when it is the call's real output (the in-process
 /// chain), the two must agree, and a difference is reported as [`Failure::Unconfirmed`].
-pub fn settle(report: &mut CallReport, contract: Contract, address: &dyn Fn(Contract) -> AccountId) {
+pub fn settle(
+    report: &mut CallReport,
+    contract: Contract,
+    address: &dyn Fn(Contract) -> AccountId,
+) {
     if report.reverted {
         return;
     }

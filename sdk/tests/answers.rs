@@ -30,14 +30,25 @@ fn every_answer_the_chain_assigns_is_read_from_events() {
         let listed = FROM_EVENTS.contains(&(m.contract, m.label));
         let needs = m.kind != Kind::Read && !answers_unit(&m.ret);
         if needs && !listed {
-            problems.push(format!("{}.{}: answers a value but is not in FROM_EVENTS", m.contract.name(), m.label));
+            problems.push(format!(
+                "{}.{}: answers a value but is not in FROM_EVENTS",
+                m.contract.name(),
+                m.label
+            ));
         }
         if listed && !needs {
-            problems.push(format!("{}.{}: in FROM_EVENTS but needs no events", m.contract.name(), m.label));
+            problems.push(format!(
+                "{}.{}: in FROM_EVENTS but needs no events",
+                m.contract.name(),
+                m.label
+            ));
         }
     }
     for (contract, label) in FROM_EVENTS {
-        if !msg::all().iter().any(|m| m.contract == *contract && m.label == *label) {
+        if !msg::all()
+            .iter()
+            .any(|m| m.contract == *contract && m.label == *label)
+        {
             problems.push(format!("{}.{label}: not a message", contract.name()));
         }
     }

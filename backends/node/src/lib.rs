@@ -726,15 +726,16 @@ impl ChainWrite for NodeLedger {
                     // now answers (the chain does not return it).
                     Err(e) if e.contains("ContractReverted") => {
                         report.reverted = true;
-                        report.output = match self.reader.dry_call(self.actor, address, input, value) {
-                            Ok(now) => match now.result {
-                                Ok(ret) if ret.flags.bits & 1 == 1 => Ok(ret.data),
-                                _ => Err(Failure::Trapped(format!(
-                                    "{what} reverted in its block; a dry run now succeeds"
-                                ))),
-                            },
-                            Err(e) => Err(Failure::Trapped(e)),
-                        };
+                        report.output =
+                            match self.reader.dry_call(self.actor, address, input, value) {
+                                Ok(now) => match now.result {
+                                    Ok(ret) if ret.flags.bits & 1 == 1 => Ok(ret.data),
+                                    _ => Err(Failure::Trapped(format!(
+                                        "{what} reverted in its block; a dry run now succeeds"
+                                    ))),
+                                },
+                                Err(e) => Err(Failure::Trapped(e)),
+                            };
                     }
                     Err(e) => panic!("{what} as {}: {e}", self.name_of(&self.actor)),
                 }

@@ -77,7 +77,7 @@ fn main() {
         (None, true) => NodeLedger::connect_read_only(&cli.url, &cli.deployments),
         (None, false) => fail(
             exit::SETUP,
-            "this command changes state: give the signer's secret URI in CARECHAIN_SURI or --suri-file",
+            "this command signs (or acts as you): give the signer's secret URI in CARECHAIN_SURI or --suri-file",
         ),
     }
     .unwrap_or_else(|e| fail(exit::SETUP, &e));
