@@ -8,9 +8,11 @@ use carechain_sdk::claims::{check_pack, claim_line, LineInput, PackCheck};
 use carechain_sdk::credentials as creds;
 use carechain_sdk::dates::{expiry_from_date, parse_date};
 use carechain_sdk::facts::{grant_status, limited_by, GrantStatus};
+use carechain_sdk::gateway::{records, share_with, GatewayClient};
 use carechain_sdk::gs1;
 use carechain_sdk::msg::{access, claims, consent, provenance, registry};
 use carechain_sdk::{audit, digest, fhir, view, ChainWrite};
+use carechain_vault::SecretKey;
 use clap::{Args, Subcommand};
 use ink::primitives::AccountId;
 use serde_json::{json, Value};
@@ -223,6 +225,16 @@ pub enum Command {
     Settle { claim: ClaimId },
     /// A claim and its adjudication.
     Claim { id: ClaimId },
+    /// Make a vault key (X25519) for an organisation or a patient: the secret goes to a 0600
+    /// file, the public key is printed (for `org-register --key` / `patient-register --key`).
+    VaultKey {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Records in the vault: encrypted on this machine, their hash anchored on chain, the
+    /// ciphertext and wrapped keys on the record gateway.
+    #[command(subcommand)]
+    Record(RecordCommand),
     /// An insurer's escrow: the funds its claims are settled from.
     #[command(subcommand)]
     Escrow(EscrowCommand),
@@ -264,6 +276,69 @@ pub enum Command {
         #[arg(long)]
         master_data: Option<PathBuf>,
     },
+}
+
+/// Which record gateway.
+#[derive(Args, Debug, Clone)]
+pub struct GatewayArgs {
+    /// The gateway's URL.
+    #[arg(long = "gateway", env = "CARECHAIN_GATEWAY_URL")]
+    pub url: String,
+    /// The gateway's id (its configuration; signed into every request).
+    #[arg(long, env = "CARECHAIN_GATEWAY_ID", default_value = carechain_sdk::gateway::protocol::DEFAULT_GATEWAY_ID)]
+    pub gateway_id: String,
+}
+
+impl GatewayArgs {
+    fn client(&self) -> GatewayClient {
+        GatewayClient::new(&self.url, &self.gateway_id)
+    }
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum RecordCommand {
+    /// Provider: encrypt FILE for a patient (a fresh data key), anchor its hash (a logged
+    /// decision: exit 5 when the write is not granted), then upload the ciphertext and its key
+    /// wrapped for the patient, the author and the patient's custodian.
+    Put {
+        file: PathBuf,
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        category: String,
+        #[arg(long, default_value = "treatment")]
+        purpose: String,
+        #[command(flatten)]
+        gateway: GatewayArgs,
+    },
+    /// Read a record: an audited check on chain (exit 5 when denied), then download, check the
+    /// ciphertext against the anchored hash, decrypt with your vault key and write `--out`
+    /// (0600, written whole or not at all).
+    Get {
+        id: RecordId,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "treatment")]
+        purpose: String,
+        /// Your vault key's secret (from `carechain vault-key`).
+        #[arg(long)]
+        vault_key_file: PathBuf,
+        #[command(flatten)]
+        gateway: GatewayArgs,
+    },
+    /// The patient (or a delegate holding the patient's vault key): wrap a record's key for an
+    /// organisation you granted, so it can open the record. Your own read is logged first.
+    Share {
+        id: RecordId,
+        #[arg(long = "with")]
+        with: String,
+        #[arg(long)]
+        vault_key_file: PathBuf,
+        #[command(flatten)]
+        gateway: GatewayArgs,
+    },
+    /// A record's versions, oldest first (anchors only: nothing is decrypted).
+    History { id: RecordId },
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -706,9 +781,10 @@ impl Command {
     pub fn offline(&self) -> bool {
         matches!(
             self,
-            Command::Credential(
-                CredentialCommand::HolderKey { .. } | CredentialCommand::Build { .. }
-            )
+            Command::VaultKey { .. }
+                | Command::Credential(
+                    CredentialCommand::HolderKey { .. } | CredentialCommand::Build { .. }
+                )
         )
     }
 
@@ -1090,6 +1166,8 @@ pub fn run<L: ChainWrite>(
             state_change(json!({"claim": claim, "paid": paid.to_string()}))
         }
         Command::Escrow(command) => escrow(l, command, &account),
+        Command::Record(command) => record(l, command, &account),
+        Command::VaultKey { .. } => Err(usage("vault-key runs offline")),
         Command::Emergency(command) => emergency(l, command),
         Command::Claim { id } => {
             let c = view::claim(l, id)
@@ -1240,6 +1318,185 @@ fn escrow<L: ChainWrite>(
     }
 }
 
+fn vault_secret(path: &PathBuf) -> Result<SecretKey, CliError> {
+    let text = read_text(path)?;
+    SecretKey::from_hex(text.trim()).map_err(|_| {
+        usage(format!(
+            "{}: not a vault key (32 bytes hex)",
+            path.display()
+        ))
+    })
+}
+
+/// A gateway's refusal is a negative answer (exit 5, its reason code kept); anything else
+/// (unreachable, a client-side check) is a failure.
+fn gateway_failure(why: String) -> CliError {
+    if why.starts_with("403 ") || why.starts_with("404 ") {
+        CliError::new(exit::NEGATIVE, format!("the gateway refused: {why}"))
+    } else if why.starts_with("0 unreachable") {
+        CliError::new(exit::SETUP, format!("no gateway answers: {why}"))
+    } else {
+        refused(why)
+    }
+}
+
+fn record_json(l: &impl ChainWrite, m: &RecordMeta) -> Value {
+    json!({
+        "record": m.id,
+        "version": m.version,
+        "category": format!("{:?}", m.category),
+        "author": l.name_of(&m.author),
+        "ciphertext sha256": hex::encode(m.content_hash.0),
+        "created": carechain_sdk::dates::format_time(m.created_at),
+        "amends": m.amends,
+        "superseded by": m.superseded_by,
+    })
+}
+
+/// The longest amendment chain `record history` walks.
+const MAX_HISTORY: u32 = 256;
+
+fn record<L: ChainWrite>(
+    l: &mut L,
+    command: RecordCommand,
+    account: &dyn Fn(&str) -> Result<AccountId, CliError>,
+) -> Result<Output, CliError> {
+    let me = l.current_actor();
+    match command {
+        RecordCommand::Put {
+            file,
+            patient,
+            category,
+            purpose,
+            gateway,
+        } => {
+            let patient = patient_id(&patient)?;
+            let category = named(&DataCategory::ALL, &category, "data category")?;
+            let purpose = named(&Purpose::ALL, &purpose, "purpose")?;
+            let plaintext =
+                std::fs::read(&file).map_err(|e| usage(format!("{}: {e}", file.display())))?;
+            let gateway = gateway.client();
+            let id = carechain_sdk::new_record_id(l);
+            let sealed =
+                records::seal(l, &gateway.id, patient, id, 1, &plaintext).map_err(refused)?;
+            let write = send(
+                l,
+                consent::ADD_RECORD,
+                (
+                    id,
+                    patient,
+                    category,
+                    purpose,
+                    sealed.content_hash,
+                    sealed.locator.clone(),
+                ),
+            )
+            .map_err(refused)?;
+            let Some(record) = write.record else {
+                return Ok(Output {
+                    json: json!({"written": false, "decision": outcome_json(write.decision.outcome), "auditEntry": write.decision.audit_seq}),
+                    exit: exit::NEGATIVE,
+                });
+            };
+            records::upload(&gateway, l, me, record, &sealed).map_err(|e| {
+                gateway_failure(format!(
+                    "{e} (record {record} is anchored; its upload did not complete)"
+                ))
+            })?;
+            state_change(json!({
+                "record": record,
+                "version": sealed.version,
+                "bytes": plaintext.len(),
+                "ciphertext sha256": hex::encode(sealed.content_hash.0),
+                "auditEntry": write.decision.audit_seq,
+            }))
+        }
+        RecordCommand::Get {
+            id,
+            out,
+            purpose,
+            vault_key_file,
+            gateway,
+        } => {
+            let secret = vault_secret(&vault_key_file)?;
+            let purpose = named(&Purpose::ALL, &purpose, "purpose")?;
+            let read = send(l, access::ACCESS_RECORD, (id, purpose)).map_err(refused)?;
+            if !read.decision.is_granted() {
+                return Ok(Output {
+                    json: json!({"read": false, "decision": outcome_json(read.decision.outcome), "auditEntry": read.decision.audit_seq}),
+                    exit: exit::NEGATIVE,
+                });
+            }
+            let entry = read.decision.audit_seq;
+            let plaintext = records::fetch(&gateway.client(), l, me, &secret, id, entry)
+                .map_err(gateway_failure)?;
+            write_private_bytes(&out, &plaintext)?;
+            state_change(json!({
+                "record": id,
+                "bytes": plaintext.len(),
+                "out": out.display().to_string(),
+                "auditEntry": entry,
+            }))
+        }
+        RecordCommand::Share {
+            id,
+            with,
+            vault_key_file,
+            gateway,
+        } => {
+            let secret = vault_secret(&vault_key_file)?;
+            let grantee = account(&with)?;
+            let own = send(l, access::ACCESS_RECORD, (id, Purpose::Treatment)).map_err(refused)?;
+            if !own.decision.is_granted() {
+                return Ok(Output {
+                    json: json!({"shared": false, "decision": outcome_json(own.decision.outcome), "auditEntry": own.decision.audit_seq}),
+                    exit: exit::NEGATIVE,
+                });
+            }
+            share_with(
+                &gateway.client(),
+                l,
+                me,
+                &secret,
+                id,
+                own.decision.audit_seq,
+                grantee,
+            )
+            .map_err(gateway_failure)?;
+            state_change(
+                json!({"record": id, "sharedWith": l.name_of(&grantee), "auditEntry": own.decision.audit_seq}),
+            )
+        }
+        RecordCommand::History { id } => {
+            let mut meta = view::record_meta(l, id)
+                .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no record {id}")))?;
+            // Back to the original, then every version in order (a bounded walk: versions
+            // count up by one per amendment).
+            let mut steps = 0;
+            while let Some(earlier) = meta.amends {
+                steps += 1;
+                if steps > MAX_HISTORY {
+                    return Err(refused(format!(
+                        "record {id} has more than {MAX_HISTORY} versions"
+                    )));
+                }
+                meta = view::record_meta(l, earlier)
+                    .ok_or_else(|| refused(format!("version {earlier} is missing")))?;
+            }
+            let mut versions = vec![record_json(l, &meta)];
+            while let Some(later) = meta.superseded_by {
+                if versions.len() as u32 > MAX_HISTORY {
+                    break;
+                }
+                meta = view::record_meta(l, later)
+                    .ok_or_else(|| refused(format!("version {later} is missing")))?;
+                versions.push(record_json(l, &meta));
+            }
+            ok(json!(versions))
+        }
+    }
+}
+
 fn emergency<L: ChainWrite>(l: &mut L, command: EmergencyCommand) -> Result<Output, CliError> {
     match command {
         EmergencyCommand::Open { patient, reason } => {
@@ -1290,17 +1547,35 @@ fn emergency<L: ChainWrite>(l: &mut L, command: EmergencyCommand) -> Result<Outp
 }
 
 fn write_private(path: &PathBuf, text: &str) -> Result<(), CliError> {
+    write_private_bytes(path, text.as_bytes())
+}
+
+/// Write `bytes` to `path` readable by its owner only, whole or not at all: into a sibling
+/// temporary file, flushed, then renamed over `path`.
+fn write_private_bytes(path: &PathBuf, bytes: &[u8]) -> Result<(), CliError> {
     use std::io::Write;
     #[cfg(unix)]
     use std::os::unix::fs::OpenOptionsExt;
+    let name = path
+        .file_name()
+        .ok_or_else(|| usage(format!("{}: not a file name", path.display())))?;
+    let partial = path.with_file_name(format!(
+        ".{}.partial-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
-    options
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| usage(format!("{}: {e}", path.display())))
+    let written = options
+        .open(&partial)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&partial, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        usage(format!("{}: {e}", path.display()))
+    })
 }
 
 fn read_text(path: &PathBuf) -> Result<String, CliError> {
@@ -1313,6 +1588,21 @@ fn wallet(path: &PathBuf) -> Result<creds::Wallet, CliError> {
 }
 
 /// The commands that need no chain.
+/// A command that needs no chain ([`Command::offline`]).
+pub fn run_without_chain(command: Command) -> Result<Output, CliError> {
+    match command {
+        Command::VaultKey { out } => {
+            let secret = SecretKey::generate().map_err(|e| refused(e.to_string()))?;
+            write_private(&out, &secret.to_hex())?;
+            ok(
+                json!({"vaultPublicKey": hex::encode(secret.public().0), "secretKeyFile": out.display().to_string()}),
+            )
+        }
+        Command::Credential(command) => run_offline(command),
+        _ => Err(usage("this command needs a chain")),
+    }
+}
+
 pub fn run_offline(command: CredentialCommand) -> Result<Output, CliError> {
     match command {
         CredentialCommand::HolderKey { out } => {

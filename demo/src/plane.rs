@@ -3,24 +3,17 @@
 
 use crate::scenario::DataPlane;
 use carechain_common::{Digest, EncryptedLocator, PatientId, RecordId};
-use carechain_sdk::gateway::protocol::{blob_path, key_slot};
+use carechain_sdk::gateway::protocol::blob_path;
 use carechain_sdk::gateway::release::{check_release, ChainFactsOf};
+use carechain_sdk::gateway::records::{self, Sealed};
 use carechain_sdk::gateway::{rewrap, GatewayClient};
 use carechain_sdk::keys::demo_secret;
-use carechain_sdk::{view, ChainWrite};
-use carechain_vault::{self as vault, DataKey, PublicKey, SecretKey};
+use carechain_sdk::ChainWrite;
+use carechain_vault::SecretKey;
 use ink::primitives::AccountId;
 use object_store::{ObjectStore, ObjectStoreExt};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// A record version sealed but not uploaded yet.
-struct Sealed {
-    blob: Vec<u8>,
-    key: DataKey,
-    version: u32,
-    patient: PatientId,
-}
 
 /// The scenario's data plane: every actor's client, with demo keys derived from actor names
 /// (`carechain_sdk::keys`). `store`, when given, is the gateway's store, so the demo can
@@ -55,11 +48,6 @@ impl VaultPlane {
         demo_secret(&l.name_of(account))
     }
 
-    fn org_key<L: ChainWrite>(l: &mut L, account: AccountId) -> Result<PublicKey, String> {
-        view::organisation(l, account)
-            .map(|o| PublicKey(o.key.0))
-            .ok_or_else(|| format!("{} is not an organisation", l.name_of(&account)))
-    }
 }
 
 impl<L: ChainWrite> DataPlane<L> for VaultPlane {
@@ -72,26 +60,10 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
         version: u32,
         plaintext: &[u8],
     ) -> Result<(Digest, EncryptedLocator), String> {
-        let patient_key = view::patient(l, patient)
-            .map(|p| PublicKey(p.key.0))
-            .ok_or("unknown patient")?;
-        let (blob, key) = vault::seal(record, version, plaintext).map_err(text)?;
-        let hash = Digest(vault::content_hash(&blob));
-        let locator = vault::seal_locator(
-            &patient_key,
-            &format!("gateway={};object={}", self.gateway.id, blob_path(record)),
-        )
-        .map_err(text)?;
-        self.sealed.insert(
-            record,
-            Sealed {
-                blob,
-                key,
-                version,
-                patient,
-            },
-        );
-        Ok((hash, EncryptedLocator(locator)))
+        let sealed = records::seal(l, &self.gateway.id, patient, record, version, plaintext)?;
+        let anchor = (sealed.content_hash, sealed.locator.clone());
+        self.sealed.insert(record, sealed);
+        Ok(anchor)
     }
 
     fn upload(&mut self, l: &mut L, author: AccountId, record: RecordId) -> Result<(), String> {
@@ -99,21 +71,7 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
             .sealed
             .remove(&record)
             .ok_or("nothing sealed for this record")?;
-        self.gateway
-            .put_blob(l, author, record, sealed.blob.clone())
-            .map_err(text)?;
-        let patient = view::patient(l, sealed.patient).ok_or("unknown patient")?;
-        let mut recipients = vec![PublicKey(patient.key.0), Self::org_key(l, author)?];
-        if let Some(custodian) = patient.custodian {
-            recipients.push(Self::org_key(l, custodian)?);
-        }
-        for to in recipients {
-            let wrapped = vault::wrap(&sealed.key, &to, record, sealed.version).map_err(text)?;
-            self.gateway
-                .put_key(l, author, record, &key_slot(&to.0), wrapped)
-                .map_err(text)?;
-        }
-        Ok(())
+        records::upload(&self.gateway, l, author, record, &sealed)
     }
 
     fn fetch(
@@ -123,25 +81,8 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
         record: RecordId,
         entry: u64,
     ) -> Result<Vec<u8>, String> {
-        let wrapped = self
-            .gateway
-            .get_key(l, reader, record, entry)
-            .map_err(text)?;
-        let blob = self
-            .gateway
-            .get_blob(l, reader, record, entry)
-            .map_err(text)?;
-        let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
-        let plaintext = vault::open_candidates(
-            &Self::secret(l, &reader),
-            &wrapped,
-            record,
-            meta.version,
-            meta.content_hash.0,
-            &blob,
-        )
-        .map_err(|e| format!("client: {e}"))?;
-        Ok(plaintext.to_vec())
+        let secret = Self::secret(l, &reader);
+        records::fetch(&self.gateway, l, reader, &secret, record, entry)
     }
 
     fn emergency_rewrap(
@@ -165,7 +106,7 @@ impl<L: ChainWrite> DataPlane<L> for VaultPlane {
         if !matches!(release.basis, carechain_common::AccessBasis::Emergency(_)) {
             return Err("not a break-glass read".into());
         }
-        let to = Self::org_key(l, provider)?;
+        let to = records::organisation_key(l, provider)?;
         let secret = Self::secret(l, &custodian);
         rewrap(
             &self.gateway,

@@ -4,7 +4,7 @@
 //! printed, and it is never taken as an argument (arguments show in `ps` and shell history).
 
 use carechain_backend_node::{parse_ss58, NodeLedger};
-use carechain_cli::commands::{exit, render, run, run_offline, CliError, Command, Output};
+use carechain_cli::commands::{exit, render, run, run_without_chain, CliError, Command, Output};
 use carechain_sdk::ChainWrite;
 use clap::Parser;
 use ink::primitives::AccountId;
@@ -66,10 +66,7 @@ fn fail(code: i32, message: &str) -> ! {
 fn main() {
     let cli = Cli::parse();
     if cli.command.offline() {
-        let Command::Credential(command) = cli.command else {
-            unreachable!("only credential commands run offline")
-        };
-        finish(cli.json, run_offline(command));
+        finish(cli.json, run_without_chain(cli.command));
     }
     let suri = signer(&cli).unwrap_or_else(|e| fail(exit::SETUP, &e));
     let mut ledger = match (&suri, cli.command.reads_only()) {
