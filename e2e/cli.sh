@@ -4,7 +4,10 @@
 # commissioning event, verifies a pack (VERIFIED), recalls the lot, verifies again (RECALLED,
 # exit 5), exports the lot's history; //Charlie, an insurer, funds and draws on its escrow; //Eve,
 # a provider, opens and closes break-glass access for //Dave; refusals exit 1 with the contract's
-# error; the audit chain is verified. Secret URIs come from files.
+# error; with a gateway (CARECHAIN_GATEWAY_URL), //Eve puts a 10 MiB record for //Dave, //Ferdie is
+# refused until //Dave grants it and shares the key, reads the same bytes, and is refused after
+# the revocation (every vault key made by `carechain vault-key`); the audit chain is verified.
+# Secret URIs come from files.
 # Usage: e2e/cli.sh [ws://127.0.0.1:9944] (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,11 +68,19 @@ out=$($CC --suri-file "$WORK/deployer.suri" recall --batch "$BATCH" --reason saf
 set -e
 grep -q "BatchRecalled\|NotParty\|MissingRole\|AlreadyRecalled\|InvalidBatchState" <<<"$out" && [ $code -eq 1 ] || { say "unexpected: $code $out"; exit 1; }
 # Already done on a chain this script ran on before: fine.
-register_org() { # suri-file account roles
+# Vault keys the command line made, kept under target/e2e-keys so a chain this ran on before
+# finds the keys it registered.
+KEYS=target/e2e-keys
+mkdir -p "$KEYS" && chmod 700 "$KEYS"
+vault_public() { # name -> its public vault key, hex (made once)
+    [ -f "$KEYS/$1.vault-key" ] || $CC --json vault-key --out "$KEYS/$1.vault-key" > "$KEYS/$1.public.json"
+    grep -o '"vaultPublicKey": "[0-9a-f]*"' "$KEYS/$1.public.json" | grep -o '[0-9a-f]\{64\}'
+}
+register_org() { # name account roles
     local out code
     set +e
     out=$($CC --suri-file "$WORK/deployer.suri" org-register "$2" --roles "$3" \
-          --credential-file "$WORK/licence.txt" --key "$(printf '22%.0s' $(seq 32))" 2>&1)
+          --credential-file "$WORK/licence.txt" --key "$(vault_public "$1")" 2>&1)
     code=$?
     set -e
     [ $code -eq 0 ] || grep -q "OrganisationExists" <<<"$out" || { say "org-register $2 failed ($code): $out"; exit 1; }
@@ -96,7 +107,7 @@ set -e
 say "//Eve, a provider, opens break-glass access for //Dave, a patient, then closes it"
 register_org eve "$EVE" provider
 set +e
-$CC --suri-file "$WORK/dave.suri" patient-register --key "$(printf '33%.0s' $(seq 32))" >/dev/null 2>&1
+$CC --suri-file "$WORK/dave.suri" patient-register --key "$(vault_public dave)" >/dev/null 2>&1
 set -e
 PATIENT=$($CC --suri-file "$WORK/dave.suri" --json whoami | grep -o '"patient": "[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
 [ -n "$PATIENT" ] || { say "//Dave has no patient id"; exit 1; }
@@ -109,6 +120,44 @@ set -e
 [ $code -eq 1 ] && grep -q "NotParty" <<<"$out" || { say "unexpected: $code $out"; exit 1; }
 $CC --suri-file "$WORK/eve.suri" emergency close "$SESSION"
 $CC --json emergency show "$SESSION" | grep -q '"status": "closed"'
+if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
+    printf '//Ferdie' > "$WORK/ferdie.suri"
+    FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL
+    register_org ferdie "$FERDIE" provider
+    grant() { # grantee -> grant id
+        $CC --suri-file "$WORK/dave.suri" --json grant --patient "$PATIENT" --grantee "$1" \
+            --categories laboratory --purposes treatment --until 2099-01-01 | grep -o '"grant": [0-9]*' | grep -o '[0-9]*$'
+    }
+    get() { # suri-name vault-key-name out -> exit code
+        set +e
+        $CC --suri-file "$WORK/$1.suri" --json record get "$RECORD" --out "$3" \
+            --vault-key-file "$KEYS/$2.vault-key" > "$WORK/get.json" 2>"$WORK/get.err"
+        local code=$?
+        set -e
+        return $code
+    }
+    say "a record's life with the users' own vault keys: //Eve (hospital) puts a 10 MiB document for //Dave"
+    grant "$EVE" >/dev/null
+    head -c 10485760 /dev/urandom > "$WORK/scan.pdf"
+    $CC --suri-file "$WORK/eve.suri" --json record put "$WORK/scan.pdf" --patient "$PATIENT" --category laboratory | tee "$WORK/put.json"
+    RECORD=$(grep -o '"record": [0-9]*' "$WORK/put.json" | grep -o '[0-9]*$')
+    want=$(sha256sum < "$WORK/scan.pdf")
+    get eve eve "$WORK/a.pdf" && [ "$(sha256sum < "$WORK/a.pdf")" = "$want" ] || { say "//Eve's read: $(cat "$WORK/get.err")"; exit 1; }
+    say "//Ferdie (clinic) is refused (exit 5) until //Dave grants it and shares the record's key"
+    code=0; get ferdie ferdie "$WORK/b.pdf" || code=$?
+    [ $code -eq 5 ] || { say "expected exit 5, got $code: $(cat "$WORK/get.json" "$WORK/get.err")"; exit 1; }
+    GRANT=$(grant "$FERDIE")
+    $CC --suri-file "$WORK/dave.suri" record share "$RECORD" --with "$FERDIE" --vault-key-file "$KEYS/dave.vault-key"
+    get ferdie ferdie "$WORK/b.pdf" && [ "$(sha256sum < "$WORK/b.pdf")" = "$want" ] || { say "//Ferdie's read: $(cat "$WORK/get.err")"; exit 1; }
+    say "//Dave reads his own record; then revokes //Ferdie, whose next read exits 5"
+    get dave dave "$WORK/own.pdf" && [ "$(sha256sum < "$WORK/own.pdf")" = "$want" ] || { say "//Dave's read: $(cat "$WORK/get.err")"; exit 1; }
+    $CC --suri-file "$WORK/dave.suri" revoke "$GRANT"
+    code=0; get ferdie ferdie "$WORK/c.pdf" || code=$?
+    [ $code -eq 5 ] && [ ! -e "$WORK/c.pdf" ] || { say "expected exit 5 and no file, got $code"; exit 1; }
+    $CC --json record history "$RECORD" | grep -q '"version": 1'
+else
+    say "skipped the record commands: no gateway (CARECHAIN_GATEWAY_URL; scripts/e2e.sh starts one)"
+fi
 say "audit chain"
 $CC audit-verify
 say "command line against $URL: passed"

@@ -88,7 +88,9 @@ start_gateway() {
     say "gateway up on 127.0.0.1:$GATEWAY_PORT (log: target/e2e-gateway.log)"
 }
 failed=0
+gateway_url=""
 if suite "e2e: the record gateway as its own process" start_gateway; then
+    gateway_url="http://127.0.0.1:$GATEWAY_PORT"
     suite "e2e: Rust tests on the node (e2e/tests/node.rs)" \
         env CONTRACTS_NODE_URL="$URL" CARECHAIN_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" \
         CARECHAIN_GATEWAY_STORE="$GATEWAY_STORE" \
@@ -97,6 +99,7 @@ else
     failed=1
     skip "e2e: Rust tests on the node (e2e/tests/node.rs)" "the gateway did not start"
 fi
-suite "e2e: the carechain command line on the node (e2e/cli.sh)" bash e2e/cli.sh "$URL" || failed=1
+suite "e2e: the carechain command line on the node (e2e/cli.sh)" \
+    env CARECHAIN_GATEWAY_URL="$gateway_url" bash e2e/cli.sh "$URL" || failed=1
 suite "e2e: the page in headless Chromium (e2e/browser)" bash scripts/ts.sh --browser "$URL" || failed=1
 finish "$failed"

@@ -814,6 +814,7 @@ impl Command {
                     | Command::Emergency(
                         EmergencyCommand::Show { .. } | EmergencyCommand::List { .. }
                     )
+                    | Command::Record(RecordCommand::History { .. })
             )
             || matches!(self, Command::EpcisImport { dry_run: true, .. })
     }

@@ -175,3 +175,30 @@ fn break_glass_opens_closes_and_is_reviewed_from_the_command_line() {
     let missing = cmd(&mut s, Command::Emergency(E::Show { id: id + 7 }));
     assert_eq!(missing.map_err(|e| e.0), Err(exit::NEGATIVE));
 }
+
+/// The binary asks for no signer for a command that only reads, and for one otherwise.
+#[test]
+fn reads_need_no_signer_and_writes_do() {
+    use carechain_cli::commands::RecordCommand as R;
+    let reads = [
+        Command::Escrow(X::Show {
+            insurer: Some("5F".into()),
+        }),
+        Command::Emergency(E::Show { id: 1 }),
+        Command::Emergency(E::List {
+            patient: "00".into(),
+        }),
+        Command::Record(R::History { id: 1 }),
+    ];
+    for c in reads {
+        assert!(c.reads_only(), "{c:?}");
+    }
+    let writes = [
+        Command::Escrow(X::Show { insurer: None }),
+        Command::Escrow(X::Deposit { amount: 1 }),
+        Command::Emergency(E::Close { id: 1 }),
+    ];
+    for c in writes {
+        assert!(!c.reads_only(), "{c:?}");
+    }
+}
