@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod epcis;
+pub mod keystore;
 pub mod vrs;
 pub mod x12;
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describe, errorDocs, roleNames, toError } from '../src/errors.js';
 import { VERDICT_WORDS, verdictWords } from '../src/gs1.js';
-import { metadata } from './helpers.js';
+import { fixture, metadata } from './helpers.js';
 
 test('every contract error has a sentence from its documentation', () => {
   const docs = errorDocs();
@@ -26,4 +26,17 @@ test('every provenance verdict has words', () => {
   assert.ok(names.length >= 10);
   for (const name of names) assert.ok(VERDICT_WORDS[name], `${name} has words`);
   assert.match(verdictWords('Recalled'), /^Recalled/);
+});
+
+test('an account from the carechain keystore opens in @polkadot/keyring (as in a wallet extension) and signs', async () => {
+  const { Keyring } = await import('@polkadot/keyring');
+  const { cryptoWaitReady, signatureVerify } = await import('@polkadot/util-crypto');
+  await cryptoWaitReady();
+  const made = fixture('keystore-account.json');
+  const pair = new Keyring({ type: 'sr25519' }).addFromJson(made.account);
+  assert.equal(pair.address, made.address);
+  assert.throws(() => pair.decodePkcs8('wrong password'));
+  pair.decodePkcs8(made.password);
+  const message = new TextEncoder().encode('carechain');
+  assert.ok(signatureVerify(message, pair.sign(message), made.address).isValid);
 });
