@@ -155,6 +155,27 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
     code=0; get ferdie ferdie "$WORK/c.pdf" || code=$?
     [ $code -eq 5 ] && [ ! -e "$WORK/c.pdf" ] || { say "expected exit 5 and no file, got $code"; exit 1; }
     $CC --json record history "$RECORD" | grep -q '"version": 1'
+
+    say "a clinic with a keystore identity of its own (no dev key): made, funded, registered, granted, shared; it reads the record"
+    export CARECHAIN_KEYSTORE="$WORK/keystore"
+    printf 'clinic-c passphrase\n' > "$WORK/password"
+    export CARECHAIN_PASSWORD_FILE="$WORK/password"
+    $CC --json keys new clinic-c > "$WORK/clinic.json"
+    CLINIC=$(grep -o '"account": "[0-9A-Za-z]*"' "$WORK/clinic.json" | cut -d'"' -f4)
+    CLINIC_VAULT=$(grep -o '"vaultPublicKey": "[0-9a-f]*"' "$WORK/clinic.json" | cut -d'"' -f4)
+    $CC keys list | grep -q "clinic-c"
+    ! grep -rq "passphrase" "$WORK/keystore" || { say "the password is in the keystore"; exit 1; }
+    $CC --suri-file "$WORK/deployer.suri" transfer --to "$CLINIC" 1000000000000000
+    $CC --suri-file "$WORK/deployer.suri" org-register "$CLINIC" --roles provider \
+        --credential-file "$WORK/licence.txt" --key "$CLINIC_VAULT"
+    grant "$CLINIC" >/dev/null
+    $CC --suri-file "$WORK/dave.suri" record share "$RECORD" --with "$CLINIC" --vault-key-file "$KEYS/dave.vault-key"
+    $CC --identity clinic-c --json record get "$RECORD" --out "$WORK/d.pdf"
+    [ "$(sha256sum < "$WORK/d.pdf")" = "$want" ] || { say "the keystore clinic's copy differs"; exit 1; }
+    printf 'not it\n' > "$WORK/wrong"
+    code=0; CARECHAIN_PASSWORD_FILE="$WORK/wrong" $CC --identity clinic-c record get "$RECORD" --out "$WORK/e.pdf" 2>/dev/null || code=$?
+    [ $code -eq 4 ] && [ ! -e "$WORK/e.pdf" ] || { say "a wrong password: expected exit 4 and no file, got $code"; exit 1; }
+    unset CARECHAIN_KEYSTORE CARECHAIN_PASSWORD_FILE
 else
     say "skipped the record commands: no gateway (CARECHAIN_GATEWAY_URL; scripts/e2e.sh starts one)"
 fi

@@ -2,6 +2,7 @@
 //! chain in the tests). Each returns JSON (printed as is with `--json`, as a table otherwise) or
 //! a [`CliError`] with the exit code scripts test.
 
+use crate::keystore::{Identity, Keystore};
 use crate::{epcis, send, send_with_value, vrs, x12};
 use carechain_common::*;
 use carechain_sdk::claims::{check_pack, claim_line, LineInput, PackCheck};
@@ -19,6 +20,7 @@ use serde_json::{json, Value};
 use std::fmt::Debug;
 use std::path::PathBuf;
 use std::result::Result;
+use zeroize::Zeroizing;
 
 /// Exit codes.
 pub mod exit {
@@ -225,6 +227,17 @@ pub enum Command {
     Settle { claim: ClaimId },
     /// A claim and its adjudication.
     Claim { id: ClaimId },
+    /// Pay `amount` (the chain's smallest unit) to an account: fund a new identity's fees.
+    Transfer {
+        #[arg(long)]
+        to: String,
+        amount: u128,
+    },
+    /// The keystore: identities holding a chain key (polkadot{.js} JSON, loads into a browser
+    /// wallet) and a vault key, encrypted under a password from `$CARECHAIN_PASSWORD_FILE` or a
+    /// prompt. Sign with one: `carechain --identity NAME …`.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Make a vault key (X25519) for an organisation or a patient: the secret goes to a 0600
     /// file, the public key is printed (for `org-register --key` / `patient-register --key`).
     VaultKey {
@@ -278,6 +291,40 @@ pub enum Command {
     },
 }
 
+#[derive(Subcommand, Debug, Clone)]
+pub enum KeysCommand {
+    /// A new identity: a fresh chain key and vault key (password asked twice).
+    New { name: String },
+    /// An identity from a polkadot{.js} JSON account (a wallet extension's export), opened with
+    /// its password; a fresh vault key under the same password.
+    Import {
+        name: String,
+        #[arg(long)]
+        json: PathBuf,
+    },
+    /// Every identity: name, account, vault public key.
+    List,
+    /// One identity's public facts.
+    Show { name: String },
+    /// What to send a registrar: the account and the vault public key (for `org-register
+    /// ACCOUNT --key …` or `patient-register --key …`).
+    ExportPublic { name: String },
+}
+
+/// A vault key the binary opened from the keystore (`--identity`), handed to the record commands.
+#[derive(Clone, Default)]
+pub struct VaultSecret(pub Option<std::sync::Arc<SecretKey>>);
+
+impl Debug for VaultSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "VaultSecret(<from the keystore>)"
+        } else {
+            "VaultSecret(none)"
+        })
+    }
+}
+
 /// Which record gateway.
 #[derive(Args, Debug, Clone)]
 pub struct GatewayArgs {
@@ -320,9 +367,12 @@ pub enum RecordCommand {
         out: PathBuf,
         #[arg(long, default_value = "treatment")]
         purpose: String,
-        /// Your vault key's secret (from `carechain vault-key`).
+        /// Your vault key's secret (from `carechain vault-key`); default: the
+        /// `--identity`'s vault key.
         #[arg(long)]
-        vault_key_file: PathBuf,
+        vault_key_file: Option<PathBuf>,
+        #[arg(skip)]
+        vault: VaultSecret,
         #[command(flatten)]
         gateway: GatewayArgs,
     },
@@ -332,8 +382,11 @@ pub enum RecordCommand {
         id: RecordId,
         #[arg(long = "with")]
         with: String,
+        /// As for `record get`.
         #[arg(long)]
-        vault_key_file: PathBuf,
+        vault_key_file: Option<PathBuf>,
+        #[arg(skip)]
+        vault: VaultSecret,
         #[command(flatten)]
         gateway: GatewayArgs,
     },
@@ -777,11 +830,31 @@ fn state_change(value: Value) -> Result<Output, CliError> {
 }
 
 impl Command {
+    /// Hand the keystore's vault key to a command that opens records and was given no file.
+    pub fn wants_vault_key(&mut self) -> Option<&mut VaultSecret> {
+        match self {
+            Command::Record(
+                RecordCommand::Get {
+                    vault_key_file: None,
+                    vault,
+                    ..
+                }
+                | RecordCommand::Share {
+                    vault_key_file: None,
+                    vault,
+                    ..
+                },
+            ) => Some(vault),
+            _ => None,
+        }
+    }
+
     /// Whether the command needs no chain at all.
     pub fn offline(&self) -> bool {
         matches!(
             self,
             Command::VaultKey { .. }
+                | Command::Keys(_)
                 | Command::Credential(
                     CredentialCommand::HolderKey { .. } | CredentialCommand::Build { .. }
                 )
@@ -1168,7 +1241,8 @@ pub fn run<L: ChainWrite>(
         }
         Command::Escrow(command) => escrow(l, command, &account),
         Command::Record(command) => record(l, command, &account),
-        Command::VaultKey { .. } => Err(usage("vault-key runs offline")),
+        Command::VaultKey { .. } | Command::Keys(_) => Err(usage("this command runs offline")),
+        Command::Transfer { .. } => Err(usage("transfer runs on a node (the binary)")),
         Command::Emergency(command) => emergency(l, command),
         Command::Claim { id } => {
             let c = view::claim(l, id)
@@ -1319,14 +1393,24 @@ fn escrow<L: ChainWrite>(
     }
 }
 
-fn vault_secret(path: &PathBuf) -> Result<SecretKey, CliError> {
-    let text = read_text(path)?;
-    SecretKey::from_hex(text.trim()).map_err(|_| {
-        usage(format!(
-            "{}: not a vault key (32 bytes hex)",
-            path.display()
-        ))
-    })
+fn vault_secret(
+    path: Option<PathBuf>,
+    from_keystore: VaultSecret,
+) -> Result<std::sync::Arc<SecretKey>, CliError> {
+    if let Some(path) = path {
+        let text = read_text(&path)?;
+        return SecretKey::from_hex(text.trim())
+            .map(std::sync::Arc::new)
+            .map_err(|_| {
+                usage(format!(
+                    "{}: not a vault key (32 bytes hex)",
+                    path.display()
+                ))
+            });
+    }
+    from_keystore
+        .0
+        .ok_or_else(|| usage("give --vault-key-file, or sign with --identity NAME (its vault key)"))
 }
 
 /// A gateway's refusal is a negative answer (exit 5, its reason code kept); anything else
@@ -1417,9 +1501,10 @@ fn record<L: ChainWrite>(
             out,
             purpose,
             vault_key_file,
+            vault,
             gateway,
         } => {
-            let secret = vault_secret(&vault_key_file)?;
+            let secret = vault_secret(vault_key_file, vault)?;
             let purpose = named(&Purpose::ALL, &purpose, "purpose")?;
             let read = send(l, access::ACCESS_RECORD, (id, purpose)).map_err(refused)?;
             if !read.decision.is_granted() {
@@ -1443,9 +1528,10 @@ fn record<L: ChainWrite>(
             id,
             with,
             vault_key_file,
+            vault,
             gateway,
         } => {
-            let secret = vault_secret(&vault_key_file)?;
+            let secret = vault_secret(vault_key_file, vault)?;
             let grantee = account(&with)?;
             let own = send(l, access::ACCESS_RECORD, (id, Purpose::Treatment)).map_err(refused)?;
             if !own.decision.is_granted() {
@@ -1589,6 +1675,41 @@ fn wallet(path: &PathBuf) -> Result<creds::Wallet, CliError> {
 }
 
 /// The commands that need no chain.
+fn identity_json(i: &Identity) -> Value {
+    json!({"name": i.name, "account": carechain_backend_node::ss58(&i.account), "vaultPublicKey": hex::encode(i.vault_public)})
+}
+
+/// The keystore's commands. `password(confirm)` asks for the password (never an argument).
+pub fn run_keys(
+    keys: &Keystore,
+    command: KeysCommand,
+    password: &dyn Fn(bool) -> Result<Zeroizing<String>, String>,
+) -> Result<Output, CliError> {
+    let setup = |e: String| CliError::new(exit::SETUP, e);
+    match command {
+        KeysCommand::New { name } => {
+            let password = password(true).map_err(setup)?;
+            let made = keys.create(&name, &password).map_err(usage)?;
+            state_change(identity_json(&made))
+        }
+        KeysCommand::Import { name, json: file } => {
+            let text = read_text(&file)?;
+            let password = password(false).map_err(setup)?;
+            let made = keys.import(&name, &text, &password).map_err(usage)?;
+            state_change(identity_json(&made))
+        }
+        KeysCommand::List => ok(json!(keys
+            .list()
+            .map_err(setup)?
+            .iter()
+            .map(identity_json)
+            .collect::<Vec<_>>())),
+        KeysCommand::Show { name } | KeysCommand::ExportPublic { name } => {
+            ok(identity_json(&keys.show(&name).map_err(usage)?))
+        }
+    }
+}
+
 /// A command that needs no chain ([`Command::offline`]).
 pub fn run_without_chain(command: Command) -> Result<Output, CliError> {
     match command {
@@ -1600,6 +1721,7 @@ pub fn run_without_chain(command: Command) -> Result<Output, CliError> {
             )
         }
         Command::Credential(command) => run_offline(command),
+        Command::Keys(_) => Err(usage("the keys commands run with a keystore (run_keys)")),
         _ => Err(usage("this command needs a chain")),
     }
 }

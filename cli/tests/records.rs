@@ -100,7 +100,8 @@ impl World {
             id,
             out,
             purpose: "treatment".into(),
-            vault_key_file: key.to_path_buf(),
+            vault_key_file: Some(key.to_path_buf()),
+            vault: Default::default(),
             gateway: self.gateway.clone(),
         }))
     }
@@ -211,7 +212,8 @@ fn a_record_is_put_read_shared_and_revoked_with_the_users_own_keys() {
         w.cmd(Command::Record(R::Share {
             id,
             with: ss58(&clinic),
-            vault_key_file: key.clone(),
+            vault_key_file: Some(key.clone()),
+            vault: Default::default(),
             gateway,
         }))
     };

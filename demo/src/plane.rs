@@ -4,8 +4,8 @@
 use crate::scenario::DataPlane;
 use carechain_common::{Digest, EncryptedLocator, PatientId, RecordId};
 use carechain_sdk::gateway::protocol::blob_path;
-use carechain_sdk::gateway::release::{check_release, ChainFactsOf};
 use carechain_sdk::gateway::records::{self, Sealed};
+use carechain_sdk::gateway::release::{check_release, ChainFactsOf};
 use carechain_sdk::gateway::{rewrap, GatewayClient};
 use carechain_sdk::keys::demo_secret;
 use carechain_sdk::ChainWrite;
@@ -47,7 +47,6 @@ impl VaultPlane {
     fn secret<L: ChainWrite>(l: &L, account: &AccountId) -> SecretKey {
         demo_secret(&l.name_of(account))
     }
-
 }
 
 impl<L: ChainWrite> DataPlane<L> for VaultPlane {

@@ -171,8 +171,13 @@ impl NodeReader {
 impl NodeLedger {
     /// Connect to `url` as the deployer (`admin_suri`); no suite known yet.
     pub fn connect(url: &str, admin_suri: &str) -> Result<NodeLedger, String> {
-        let reader = NodeReader::connect(url)?;
         let admin_key = keypair(admin_suri).map_err(|e| format!("deployer key: {e}"))?;
+        Self::connect_with_key(url, admin_key)
+    }
+
+    /// Connect to `url` signing with `key` (a keystore's); no suite known yet.
+    pub fn connect_with_key(url: &str, admin_key: Keypair) -> Result<NodeLedger, String> {
+        let reader = NodeReader::connect(url)?;
         let admin = AccountId::from(admin_key.public_key().0);
         let run = format!(
             "{}",
@@ -213,6 +218,16 @@ impl NodeLedger {
         Ok(node)
     }
 
+    /// Transfer `amount` from the current signer to `to` (fund a new identity's fees); waits
+    /// for the block.
+    pub fn transfer(&mut self, to: AccountId, amount: u128) -> Result<(), String> {
+        let transfer = runtime::tx()
+            .balances()
+            .transfer_keep_alive(MultiAddress::Id(to_subxt(&to)), amount);
+        let signer = self.keys[&self.actor].clone();
+        self.reader.sign_and_wait(&transfer, &signer).map(|_| ())
+    }
+
     /// A second, independent connection to the same node holding the same users: the same
     /// keys, actors' run label and suite addresses (several users submitting at once, each
     /// from its own thread).
@@ -238,7 +253,17 @@ impl NodeLedger {
         deployments: &std::path::Path,
         suri: &str,
     ) -> Result<NodeLedger, String> {
-        let mut node = Self::connect(url, suri)?;
+        let key = keypair(suri).map_err(|e| format!("signer key: {e}"))?;
+        Self::connect_suite_with_key(url, deployments, key)
+    }
+
+    /// [`NodeLedger::connect_suite`], signing with `key` (the command line's keystore).
+    pub fn connect_suite_with_key(
+        url: &str,
+        deployments: &std::path::Path,
+        key: Keypair,
+    ) -> Result<NodeLedger, String> {
+        let mut node = Self::connect_with_key(url, key)?;
         let manifest = Manifest::find(deployments, &node.genesis())?;
         node.reader.use_manifest(&manifest)?;
         Ok(node)

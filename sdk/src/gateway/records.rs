@@ -100,9 +100,7 @@ pub fn fetch<L: ChainWrite>(
     entry: u64,
 ) -> Result<Vec<u8>, String> {
     let wrapped = gateway.get_key(l, reader, record, entry).map_err(text)?;
-    let blob = gateway
-        .get_blob(l, reader, record, entry)
-        .map_err(text)?;
+    let blob = gateway.get_blob(l, reader, record, entry).map_err(text)?;
     let meta = view::record_meta(l, record).ok_or("no such record anchor")?;
     let plaintext = vault::open_candidates(
         secret,
