@@ -6,7 +6,10 @@
 # a provider, opens and closes break-glass access for //Dave; refusals exit 1 with the contract's
 # error; with a gateway (CARECHAIN_GATEWAY_URL), //Eve puts a 10 MiB record for //Dave, //Ferdie is
 # refused until //Dave grants it and shares the key, reads the same bytes, and is refused after
-# the revocation (every vault key made by `carechain vault-key`); the audit chain is verified.
+# the revocation (every vault key made by `carechain vault-key`); then the acceptance story with
+# keystore identities only (hospital A, clinic B, a patient): put 10 MiB, share, read, revoke
+# (exit 5), the patient's key changes and the hospital re-wraps for it, the hospital rotates its
+# own key and re-wraps from the former one; the audit chain is verified.
 # Secret URIs come from files.
 # Usage: e2e/cli.sh [ws://127.0.0.1:9944] (from the repository root)
 set -euo pipefail
@@ -14,10 +17,12 @@ cd "$(dirname "$0")/.."
 URL=${1:-ws://127.0.0.1:9944}
 say() { printf '[cli-e2e] %s\n' "$*"; }
 cargo build -q -p carechain-cli --bin carechain
+bash scripts/check-shipped.sh target/debug/carechain
 CC="target/debug/carechain --url $URL"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 umask 077
+export CARECHAIN_PENDING="$WORK/pending"
 printf '%s' "${CARECHAIN_SURI:-//Alice}" > "$WORK/deployer.suri"
 printf '//Bob' > "$WORK/bob.suri"
 BOB=5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty
@@ -156,24 +161,65 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
     [ $code -eq 5 ] && [ ! -e "$WORK/c.pdf" ] || { say "expected exit 5 and no file, got $code"; exit 1; }
     $CC --json record history "$RECORD" | grep -q '"version": 1'
 
-    say "a clinic with a keystore identity of its own (no dev key): made, funded, registered, granted, shared; it reads the record"
+    say "the acceptance story, every key from a keystore: hospital A, clinic B and a patient, each made, funded and registered"
     export CARECHAIN_KEYSTORE="$WORK/keystore"
-    printf 'clinic-c passphrase\n' > "$WORK/password"
+    printf 'a long passphrase\n' > "$WORK/password"
     export CARECHAIN_PASSWORD_FILE="$WORK/password"
-    $CC --json keys new clinic-c > "$WORK/clinic.json"
-    CLINIC=$(grep -o '"account": "[0-9A-Za-z]*"' "$WORK/clinic.json" | cut -d'"' -f4)
-    CLINIC_VAULT=$(grep -o '"vaultPublicKey": "[0-9a-f]*"' "$WORK/clinic.json" | cut -d'"' -f4)
-    $CC keys list | grep -q "clinic-c"
+    field() { grep -o "\"$2\": \"[0-9A-Za-z]*\"" "$1" | head -1 | cut -d'"' -f4; }
+    for who in hospital-a clinic-b patient-p; do
+        $CC --json keys new "$who" > "$WORK/$who.json"
+        $CC --suri-file "$WORK/deployer.suri" transfer --to "$(field "$WORK/$who.json" account)" 1000000000000000 >/dev/null
+    done
+    $CC keys list | grep -q "clinic-b"
     ! grep -rq "passphrase" "$WORK/keystore" || { say "the password is in the keystore"; exit 1; }
-    $CC --suri-file "$WORK/deployer.suri" transfer --to "$CLINIC" 1000000000000000
-    $CC --suri-file "$WORK/deployer.suri" org-register "$CLINIC" --roles provider \
-        --credential-file "$WORK/licence.txt" --key "$CLINIC_VAULT"
-    grant "$CLINIC" >/dev/null
-    $CC --suri-file "$WORK/dave.suri" record share "$RECORD" --with "$CLINIC" --vault-key-file "$KEYS/dave.vault-key"
-    $CC --identity clinic-c --json record get "$RECORD" --out "$WORK/d.pdf"
-    [ "$(sha256sum < "$WORK/d.pdf")" = "$want" ] || { say "the keystore clinic's copy differs"; exit 1; }
+    HOSPITAL=$(field "$WORK/hospital-a.json" account); CLINIC=$(field "$WORK/clinic-b.json" account)
+    for who in hospital-a clinic-b; do
+        $CC --suri-file "$WORK/deployer.suri" org-register "$(field "$WORK/$who.json" account)" --roles provider \
+            --credential-file "$WORK/licence.txt" --key "$(field "$WORK/$who.json" vaultPublicKey)" >/dev/null
+    done
+    P="$CC --identity patient-p"
+    $P patient-register --key "$(field "$WORK/patient-p.json" vaultPublicKey)" >/dev/null
+    PP=$($P --json whoami | grep -o '"patient": "[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
+    kgrant() { # grantee -> grant id
+        $P --json grant --patient "$PP" --grantee "$1" --categories laboratory --purposes treatment \
+            --until 2099-01-01 | grep -o '"grant": [0-9]*' | grep -o '[0-9]*$'
+    }
+    kget() { # identity out -> exit code (the answer in get.json, the reason in get.err)
+        set +e
+        $CC --identity "$1" --json record get "$R2" --out "$2" > "$WORK/get.json" 2>"$WORK/get.err"
+        local code=$?
+        set -e
+        return $code
+    }
+    same() { [ "$(sha256sum < "$1")" = "$want" ]; }
+    kgrant "$HOSPITAL" >/dev/null
+    say "hospital A puts a 10 MiB PDF for the patient; the patient grants clinic B and shares it; B reads the same SHA-256"
+    $CC --identity hospital-a --json record put "$WORK/scan.pdf" --patient "$PP" --category laboratory > "$WORK/put2.json"
+    R2=$(grep -o '"record": [0-9]*' "$WORK/put2.json" | grep -o '[0-9]*$')
+    GRANT_B=$(kgrant "$CLINIC")
+    $P record share "$R2" --with "$CLINIC" >/dev/null
+    kget clinic-b "$WORK/k1.pdf" && same "$WORK/k1.pdf" || { say "clinic B's read: $(cat "$WORK/get.err")"; exit 1; }
+    say "the patient revokes B: B's next read exits 5 and writes nothing"
+    $P revoke "$GRANT_B" >/dev/null
+    code=0; kget clinic-b "$WORK/k2.pdf" || code=$?
+    [ $code -eq 5 ] && [ ! -e "$WORK/k2.pdf" ] || { say "expected exit 5 and no file, got $code"; exit 1; }
+    say "the patient's key changes (the node's clock cannot skip a recovery's day-long delay, so a rotation stands in: the patient reads with the new key only); the hospital re-wraps for it"
+    $CC --json keys rotate patient-p > "$WORK/patient-p-2.json"
+    $P rotate-key --patient "$PP" --key "$(field "$WORK/patient-p-2.json" vaultPublicKey)" >/dev/null
+    code=0; kget patient-p "$WORK/k3.pdf" || code=$?
+    [ $code -eq 5 ] && grep -q "the gateway refused" "$WORK/get.err" || { say "expected the gateway's refusal (exit 5), got $code: $(cat "$WORK/get.err")"; exit 1; }
+    $CC --identity hospital-a record rewrap "$R2" --for patient >/dev/null
+    kget patient-p "$WORK/k3.pdf" && same "$WORK/k3.pdf" || { say "the patient's read after the key change: $(cat "$WORK/get.err")"; exit 1; }
+    say "hospital A rotates its own key, re-wraps from its former key, and still reads"
+    $CC --json keys rotate hospital-a > "$WORK/hospital-a-2.json"
+    $CC --identity hospital-a rotate-key --key "$(field "$WORK/hospital-a-2.json" vaultPublicKey)" >/dev/null
+    code=0; kget hospital-a "$WORK/k4.pdf" || code=$?
+    [ $code -eq 5 ] || { say "expected exit 5 before the re-wrap, got $code"; exit 1; }
+    $CC --identity hospital-a record rewrap "$R2" --for me >/dev/null
+    kget hospital-a "$WORK/k4.pdf" && same "$WORK/k4.pdf" || { say "hospital A's read after its rotation: $(cat "$WORK/get.err")"; exit 1; }
+    $CC --identity hospital-a --json record get "$R2" --version 1 --out "$WORK/k5.pdf" >/dev/null && same "$WORK/k5.pdf"
     printf 'not it\n' > "$WORK/wrong"
-    code=0; CARECHAIN_PASSWORD_FILE="$WORK/wrong" $CC --identity clinic-c record get "$RECORD" --out "$WORK/e.pdf" 2>/dev/null || code=$?
+    code=0; CARECHAIN_PASSWORD_FILE="$WORK/wrong" $CC --identity clinic-b record get "$R2" --out "$WORK/e.pdf" 2>/dev/null || code=$?
     [ $code -eq 4 ] && [ ! -e "$WORK/e.pdf" ] || { say "a wrong password: expected exit 4 and no file, got $code"; exit 1; }
     unset CARECHAIN_KEYSTORE CARECHAIN_PASSWORD_FILE
 else

@@ -76,6 +76,7 @@ fi
 GATEWAY_PORT=${CARECHAIN_GATEWAY_PORT:-8711}
 start_gateway() {
     cargo build -q -p carechain-gateway || return 1
+    bash scripts/check-shipped.sh target/debug/carechain-gateway || return 1
     target/debug/carechain-gateway --url "$URL" --listen "127.0.0.1:$GATEWAY_PORT" \
         --store "$GATEWAY_STORE" >target/e2e-gateway.log 2>&1 &
     gateway_pid=$!

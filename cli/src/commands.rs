@@ -9,11 +9,12 @@ use carechain_sdk::claims::{check_pack, claim_line, LineInput, PackCheck};
 use carechain_sdk::credentials as creds;
 use carechain_sdk::dates::{expiry_from_date, parse_date};
 use carechain_sdk::facts::{grant_status, limited_by, GrantStatus};
-use carechain_sdk::gateway::{records, share_with, GatewayClient};
+use carechain_sdk::gateway::protocol::key_slot;
+use carechain_sdk::gateway::{records, rewrap, share_with, GatewayClient};
 use carechain_sdk::gs1;
 use carechain_sdk::msg::{access, claims, consent, provenance, registry};
 use carechain_sdk::{audit, digest, fhir, view, ChainWrite};
-use carechain_vault::SecretKey;
+use carechain_vault::{PublicKey, SecretKey};
 use clap::{Args, Subcommand};
 use ink::primitives::AccountId;
 use serde_json::{json, Value};
@@ -98,6 +99,20 @@ pub enum Command {
         #[arg(long)]
         key: String,
     },
+    /// Register a new vault key (X25519, 32 bytes hex) on chain: the signer organisation's, or
+    /// with `--patient` that patient's (its controller). Records wrapped for the former key stay
+    /// readable once re-wrapped for the new one (`record rewrap ID --for me`, or the author's
+    /// `--for patient`).
+    RotateKey {
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        patient: Option<String>,
+    },
+    /// A patient's social recovery: guardians move control to a new account and key after the
+    /// registry's delay; the controller can cancel it until then.
+    #[command(subcommand)]
+    Recovery(RecoveryCommand),
     /// Grant (or deny) access to a patient's data.
     Grant(GrantArgs),
     /// Revoke a grant (a restriction).
@@ -299,9 +314,14 @@ pub enum KeysCommand {
     /// its password; a fresh vault key under the same password.
     Import {
         name: String,
+        /// The exported account's JSON file.
         #[arg(long)]
-        json: PathBuf,
+        file: PathBuf,
     },
+    /// A new vault key for an identity (its password must open the current one, which is
+    /// kept as a former key). Then `carechain rotate-key --key <the new public key>` and
+    /// `carechain record rewrap ID --for me` for each earlier record.
+    Rotate { name: String },
     /// Every identity: name, account, vault public key.
     List,
     /// One identity's public facts.
@@ -323,6 +343,13 @@ impl Debug for VaultSecret {
             "VaultSecret(none)"
         })
     }
+}
+
+/// `$CARECHAIN_PENDING`'s default: `~/.carechain/pending`.
+fn pending_dir() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".carechain/pending"))
+        .unwrap_or_else(|| PathBuf::from(".carechain/pending"))
 }
 
 /// Which record gateway.
@@ -347,6 +374,9 @@ pub enum RecordCommand {
     /// Provider: encrypt FILE for a patient (a fresh data key), anchor its hash (a logged
     /// decision: exit 5 when the write is not granted), then upload the ciphertext and its key
     /// wrapped for the patient, the author and the patient's custodian.
+    ///
+    /// Until the upload is complete, the sealed record is kept in `--pending` (its data key
+    /// wrapped for your own key), so an interrupted put is completed with `record resume ID`.
     Put {
         file: PathBuf,
         #[arg(long)]
@@ -355,6 +385,24 @@ pub enum RecordCommand {
         category: String,
         #[arg(long, default_value = "treatment")]
         purpose: String,
+        /// Where uploads in progress are kept (default `$CARECHAIN_PENDING`, else
+        /// `~/.carechain/pending`).
+        #[arg(long, env = "CARECHAIN_PENDING", default_value_os_t = pending_dir())]
+        pending: PathBuf,
+        #[command(flatten)]
+        gateway: GatewayArgs,
+    },
+    /// Complete a `record put` interrupted after its anchor (a crash, a gateway down): uploads
+    /// what is missing of the kept blob and key slots (what is there already is passed over).
+    Resume {
+        id: RecordId,
+        #[arg(long, env = "CARECHAIN_PENDING", default_value_os_t = pending_dir())]
+        pending: PathBuf,
+        /// Your vault key's secret; default: the `--identity`'s vault key.
+        #[arg(long)]
+        vault_key_file: Option<PathBuf>,
+        #[arg(skip)]
+        vault: VaultSecret,
         #[command(flatten)]
         gateway: GatewayArgs,
     },
@@ -363,6 +411,9 @@ pub enum RecordCommand {
     /// (0600, written whole or not at all).
     Get {
         id: RecordId,
+        /// Which version of the record (1 is the original; default: the one `ID` names).
+        #[arg(long)]
+        version: Option<u32>,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, default_value = "treatment")]
@@ -392,6 +443,67 @@ pub enum RecordCommand {
     },
     /// A record's versions, oldest first (anchors only: nothing is decrypted).
     History { id: RecordId },
+    /// Re-wrap a record's key after a key change, so nothing becomes unreadable. `--for me`:
+    /// you rotated your key (organisation or patient) and still hold the former one: it opens
+    /// your former key's slot and wraps the key for your registered key. `--for patient`: the
+    /// patient's key changed (a recovery): the author, the patient's custodian or the patient's
+    /// side opens its own slot and wraps the key for the patient's registered key. Your read is
+    /// logged first (exit 5 when it is not granted).
+    Rewrap {
+        id: RecordId,
+        /// `me` or `patient`.
+        #[arg(long = "for")]
+        for_whom: String,
+        /// The key to open with: with `--for me` your former key (default: the `--identity`'s
+        /// newest former vault key), with `--for patient` your current key (default: the
+        /// `--identity`'s vault key).
+        #[arg(long)]
+        vault_key_file: Option<PathBuf>,
+        #[arg(skip)]
+        vault: VaultSecret,
+        #[command(flatten)]
+        gateway: GatewayArgs,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum RecoveryCommand {
+    /// The controller: name the patient's guardians (accounts, up to the registry's limit) and
+    /// how many must approve a recovery.
+    Guardians {
+        #[arg(long)]
+        patient: String,
+        #[arg(long = "guardian", required = true)]
+        guardians: Vec<String>,
+        #[arg(long)]
+        threshold: u8,
+    },
+    /// A guardian: approve moving the patient's control to `--candidate` (the new account).
+    Approve {
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        candidate: String,
+    },
+    /// The candidate, once enough guardians approved and the delay passed: take control with a
+    /// new vault key (32 bytes hex). Every earlier grant ends; grant again, then have records
+    /// re-wrapped for the new key (`record rewrap ID --for patient`, by their author).
+    Complete {
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        key: String,
+    },
+    /// The controller: cancel a pending recovery (a restriction: works while paused).
+    Cancel {
+        #[arg(long)]
+        patient: String,
+    },
+    /// A patient's pending recovery: candidate, approvals, when it may complete.
+    Show {
+        #[arg(long)]
+        patient: String,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -843,8 +955,32 @@ impl Command {
                     vault_key_file: None,
                     vault,
                     ..
+                }
+                | RecordCommand::Resume {
+                    vault_key_file: None,
+                    vault,
+                    ..
                 },
             ) => Some(vault),
+            Command::Record(RecordCommand::Rewrap {
+                vault_key_file: None,
+                for_whom,
+                vault,
+                ..
+            }) if for_whom != "me" => Some(vault),
+            _ => None,
+        }
+    }
+
+    /// Hand the keystore's newest former vault key to `record rewrap --for me` given no file.
+    pub fn wants_former_vault_key(&mut self) -> Option<&mut VaultSecret> {
+        match self {
+            Command::Record(RecordCommand::Rewrap {
+                vault_key_file: None,
+                for_whom,
+                vault,
+                ..
+            }) if for_whom == "me" => Some(vault),
             _ => None,
         }
     }
@@ -888,6 +1024,7 @@ impl Command {
                         EmergencyCommand::Show { .. } | EmergencyCommand::List { .. }
                     )
                     | Command::Record(RecordCommand::History { .. })
+                    | Command::Recovery(RecoveryCommand::Show { .. })
             )
             || matches!(self, Command::EpcisImport { dry_run: true, .. })
     }
@@ -1239,6 +1376,22 @@ pub fn run<L: ChainWrite>(
             let paid = send(l, claims::SETTLE, claim).map_err(refused)?;
             state_change(json!({"claim": claim, "paid": paid.to_string()}))
         }
+        Command::RotateKey { key: k, patient } => {
+            let new_key = key(&k)?;
+            match patient {
+                Some(p) => {
+                    let p = patient_id(&p)?;
+                    send(l, registry::ROTATE_KEY, (p, new_key)).map_err(refused)?;
+                    state_change(json!({"patient": hex::encode(p.0), "key": k}))
+                }
+                None => {
+                    send(l, registry::ROTATE_ORGANISATION_KEY, new_key).map_err(refused)?;
+                    let me = l.current_actor();
+                    state_change(json!({"organisation": l.name_of(&me), "key": k}))
+                }
+            }
+        }
+        Command::Recovery(command) => recovery(l, command, &account),
         Command::Escrow(command) => escrow(l, command, &account),
         Command::Record(command) => record(l, command, &account),
         Command::VaultKey { .. } | Command::Keys(_) => Err(usage("this command runs offline")),
@@ -1393,6 +1546,68 @@ fn escrow<L: ChainWrite>(
     }
 }
 
+fn recovery<L: ChainWrite>(
+    l: &mut L,
+    command: RecoveryCommand,
+    account: &dyn Fn(&str) -> Result<AccountId, CliError>,
+) -> Result<Output, CliError> {
+    match command {
+        RecoveryCommand::Guardians {
+            patient,
+            guardians,
+            threshold,
+        } => {
+            let p = patient_id(&patient)?;
+            let accounts = guardians
+                .iter()
+                .map(|g| account(g))
+                .collect::<Result<Vec<_>, _>>()?;
+            send(l, registry::SET_GUARDIANS, (p, accounts.clone(), threshold)).map_err(refused)?;
+            let names: Vec<String> = accounts.iter().map(|a| l.name_of(a)).collect();
+            state_change(json!({"patient": patient, "guardians": names, "threshold": threshold}))
+        }
+        RecoveryCommand::Approve { patient, candidate } => {
+            let p = patient_id(&patient)?;
+            let to = account(&candidate)?;
+            let approvals = send(l, registry::APPROVE_RECOVERY, (p, to)).map_err(refused)?;
+            state_change(
+                json!({"patient": patient, "candidate": l.name_of(&to), "approvals": approvals}),
+            )
+        }
+        RecoveryCommand::Complete { patient, key: k } => {
+            let p = patient_id(&patient)?;
+            send(l, registry::COMPLETE_RECOVERY, (p, key(&k)?)).map_err(refused)?;
+            let me = l.current_actor();
+            state_change(json!({"patient": patient, "controller": l.name_of(&me), "key": k}))
+        }
+        RecoveryCommand::Cancel { patient } => {
+            let p = patient_id(&patient)?;
+            send(l, registry::CANCEL_RECOVERY, p).map_err(refused)?;
+            state_change(json!({"patient": patient, "cancelled": true}))
+        }
+        RecoveryCommand::Show { patient } => {
+            let p = patient_id(&patient)?;
+            let Some(r) = view::recovery(l, p) else {
+                return Ok(Output {
+                    json: json!({"patient": patient, "recovery": null}),
+                    exit: exit::NEGATIVE,
+                });
+            };
+            let candidates: Vec<Value> = r
+                .candidates
+                .iter()
+                .map(|(who, bits)| json!({"candidate": l.name_of(who), "approvals": bits.count_ones()}))
+                .collect();
+            ok(json!({
+                "patient": patient,
+                "started": carechain_sdk::dates::format_time(r.started_at),
+                "candidates": candidates,
+                "chosen": r.chosen.map(|(who, _)| l.name_of(&who)),
+            }))
+        }
+    }
+}
+
 fn vault_secret(
     path: Option<PathBuf>,
     from_keystore: VaultSecret,
@@ -1453,6 +1668,7 @@ fn record<L: ChainWrite>(
             patient,
             category,
             purpose,
+            pending,
             gateway,
         } => {
             let patient = patient_id(&patient)?;
@@ -1464,6 +1680,11 @@ fn record<L: ChainWrite>(
             let id = carechain_sdk::new_record_id(l);
             let sealed =
                 records::seal(l, &gateway.id, patient, id, 1, &plaintext).map_err(refused)?;
+            // Kept before the anchor: whatever happens after it, the upload can be completed.
+            let kept = records::Pending::at(&pending);
+            let own_key = records::organisation_key(l, me).map_err(refused)?;
+            kept.keep(id, &sealed, &own_key)
+                .map_err(|e| CliError::new(exit::SETUP, e))?;
             let write = send(
                 l,
                 consent::ADD_RECORD,
@@ -1476,8 +1697,14 @@ fn record<L: ChainWrite>(
                     sealed.locator.clone(),
                 ),
             )
-            .map_err(refused)?;
+            .map_err(|e| {
+                refused(format!(
+                    "{e} (if record {id} was anchored nonetheless, `carechain record resume {id}` \
+                     completes its upload)"
+                ))
+            })?;
             let Some(record) = write.record else {
+                kept.done(id);
                 return Ok(Output {
                     json: json!({"written": false, "decision": outcome_json(write.decision.outcome), "auditEntry": write.decision.audit_seq}),
                     exit: exit::NEGATIVE,
@@ -1485,9 +1712,11 @@ fn record<L: ChainWrite>(
             };
             records::upload(&gateway, l, me, record, &sealed).map_err(|e| {
                 gateway_failure(format!(
-                    "{e} (record {record} is anchored; its upload did not complete)"
+                    "{e} (record {record} is anchored; its upload did not complete: \
+                     `carechain record resume {record}` completes it)"
                 ))
             })?;
+            kept.done(record);
             state_change(json!({
                 "record": record,
                 "version": sealed.version,
@@ -1498,6 +1727,7 @@ fn record<L: ChainWrite>(
         }
         RecordCommand::Get {
             id,
+            version,
             out,
             purpose,
             vault_key_file,
@@ -1505,6 +1735,24 @@ fn record<L: ChainWrite>(
             gateway,
         } => {
             let secret = vault_secret(vault_key_file, vault)?;
+            let id = match version {
+                None => id,
+                Some(n) => {
+                    let versions = versions_of(l, id)?;
+                    versions
+                        .get((n as usize).wrapping_sub(1))
+                        .map(|m| m.id)
+                        .ok_or_else(|| {
+                            CliError::new(
+                                exit::NEGATIVE,
+                                format!(
+                                    "record {id} has versions 1 to {}, not {n}",
+                                    versions.len()
+                                ),
+                            )
+                        })?
+                }
+            };
             let purpose = named(&Purpose::ALL, &purpose, "purpose")?;
             let read = send(l, access::ACCESS_RECORD, (id, purpose)).map_err(refused)?;
             if !read.decision.is_granted() {
@@ -1555,33 +1803,119 @@ fn record<L: ChainWrite>(
             )
         }
         RecordCommand::History { id } => {
-            let mut meta = view::record_meta(l, id)
+            let versions = versions_of(l, id)?;
+            ok(json!(versions
+                .iter()
+                .map(|m| record_json(l, m))
+                .collect::<Vec<_>>()))
+        }
+        RecordCommand::Resume {
+            id,
+            pending,
+            vault_key_file,
+            vault,
+            gateway,
+        } => {
+            let secret = vault_secret(vault_key_file, vault)?;
+            let kept = records::Pending::at(&pending);
+            let sealed = kept
+                .load(l, id, &secret)
+                .map_err(|e| CliError::new(exit::NEGATIVE, e))?;
+            if view::record_meta(l, id).map(|m| m.author) != Some(me) {
+                return Err(refused(format!("record {id} is not yours to upload")));
+            }
+            records::upload(&gateway.client(), l, me, id, &sealed).map_err(gateway_failure)?;
+            kept.done(id);
+            state_change(json!({
+                "record": id,
+                "version": sealed.version,
+                "ciphertext sha256": hex::encode(sealed.content_hash.0),
+                "completed": true,
+            }))
+        }
+        RecordCommand::Rewrap {
+            id,
+            for_whom,
+            vault_key_file,
+            vault,
+            gateway,
+        } => {
+            let meta = view::record_meta(l, id)
                 .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no record {id}")))?;
-            // Back to the original, then every version in order (a bounded walk: versions
-            // count up by one per amendment).
-            let mut steps = 0;
-            while let Some(earlier) = meta.amends {
-                steps += 1;
-                if steps > MAX_HISTORY {
-                    return Err(refused(format!(
-                        "record {id} has more than {MAX_HISTORY} versions"
-                    )));
+            let patient = view::patient(l, meta.patient)
+                .ok_or_else(|| refused(format!("record {id}'s patient is not registered")))?;
+            let secret = vault_secret(vault_key_file, vault)?;
+            let (from, to) = match for_whom.as_str() {
+                // My former key's slot, for my registered key: an organisation's, or (the
+                // patient's side) the patient's.
+                "me" => {
+                    let to = match view::organisation(l, me) {
+                        Some(o) => o.key.0,
+                        None => patient.key.0,
+                    };
+                    (Some(key_slot(&secret.public().0)), to)
                 }
-                meta = view::record_meta(l, earlier)
-                    .ok_or_else(|| refused(format!("version {earlier} is missing")))?;
+                "patient" => (None, patient.key.0),
+                other => return Err(usage(format!("--for {other}: say me or patient"))),
+            };
+            if from.as_deref() == Some(key_slot(&to).as_str()) {
+                return Err(usage(
+                    "that key is your registered key already: --for me re-wraps from a former key \
+                     (`carechain keys rotate`, then `carechain rotate-key`)",
+                ));
             }
-            let mut versions = vec![record_json(l, &meta)];
-            while let Some(later) = meta.superseded_by {
-                if versions.len() as u32 > MAX_HISTORY {
-                    break;
-                }
-                meta = view::record_meta(l, later)
-                    .ok_or_else(|| refused(format!("version {later} is missing")))?;
-                versions.push(record_json(l, &meta));
+            let own = send(l, access::ACCESS_RECORD, (id, Purpose::Treatment)).map_err(refused)?;
+            if !own.decision.is_granted() {
+                return Ok(Output {
+                    json: json!({"rewrapped": false, "decision": outcome_json(own.decision.outcome), "auditEntry": own.decision.audit_seq}),
+                    exit: exit::NEGATIVE,
+                });
             }
-            ok(json!(versions))
+            let entry = own.decision.audit_seq;
+            rewrap(
+                &gateway.client(),
+                l,
+                me,
+                &secret,
+                id,
+                entry,
+                from.as_deref(),
+                &PublicKey(to),
+            )
+            .map_err(gateway_failure)?;
+            state_change(json!({"record": id, "for": key_slot(&to), "auditEntry": entry}))
         }
     }
+}
+
+/// Every version of the record `id` belongs to, oldest first: back to the original, then
+/// forward (a bounded walk: versions count up by one per amendment).
+fn versions_of<L: ChainWrite>(l: &mut L, id: RecordId) -> Result<Vec<RecordMeta>, CliError> {
+    let mut meta = view::record_meta(l, id)
+        .ok_or_else(|| CliError::new(exit::NEGATIVE, format!("no record {id}")))?;
+    let mut steps = 0;
+    while let Some(earlier) = meta.amends {
+        steps += 1;
+        if steps > MAX_HISTORY {
+            return Err(refused(format!(
+                "record {id} has more than {MAX_HISTORY} versions"
+            )));
+        }
+        meta = view::record_meta(l, earlier)
+            .ok_or_else(|| refused(format!("version {earlier} is missing")))?;
+    }
+    let mut versions = vec![meta];
+    while let Some(later) = meta.superseded_by {
+        if versions.len() as u32 > MAX_HISTORY {
+            return Err(refused(format!(
+                "record {id} has more than {MAX_HISTORY} versions"
+            )));
+        }
+        meta = view::record_meta(l, later)
+            .ok_or_else(|| refused(format!("version {later} is missing")))?;
+        versions.push(meta);
+    }
+    Ok(versions)
 }
 
 fn emergency<L: ChainWrite>(l: &mut L, command: EmergencyCommand) -> Result<Output, CliError> {
@@ -1692,11 +2026,16 @@ pub fn run_keys(
             let made = keys.create(&name, &password).map_err(usage)?;
             state_change(identity_json(&made))
         }
-        KeysCommand::Import { name, json: file } => {
+        KeysCommand::Import { name, file } => {
             let text = read_text(&file)?;
             let password = password(false).map_err(setup)?;
             let made = keys.import(&name, &text, &password).map_err(usage)?;
             state_change(identity_json(&made))
+        }
+        KeysCommand::Rotate { name } => {
+            let password = password(false).map_err(setup)?;
+            let rotated = keys.rotate_vault(&name, &password).map_err(setup)?;
+            state_change(identity_json(&rotated))
         }
         KeysCommand::List => ok(json!(keys
             .list()

@@ -5,7 +5,11 @@
 //!   from one is imported here;
 //! - `vault.json`: the X25519 vault key (the record vault's recipient key), in the same envelope.
 //!
-//! Both files are written once (never overwritten), readable by their owner only. Nothing here
+//! `keys rotate` makes a new vault key: the current one is kept as `vault-former-N.json` (N counting
+//! up), since records wrapped for it are re-wrapped from it (`record rewrap --for me`).
+//!
+//! Every file is written once and is readable by its owner only; a rotation replaces `vault.json`
+//! (one rename) only after linking it as the newest former key, so no key is ever lost. Nothing here
 //! prints, logs or returns a secret in clear; decrypted keys are zeroized when dropped.
 
 use base64::Engine;
@@ -201,13 +205,7 @@ impl Keystore {
     fn write(&self, name: &str, chain: &Value, password: &str) -> Result<Identity, String> {
         let folder = self.make_folder(name)?;
         let written = (|| {
-            let vault = SecretKey::generate().map_err(text)?;
-            let vault_public = vault.public().0;
-            let vault_json = json!({
-                "encoded": seal(password, vault.to_hex().as_bytes())?,
-                "encoding": {"content": ["x25519"], "type": ["scrypt", "xsalsa20-poly1305"], "version": "3"},
-                "publicKey": hex::encode(vault_public),
-            });
+            let vault_json = vault_file(password)?;
             write_once(&folder.join("chain.json"), &chain.to_string())?;
             write_once(&folder.join("vault.json"), &vault_json.to_string())?;
             self.show(name)
@@ -300,16 +298,83 @@ impl Keystore {
 
     /// The vault key, opened with `password` and checked against its public key.
     pub fn vault_key(&self, name: &str, password: &str) -> Result<SecretKey, String> {
-        let vault = read_json(&self.folder(name)?.join("vault.json"))?;
-        let hex_text = open(password, vault["encoded"].as_str().unwrap_or(""))
-            .map_err(|e| format!("{name}'s vault key does not open: {e}"))?;
-        let text = std::str::from_utf8(&hex_text).map_err(|_| "vault.json is damaged")?;
-        let secret = SecretKey::from_hex(text).map_err(|_| "vault.json is damaged")?;
-        if Some(hex::encode(secret.public().0).as_str()) != vault["publicKey"].as_str() {
-            return Err(format!("{name}'s vault key does not match its public key"));
-        }
-        Ok(secret)
+        let path = self.folder(name)?.join("vault.json");
+        open_vault_file(name, &path, password)
     }
+
+    /// The former vault keys' files, newest first.
+    fn former_files(&self, name: &str) -> Result<Vec<(u32, PathBuf)>, String> {
+        let folder = self.folder(name)?;
+        let entries =
+            std::fs::read_dir(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        let mut found: Vec<(u32, PathBuf)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let file = e.file_name().into_string().ok()?;
+                let n = file
+                    .strip_prefix("vault-former-")?
+                    .strip_suffix(".json")?
+                    .parse()
+                    .ok()?;
+                Some((n, e.path()))
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(found)
+    }
+
+    /// The newest former vault key (the one before the current), opened with `password`.
+    pub fn former_vault_key(&self, name: &str, password: &str) -> Result<SecretKey, String> {
+        let (_, path) =
+            self.former_files(name)?.into_iter().next().ok_or_else(|| {
+                format!("{name} has no former vault key (`carechain keys rotate`)")
+            })?;
+        open_vault_file(name, &path, password)
+    }
+
+    /// A new vault key for `name` (the password must open the current one, which is kept as the
+    /// newest former key). Register it on chain afterwards (`carechain rotate-key`), then
+    /// re-wrap earlier records for it (`carechain record rewrap ID --for me`).
+    pub fn rotate_vault(&self, name: &str, password: &str) -> Result<Identity, String> {
+        self.vault_key(name, password)?;
+        let folder = self.folder(name)?;
+        let next_n = self.former_files(name)?.first().map_or(1, |(n, _)| n + 1);
+        let next = folder.join("vault-next.json");
+        // A rotation interrupted before its last step leaves this file: it was never current.
+        let _ = std::fs::remove_file(&next);
+        write_once(&next, &vault_file(password)?.to_string())?;
+        // Keep the current key (a link: nothing is copied or lost), then make the new one
+        // current in one rename.
+        let current = folder.join("vault.json");
+        std::fs::hard_link(&current, folder.join(format!("vault-former-{next_n}.json")))
+            .map_err(|e| format!("{}: {e}", current.display()))?;
+        std::fs::rename(&next, &current).map_err(|e| format!("{}: {e}", current.display()))?;
+        self.show(name)
+    }
+}
+
+/// A fresh vault key in its envelope under `password`.
+fn vault_file(password: &str) -> Result<Value, String> {
+    let vault = SecretKey::generate().map_err(text)?;
+    Ok(json!({
+        "encoded": seal(password, vault.to_hex().as_bytes())?,
+        "encoding": {"content": ["x25519"], "type": ["scrypt", "xsalsa20-poly1305"], "version": "3"},
+        "publicKey": hex::encode(vault.public().0),
+    }))
+}
+
+/// A vault key file opened with `password` and checked against its public key.
+fn open_vault_file(name: &str, path: &Path, password: &str) -> Result<SecretKey, String> {
+    let damaged = || format!("{} is damaged", path.display());
+    let vault = read_json(path)?;
+    let hex_text = open(password, vault["encoded"].as_str().unwrap_or(""))
+        .map_err(|e| format!("{name}'s vault key does not open: {e}"))?;
+    let text = std::str::from_utf8(&hex_text).map_err(|_| damaged())?;
+    let secret = SecretKey::from_hex(text).map_err(|_| damaged())?;
+    if Some(hex::encode(secret.public().0).as_str()) != vault["publicKey"].as_str() {
+        return Err(format!("{name}'s vault key does not match its public key"));
+    }
+    Ok(secret)
 }
 
 /// A polkadot{.js} JSON account's PKCS#8 bytes (checked: framing, and the public key against

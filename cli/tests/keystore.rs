@@ -117,3 +117,55 @@ fn an_account_made_by_polkadot_js_imports_and_one_made_here_opens_there() {
         ours["address"].as_str().unwrap()
     );
 }
+
+#[test]
+fn a_vault_key_rotation_keeps_the_former_key_and_needs_the_password() {
+    let d = dir("rotate");
+    let keys = Keystore::at(&d);
+    let made = keys.create("clinic", "pa55").unwrap();
+    let first = keys.vault_key("clinic", "pa55").unwrap();
+    assert!(keys.former_vault_key("clinic", "pa55").is_err(), "none yet");
+    // A wrong password rotates nothing.
+    assert!(keys.rotate_vault("clinic", "wrong").is_err());
+    assert_eq!(keys.show("clinic").unwrap(), made);
+    let rotated = keys.rotate_vault("clinic", "pa55").unwrap();
+    assert_eq!(rotated.account, made.account, "the chain key stays");
+    assert_ne!(rotated.vault_public, made.vault_public);
+    assert_eq!(
+        keys.vault_key("clinic", "pa55").unwrap().public().0,
+        rotated.vault_public
+    );
+    assert_eq!(
+        keys.former_vault_key("clinic", "pa55").unwrap().to_hex(),
+        first.to_hex(),
+        "the former key is kept whole"
+    );
+    // A second rotation: the newest former key is the one just replaced.
+    keys.rotate_vault("clinic", "pa55").unwrap();
+    assert_eq!(
+        keys.former_vault_key("clinic", "pa55").unwrap().public().0,
+        rotated.vault_public
+    );
+    assert!(keys.former_vault_key("clinic", "wrong").is_err());
+    // Files stay the owner's, no secret in clear, and no half-made file is left.
+    let folder = d.join("clinic");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "chain.json",
+            "vault-former-1.json",
+            "vault-former-2.json",
+            "vault.json"
+        ]
+    );
+    for name in &names {
+        let text = std::fs::read_to_string(folder.join(name)).unwrap();
+        assert!(!text.contains(first.to_hex().as_str()));
+    }
+    std::fs::remove_dir_all(&d).ok();
+}

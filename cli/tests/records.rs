@@ -26,10 +26,12 @@ struct World {
 }
 
 impl World {
-    fn new() -> World {
+    fn new(tag: &str) -> World {
         let chain = Shared::new(Suite::deploy().chain);
-        let dir =
-            std::env::temp_dir().join(format!("carechain-cli-records-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "carechain-cli-records-{tag}-{}",
+            std::process::id()
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         let store = open_store(&dir.join("store").display().to_string()).unwrap();
         let gateway = Gateway::new(Config::default(), chain.clone(), store);
@@ -98,6 +100,7 @@ impl World {
         let out = self.path(out);
         self.cmd(Command::Record(R::Get {
             id,
+            version: None,
             out,
             purpose: "treatment".into(),
             vault_key_file: Some(key.to_path_buf()),
@@ -124,13 +127,18 @@ impl World {
     }
 }
 
+fn cmd_as(w: &mut World, who: AccountId, c: Command) -> Result<(Value, i32), (i32, String)> {
+    w.chain.set_actor(who);
+    w.cmd(c)
+}
+
 fn sha(path: &Path) -> Vec<u8> {
     Sha256::digest(std::fs::read(path).unwrap()).to_vec()
 }
 
 #[test]
 fn a_record_is_put_read_shared_and_revoked_with_the_users_own_keys() {
-    let mut w = World::new();
+    let mut w = World::new("life");
     let (hospital, hospital_key) = w.organisation("hospital-a", &[Role::Provider]);
     let (clinic, clinic_key) = w.organisation("clinic-b", &[Role::Provider]);
     let (insurer, _) = w.organisation("insurer", &[Role::Insurer]);
@@ -159,6 +167,7 @@ fn a_record_is_put_read_shared_and_revoked_with_the_users_own_keys() {
             patient: patient.clone(),
             category: "laboratory".into(),
             purpose: "treatment".into(),
+            pending: w.path("pending"),
             gateway,
         }))
     };
@@ -237,5 +246,298 @@ fn a_record_is_put_read_shared_and_revoked_with_the_users_own_keys() {
     let versions = history.as_array().unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0]["author"], w.chain.name_of(&hospital));
+    std::fs::remove_dir_all(&w.dir).ok();
+}
+
+/// The acceptance story's second half, in process where time can pass (a recovery waits for the
+/// registry's delay, a day at least, which a node's clock cannot skip): the patient loses every
+/// key, guardians recover control to a new account and key, the author re-wraps the record for
+/// the new key and the patient reads it again; the hospital rotates its key, re-wraps from its
+/// former one and still reads. Wrong callers are refused and change nothing.
+#[test]
+fn nothing_is_lost_across_a_recovery_and_a_key_rotation_from_the_command_line() {
+    use carechain_cli::commands::RecoveryCommand as Rc;
+    let mut w = World::new("recovery");
+    let (hospital, hospital_key) = w.organisation("hospital-r", &[Role::Provider]);
+    let (clinic, clinic_key) = w.organisation("clinic-r", &[Role::Provider]);
+    let (patient_public, patient_key) = w.vault_key("patient-r");
+    let lost = w.chain.actor("patient-r");
+    let (out, _) = cmd_as(
+        &mut w,
+        lost,
+        Command::PatientRegister {
+            key: hex::encode(patient_public),
+        },
+    )
+    .unwrap();
+    let patient = out["result"]["patient"].as_str().unwrap().to_owned();
+    let patient_id = PatientId(hex::decode(&patient).unwrap().try_into().unwrap());
+    w.grant(&patient, hospital);
+    let document = w.path("scan.pdf");
+    std::fs::write(&document, vec![7u8; 50_000]).unwrap();
+    let gateway = w.gateway.clone();
+    let pending = w.path("pending");
+    let (out, code) = cmd_as(
+        &mut w,
+        hospital,
+        Command::Record(R::Put {
+            file: document.clone(),
+            patient: patient.clone(),
+            category: "laboratory".into(),
+            purpose: "treatment".into(),
+            pending,
+            gateway: gateway.clone(),
+        }),
+    )
+    .unwrap();
+    assert_eq!(code, 0, "{out}");
+    let id: RecordId = out["result"]["record"].as_u64().unwrap();
+    let (_, code) = w.get(lost, id, &patient_key, "before.pdf").unwrap();
+    assert_eq!(code, 0);
+    // Versions: 1 is this one; there is no 2.
+    w.chain.set_actor(hospital);
+    let (_, code) = w
+        .cmd(Command::Record(R::Get {
+            id,
+            version: Some(1),
+            out: w.path("v1.pdf"),
+            purpose: "treatment".into(),
+            vault_key_file: Some(hospital_key.clone()),
+            vault: Default::default(),
+            gateway: gateway.clone(),
+        }))
+        .unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(sha(&w.path("v1.pdf")), sha(&document));
+    let (code, why) = w
+        .cmd(Command::Record(R::Get {
+            id,
+            version: Some(2),
+            out: w.path("v2.pdf"),
+            purpose: "treatment".into(),
+            vault_key_file: Some(hospital_key.clone()),
+            vault: Default::default(),
+            gateway: gateway.clone(),
+        }))
+        .unwrap_err();
+    assert_eq!(code, exit::NEGATIVE, "{why}");
+    assert!(!w.path("v2.pdf").exists());
+
+    // Guardians, named by the controller only.
+    let guardians = [w.chain.actor("guardian-1"), w.chain.actor("guardian-2")];
+    let heir = w.chain.actor("patient-r-new");
+    let set = Command::Recovery(Rc::Guardians {
+        patient: patient.clone(),
+        guardians: guardians.iter().map(ss58).collect(),
+        threshold: 2,
+    });
+    let (code, why) = cmd_as(&mut w, clinic, set.clone()).unwrap_err();
+    assert_eq!(code, exit::REFUSED, "{why}");
+    assert!(view::patient(&mut w.chain, patient_id)
+        .unwrap()
+        .guardians
+        .is_empty());
+    cmd_as(&mut w, lost, set).unwrap();
+    let approve = Command::Recovery(Rc::Approve {
+        patient: patient.clone(),
+        candidate: ss58(&heir),
+    });
+    // A stranger cannot approve; nothing is pending after its try.
+    let (code, why) = cmd_as(&mut w, clinic, approve.clone()).unwrap_err();
+    assert_eq!(code, exit::REFUSED);
+    assert!(why.contains("NotGuardian"), "{why}");
+    let show = Command::Recovery(Rc::Show {
+        patient: patient.clone(),
+    });
+    let (_, code) = w.cmd(show.clone()).unwrap();
+    assert_eq!(code, exit::NEGATIVE, "no recovery is pending");
+    for g in guardians {
+        cmd_as(&mut w, g, approve.clone()).unwrap();
+    }
+    let (pending, _) = w.cmd(show).unwrap();
+    assert_eq!(pending["candidates"][0]["approvals"], 2, "{pending}");
+    let (new_public, new_key) = w.vault_key("patient-r-new");
+    let complete = Command::Recovery(Rc::Complete {
+        patient: patient.clone(),
+        key: hex::encode(new_public),
+    });
+    // Not before the delay, and never by someone else.
+    let (code, why) = cmd_as(&mut w, heir, complete.clone()).unwrap_err();
+    assert!(
+        code == exit::REFUSED && why.contains("RecoveryNotReady"),
+        "{why}"
+    );
+    w.chain.lock().advance(DEFAULT_RECOVERY_DELAY);
+    let (code, why) = cmd_as(&mut w, clinic, complete.clone()).unwrap_err();
+    assert!(
+        code == exit::REFUSED && why.contains("NotPendingAccount"),
+        "{why}"
+    );
+    cmd_as(&mut w, heir, complete).unwrap();
+    assert_eq!(view::patient_of(&mut w.chain, heir), Some(patient_id));
+
+    // The new key has no slot yet: the gateway refuses (exit 5), nothing is written.
+    let (code, why) = w.get(heir, id, &new_key, "after.pdf").unwrap_err();
+    assert_eq!(code, exit::NEGATIVE, "{why}");
+    assert!(!w.path("after.pdf").exists());
+    // The recovery ended every grant: the author re-wraps only once granted again; a clinic
+    // that was never granted re-wraps nothing (exit 5, logged).
+    let rewrap = |for_whom: &str, key: &Path| {
+        Command::Record(R::Rewrap {
+            id,
+            for_whom: for_whom.into(),
+            vault_key_file: Some(key.to_path_buf()),
+            vault: Default::default(),
+            gateway: gateway.clone(),
+        })
+    };
+    let (_, code) = cmd_as(&mut w, hospital, rewrap("patient", &hospital_key)).unwrap();
+    assert_eq!(code, exit::NEGATIVE);
+    let (_, code) = cmd_as(&mut w, clinic, rewrap("patient", &clinic_key)).unwrap();
+    assert_eq!(code, exit::NEGATIVE);
+    assert!(w.get(heir, id, &new_key, "after.pdf").is_err());
+    w.chain.set_actor(heir);
+    w.grant(&patient, hospital);
+    let (out, code) = cmd_as(&mut w, hospital, rewrap("patient", &hospital_key)).unwrap();
+    assert_eq!(code, 0, "{out}");
+    let (_, code) = w.get(heir, id, &new_key, "after.pdf").unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(sha(&w.path("after.pdf")), sha(&document));
+    // The lost key opens nothing any more from the command line: it is not the patient's.
+    let (_, code) = w.get(lost, id, &patient_key, "thief.pdf").unwrap();
+    assert_eq!(code, exit::NEGATIVE);
+
+    // The hospital rotates its key. Only an organisation rotates its own; a patient's key is
+    // its controller's to rotate.
+    let (rotated_public, rotated_key) = w.vault_key("hospital-r-2");
+    let (code, why) = cmd_as(
+        &mut w,
+        hospital,
+        Command::RotateKey {
+            key: hex::encode(rotated_public),
+            patient: Some(patient.clone()),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(code, exit::REFUSED, "{why}");
+    assert_eq!(
+        view::patient(&mut w.chain, patient_id).unwrap().key.0,
+        new_public
+    );
+    cmd_as(
+        &mut w,
+        hospital,
+        Command::RotateKey {
+            key: hex::encode(rotated_public),
+            patient: None,
+        },
+    )
+    .unwrap();
+    let (code, _) = w.get(hospital, id, &rotated_key, "h.pdf").unwrap_err();
+    assert_eq!(code, exit::NEGATIVE, "no slot for the new key yet");
+    // Re-wrapping "for me" from the key that is registered already is a usage error.
+    let (code, _) = cmd_as(&mut w, hospital, rewrap("me", &rotated_key)).unwrap_err();
+    assert_eq!(code, exit::USAGE);
+    let (out, code) = cmd_as(&mut w, hospital, rewrap("me", &hospital_key)).unwrap();
+    assert_eq!(code, 0, "{out}");
+    let (_, code) = w.get(hospital, id, &rotated_key, "h.pdf").unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(sha(&w.path("h.pdf")), sha(&document));
+    std::fs::remove_dir_all(&w.dir).ok();
+}
+
+/// A put interrupted after its anchor (here: the gateway is down) is completed by its author
+/// with `record resume`; the kept upload holds no key in clear; a part uploaded before the
+/// interruption is passed over; nobody else can complete it, and nothing is left behind.
+#[test]
+fn an_interrupted_put_is_completed_by_its_author_and_nothing_is_lost() {
+    let mut w = World::new("resume");
+    let (hospital, hospital_key) = w.organisation("hospital-p", &[Role::Provider]);
+    let (clinic, clinic_key) = w.organisation("clinic-p", &[Role::Provider]);
+    let (patient_public, patient_key) = w.vault_key("patient-p");
+    let patient_account = w.chain.actor("patient-p");
+    let (out, _) = cmd_as(
+        &mut w,
+        patient_account,
+        Command::PatientRegister {
+            key: hex::encode(patient_public),
+        },
+    )
+    .unwrap();
+    let patient = out["result"]["patient"].as_str().unwrap().to_owned();
+    w.grant(&patient, hospital);
+    let document = w.path("scan.pdf");
+    std::fs::write(&document, vec![3u8; 80_000]).unwrap();
+    // Nothing listens on this port: the gateway is down.
+    let down = {
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = socket.local_addr().unwrap().port();
+        drop(socket);
+        GatewayArgs {
+            url: format!("http://127.0.0.1:{port}"),
+            gateway_id: w.gateway.gateway_id.clone(),
+        }
+    };
+    let pending = w.path("pending");
+    let (code, why) = cmd_as(
+        &mut w,
+        hospital,
+        Command::Record(R::Put {
+            file: document.clone(),
+            patient: patient.clone(),
+            category: "laboratory".into(),
+            purpose: "treatment".into(),
+            pending: pending.clone(),
+            gateway: down,
+        }),
+    )
+    .unwrap_err();
+    assert_eq!(code, exit::SETUP, "{why}");
+    assert!(why.contains("record resume"), "{why}");
+    let id: RecordId = why
+        .split("record resume ")
+        .nth(1)
+        .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("{why}"));
+    assert!(view::record_meta(&mut w.chain, id).is_some(), "anchored");
+    // The kept upload: the ciphertext and a wrapped key, no key or plaintext in clear.
+    let blob = std::fs::read(pending.join(format!("record-{id}.blob"))).unwrap();
+    assert!(
+        !blob.windows(64).any(|x| x == &[3u8; 64][..]),
+        "no plaintext kept"
+    );
+    // Part of it reached the gateway before the interruption: the blob.
+    let client = carechain_sdk::gateway::GatewayClient::new(&w.gateway.url, &w.gateway.gateway_id);
+    client.put_blob(&w.chain, hospital, id, blob).unwrap();
+    let resume = |w: &World, key: &Path| {
+        Command::Record(R::Resume {
+            id,
+            pending: pending.clone(),
+            vault_key_file: Some(key.to_path_buf()),
+            vault: Default::default(),
+            gateway: w.gateway.clone(),
+        })
+    };
+    // Another organisation cannot complete it (its key opens nothing kept, and it is not the
+    // author); the kept files stay.
+    let c = resume(&w, &clinic_key);
+    let (code, _) = cmd_as(&mut w, clinic, c).unwrap_err();
+    assert_eq!(code, exit::NEGATIVE);
+    assert!(pending.join(format!("record-{id}.key")).exists());
+    let c = resume(&w, &hospital_key);
+    let (out, code) = cmd_as(&mut w, hospital, c).unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(!pending.join(format!("record-{id}.key")).exists());
+    assert!(!pending.join(format!("record-{id}.blob")).exists());
+    let (_, code) = w
+        .get(patient_account, id, &patient_key, "read.pdf")
+        .unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(sha(&w.path("read.pdf")), sha(&document));
+    // Done once: a second resume finds nothing kept (exit 5), and changes nothing.
+    let c = resume(&w, &hospital_key);
+    let (code, _) = cmd_as(&mut w, hospital, c).unwrap_err();
+    assert_eq!(code, exit::NEGATIVE);
     std::fs::remove_dir_all(&w.dir).ok();
 }

@@ -14,7 +14,9 @@
 use crate::contracts::Contract;
 use crate::ledger::ChainWrite;
 use crate::msg;
-use carechain_common::{Digest, Error, PatientId, RecordId, Role, RoleSet, Wiring};
+use carechain_common::{Digest, Error, PatientId, RecordId, Wiring};
+#[cfg(feature = "dev-keys")]
+use carechain_common::{Role, RoleSet};
 use ink::primitives::AccountId;
 use sha2::Digest as _;
 
@@ -129,6 +131,7 @@ pub fn deploy_suite<L: ChainWrite>(
 
 /// A funded account credentialed by the admin with `roles` (credential and key derived from
 /// the name: test and demo stand-ins).
+#[cfg(feature = "dev-keys")]
 pub fn organisation<L: ChainWrite>(l: &mut L, name: &str, roles: &[Role]) -> AccountId {
     let account = l.actor(name);
     let admin = l.admin();
@@ -143,6 +146,7 @@ pub fn organisation<L: ChainWrite>(l: &mut L, name: &str, roles: &[Role]) -> Acc
 }
 
 /// A funded account registered as a patient's controller, with a fresh pseudonymous id.
+#[cfg(feature = "dev-keys")]
 pub fn patient<L: ChainWrite>(l: &mut L, name: &str) -> (AccountId, PatientId) {
     let account = l.actor(name);
     let id = l.fresh_patient_id();
@@ -169,6 +173,7 @@ pub fn new_record_id<L: ChainWrite>(l: &mut L) -> RecordId {
     u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))
 }
 
+#[cfg(feature = "dev-keys")]
 pub use crate::keys::key_for;
 
 /// Stand-in for the SHA-256 of an organisation's licence document.
@@ -182,6 +187,7 @@ pub fn digest(bytes: &[u8]) -> Digest {
 }
 
 /// The account of demo actor `name` (its sr25519 key is `//<name>`): in-process actors.
+#[cfg(feature = "dev-keys")]
 pub fn account(name: &str) -> AccountId {
     crate::keys::account_of(&crate::keys::demo_signer(name))
 }

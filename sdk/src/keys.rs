@@ -1,14 +1,20 @@
-//! Demo identities: the sr25519 signing key and the X25519 encryption key of a named actor,
-//! derived from the name. They are stand-ins for tests and the demo (anyone who knows the name
-//! knows the keys); real clients generate keys (`carechain keys generate`) and keep them in
-//! files or a wallet.
+//! Signature checks, and (feature `dev-keys`, for tests and the demo only) demo identities: the
+//! sr25519 signing key and the X25519 encryption key of a named actor, derived from the name.
+//! They are stand-ins (anyone who knows the name knows the keys); real clients generate keys
+//! (`carechain keys new`) and keep them in a keystore or a wallet. Shipped binaries (the command
+//! line, the gateway) are built without the feature, so they hold no such derivation
+//! (`e2e/cli.sh` checks the binaries).
 
+#[cfg(feature = "dev-keys")]
 use carechain_common::EncryptionKey;
+#[cfg(feature = "dev-keys")]
 use carechain_vault::SecretKey;
 use ink::primitives::AccountId;
 use subxt_signer::sr25519::Keypair;
+#[cfg(feature = "dev-keys")]
 use subxt_signer::SecretUri;
 
+#[cfg(feature = "dev-keys")]
 /// The demo signing key of `name`: the secret URI `//<name>` (the dev chain's `//Alice` is
 /// `demo_signer("Alice")`).
 pub fn demo_signer(name: &str) -> Keypair {
@@ -21,11 +27,13 @@ pub fn account_of(key: &Keypair) -> AccountId {
     AccountId::from(key.public_key().0)
 }
 
+#[cfg(feature = "dev-keys")]
 /// The demo X25519 secret of `name` (derived: a stand-in, never a real patient's key).
 pub fn demo_secret(name: &str) -> SecretKey {
     SecretKey::derive(format!("carechain demo x25519 key of {name}").as_bytes())
 }
 
+#[cfg(feature = "dev-keys")]
 /// The X25519 public key the registry publishes for demo actor `name`.
 pub fn key_for(name: &str) -> EncryptionKey {
     EncryptionKey(demo_secret(name).public().0)
@@ -41,7 +49,7 @@ pub fn verify(account: &AccountId, message: &[u8], signature: &[u8; 64]) -> bool
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "dev-keys"))]
 mod tests {
     use super::*;
 

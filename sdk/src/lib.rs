@@ -28,8 +28,8 @@ pub mod view;
 
 pub use carechain_common as common;
 pub use contracts::{bundles_dir, Artifact, Bundles, Contract};
-pub use deploy::{
-    account, credential, deploy_suite, digest, key_for, new_record_id, DeployOptions,
-};
+#[cfg(feature = "dev-keys")]
+pub use deploy::{account, key_for};
+pub use deploy::{credential, deploy_suite, digest, new_record_id, DeployOptions};
 pub use ledger::{CallReport, ChainRead, ChainWrite, Failure, Finalized, RawEvent, Shared};
 pub use view::Page;

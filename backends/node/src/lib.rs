@@ -577,7 +577,17 @@ impl ChainWrite for NodeLedger {
         self.admin
     }
 
-    /// A key derived from the run and the name, funded by the deployer on first use.
+    /// Without the `dev-actors` feature (shipped binaries: the command line signs with the key it
+    /// is given) no key is derived from a name.
+    #[cfg(not(feature = "dev-actors"))]
+    fn actor(&mut self, name: &str) -> AccountId {
+        let _ = &self.run;
+        panic!("no account for {name}: this build derives no keys from names (feature dev-actors)")
+    }
+
+    /// A key derived from the run and the name, funded by the deployer on first use (feature
+    /// `dev-actors`: the scenario and the tests).
+    #[cfg(feature = "dev-actors")]
     fn actor(&mut self, name: &str) -> AccountId {
         let key = keypair(&format!("//CareChain//{}//{name}", self.run)).expect("a derived key");
         let account = AccountId::from(key.public_key().0);

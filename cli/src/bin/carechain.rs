@@ -100,6 +100,12 @@ fn main() {
                 .unwrap_or_else(|e| fail(exit::SETUP, &e));
             *slot = VaultSecret(Some(std::sync::Arc::new(vault)));
         }
+        if let Some(slot) = cli.command.wants_former_vault_key() {
+            let former = keys
+                .former_vault_key(&name, &password)
+                .unwrap_or_else(|e| fail(exit::SETUP, &e));
+            *slot = VaultSecret(Some(std::sync::Arc::new(former)));
+        }
         NodeLedger::connect_suite_with_key(&cli.url, &cli.deployments, chain)
             .unwrap_or_else(|e| fail(exit::SETUP, &e))
     } else {
@@ -158,6 +164,119 @@ fn finish(json: bool, result: Result<Output, CliError>) -> ! {
 
 #[cfg(test)]
 mod tests {
+    /// Every `carechain …` line of README.md's `sh` blocks parses as this command line (its
+    /// placeholders filled in: `<…>` with 32 bytes hex, `4821…` with a number, `5F…` with an
+    /// account; `$CARECHAIN_GATEWAY_URL` set, as the README says), so the README's commands
+    /// cannot drift from the CLI's arguments.
+    #[test]
+    fn every_command_in_the_readme_parses() {
+        use clap::Parser;
+        // The README's record commands take the gateway from the environment, as it says.
+        std::env::set_var("CARECHAIN_GATEWAY_URL", "http://127.0.0.1:8700");
+        let readme = include_str!("../../../README.md");
+        let mut lines = Vec::new();
+        let mut in_sh = false;
+        let mut pending = String::new();
+        for line in readme.lines() {
+            if line.starts_with("```") {
+                in_sh = line == "```sh";
+                continue;
+            }
+            if !in_sh {
+                continue;
+            }
+            let line = line.split(" # ").next().unwrap_or("").trim_end();
+            if let Some(start) = line.strip_suffix('\\') {
+                pending.push_str(start);
+                pending.push(' ');
+                continue;
+            }
+            pending.push_str(line);
+            let full = std::mem::take(&mut pending);
+            if full.trim_start().starts_with("carechain ") {
+                lines.push(full.trim().to_owned());
+            }
+        }
+        assert!(
+            lines.len() > 40,
+            "the README's commands were found ({})",
+            lines.len()
+        );
+        for line in &lines {
+            let words = fill(line);
+            if let Err(e) = super::Cli::try_parse_from(&words) {
+                panic!("README.md: `{line}` does not parse as {words:?}:\n{e}");
+            }
+        }
+    }
+
+    /// A README line as arguments: quotes honoured, placeholders filled, optional parts
+    /// included, a redirection dropped.
+    fn fill(line: &str) -> Vec<String> {
+        let mut text = String::new();
+        let mut rest = line;
+        while let Some(open) = rest.find('<') {
+            text.push_str(&rest[..open]);
+            match rest[open..].find('>') {
+                Some(close) => {
+                    text.push_str(&"ab".repeat(32));
+                    rest = &rest[open + close + 1..];
+                }
+                None => {
+                    rest = &rest[open..];
+                    break;
+                }
+            }
+        }
+        text.push_str(rest);
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut quote = None;
+        let mut started = false;
+        for c in text.chars() {
+            match (quote, c) {
+                (None, '\'' | '"') => {
+                    quote = Some(c);
+                    started = true;
+                }
+                (Some(q), c) if c == q => quote = None,
+                (None, ' ') => {
+                    if started {
+                        words.push(std::mem::take(&mut word));
+                        started = false;
+                    }
+                }
+                (_, c) => {
+                    word.push(c);
+                    started = true;
+                }
+            }
+        }
+        if started {
+            words.push(word);
+        }
+        let end = words
+            .iter()
+            .position(|w| w == ">" || w == "|")
+            .unwrap_or(words.len());
+        words.truncate(end);
+        words
+            .into_iter()
+            // An optional part (`[--dry-run]`) is parsed too.
+            .map(
+                |w| match w.strip_prefix('[').and_then(|w| w.strip_suffix(']')) {
+                    Some(inner) => inner.to_owned(),
+                    None => w,
+                },
+            )
+            .map(|w| match w.strip_suffix('…') {
+                Some(stem) if stem.starts_with(|c: char| c.is_ascii_digit()) => stem.to_owned(),
+                Some(_) => "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY".to_owned(),
+                None => w,
+            })
+            .collect()
+    }
+
     /// clap's own consistency checks over every subcommand (a clash of a global option with a
     /// subcommand's panics only when that subcommand is parsed).
     #[test]
