@@ -9,7 +9,8 @@
 # the revocation (every vault key made by `carechain vault-key`); then the acceptance story with
 # keystore identities only (hospital A, clinic B, a patient): put 10 MiB, share, read, revoke
 # (exit 5), the patient's key changes and the hospital re-wraps for it, the hospital rotates its
-# own key and re-wraps from the former one; the audit chain is verified.
+# own key and re-wraps from the former one; the insurer settles hospital A's claim on the record
+# from the command line and its escrow balances exactly; the audit chain is verified.
 # Secret URIs come from files.
 # Usage: e2e/cli.sh [ws://127.0.0.1:9944] (from the repository root)
 set -euo pipefail
@@ -17,7 +18,10 @@ cd "$(dirname "$0")/.."
 URL=${1:-ws://127.0.0.1:9944}
 say() { printf '[cli-e2e] %s\n' "$*"; }
 cargo build -q -p carechain-cli --bin carechain
-bash scripts/check-shipped.sh target/debug/carechain
+# The check's control: a binary built with the derivations (the node end-to-end tests', when
+# scripts/e2e.sh ran them first).
+control=$(ls target/debug/deps/node-* 2>/dev/null | grep -v '\.d$' | head -1 || true)
+bash scripts/check-shipped.sh ${control:+--control "$control"} target/debug/carechain
 CC="target/debug/carechain --url $URL"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -218,6 +222,28 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
     $CC --identity hospital-a record rewrap "$R2" --for me >/dev/null
     kget hospital-a "$WORK/k4.pdf" && same "$WORK/k4.pdf" || { say "hospital A's read after its rotation: $(cat "$WORK/get.err")"; exit 1; }
     $CC --identity hospital-a --json record get "$R2" --version 1 --out "$WORK/k5.pdf" >/dev/null && same "$WORK/k5.pdf"
+    say "the insurer settles from the command line: the patient grants it payment, a policy, hospital A's claim on its record, check, adjudicate, settle; escrow show balances exactly"
+    $P grant --patient "$PP" --grantee "$CHARLIE" --categories laboratory --purposes payment --until 2099-01-01 >/dev/null
+    TODAY=$(date -u +%F); NEXT_YEAR=$(date -u -d '+300 days' +%F)
+    POLICY=$($CC --suri-file "$WORK/charlie.suri" --json policy-create --patient "$PP" --coverage laboratory \
+        --start "$TODAY" --end "$NEXT_YEAR" --limit 5000000 --deductible 0 --coinsurance-bps 2000 | grep -o '"policy": [0-9]*' | grep -o '[0-9]*$')
+    printf 'hospital-a and insurer shared key (e2e)' > "$WORK/claims.key"
+    printf '[{"code": "80053", "date": "%s", "billed": 12000}]' "$TODAY" > "$WORK/lines.json"
+    CLAIM=$($CC --identity hospital-a --json claim-submit --policy "$POLICY" --patient "$PP" --record "$R2" \
+        --lines "$WORK/lines.json" --service-key-file "$WORK/claims.key" | grep -o '"claim": [0-9]*' | grep -o '[0-9]*$')
+    [ -n "$CLAIM" ] || { say "the claim was not submitted"; exit 1; }
+    $CC --suri-file "$WORK/charlie.suri" claim-check --claim "$CLAIM" --lines "$WORK/lines.json" --service-key-file "$WORK/claims.key" >/dev/null
+    code=0; $CC --identity hospital-a adjudicate --claim "$CLAIM" --line approve:10000 >/dev/null 2>&1 || code=$?
+    [ $code -eq 1 ] || { say "the claimant adjudicating its own claim: expected exit 1, got $code"; exit 1; }
+    escrow() { $CC --json escrow show --insurer "$CHARLIE" | grep -o "\"$1\": \"[0-9]*\"" | grep -o '[0-9]*'; }
+    before=$(escrow balance); committed_before=$(escrow committed)
+    $CC --suri-file "$WORK/charlie.suri" adjudicate --claim "$CLAIM" --line approve:10000 >/dev/null
+    PAID=$($CC --suri-file "$WORK/charlie.suri" --json settle "$CLAIM" | grep -o '"paid": "[0-9]*"' | grep -o '[0-9]*')
+    # Allowed 100.00, no deductible, 20 % coinsurance: the plan pays 80.00.
+    [ "$PAID" -eq 8000 ] || { say "settled $PAID, expected 8000"; exit 1; }
+    [ "$(escrow balance)" -eq $((before - PAID)) ] && [ "$(escrow committed)" -eq "$committed_before" ] \
+        || { say "escrow: balance $before -> $(escrow balance), committed $committed_before -> $(escrow committed), paid $PAID"; exit 1; }
+    $CC --json claim "$CLAIM" | grep -q '"status": "Settled"' || { say "claim $CLAIM is not Settled: $($CC --json claim "$CLAIM")"; exit 1; }
     printf 'not it\n' > "$WORK/wrong"
     code=0; CARECHAIN_PASSWORD_FILE="$WORK/wrong" $CC --identity clinic-b record get "$R2" --out "$WORK/e.pdf" 2>/dev/null || code=$?
     [ $code -eq 4 ] && [ ! -e "$WORK/e.pdf" ] || { say "a wrong password: expected exit 4 and no file, got $code"; exit 1; }
