@@ -96,8 +96,8 @@ pub fn upload<L: ChainWrite>(
 }
 
 /// An upload in progress, kept on the author's disk from before the anchor until the upload is
-/// complete, so a crash at any point can be completed (`record put --resume`): the sealed blob
-/// (ciphertext: the chain anchors its hash) and its data key wrapped for the author's own
+/// complete, so a crash at any point can be completed (`carechain record resume ID`): the sealed
+/// blob (ciphertext: the chain anchors its hash) and its data key wrapped for the author's own
 /// registered key (never in clear). Files: `record-<id>.blob` and `record-<id>.key` in `dir`,
 /// each written whole (a temporary file, then a rename) and owner-only.
 pub struct Pending {
