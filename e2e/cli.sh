@@ -133,10 +133,14 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
     printf '//Ferdie' > "$WORK/ferdie.suri"
     FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL
     register_org ferdie "$FERDIE" provider
-    grant() { # grantee -> grant id
-        $CC --suri-file "$WORK/dave.suri" --json grant --patient "$PATIENT" --grantee "$1" \
-            --categories laboratory --purposes treatment --until 2099-01-01 | grep -o '"grant": [0-9]*' | grep -o '[0-9]*$'
+    grant_as() { # patient grantee purpose signer-option... -> grant id (laboratory, until 2099)
+        local patient=$1 grantee=$2 purpose=$3
+        shift 3
+        $CC "$@" --json grant --patient "$patient" --grantee "$grantee" --categories laboratory \
+            --purposes "$purpose" --until 2099-01-01 | grep -o '"grant": [0-9]*' | grep -o '[0-9]*$'
     }
+    grant() { grant_as "$PATIENT" "$1" treatment --suri-file "$WORK/dave.suri"; } # grantee -> grant id
+    same() { [ "$(sha256sum < "$1")" = "$want" ]; } # file -> whether it is the document put
     get() { # suri-name vault-key-name out -> exit code
         set +e
         $CC --suri-file "$WORK/$1.suri" --json record get "$RECORD" --out "$3" \
@@ -151,15 +155,15 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
     $CC --suri-file "$WORK/eve.suri" --json record put "$WORK/scan.pdf" --patient "$PATIENT" --category laboratory | tee "$WORK/put.json"
     RECORD=$(grep -o '"record": [0-9]*' "$WORK/put.json" | grep -o '[0-9]*$')
     want=$(sha256sum < "$WORK/scan.pdf")
-    get eve eve "$WORK/a.pdf" && [ "$(sha256sum < "$WORK/a.pdf")" = "$want" ] || { say "//Eve's read: $(cat "$WORK/get.err")"; exit 1; }
+    get eve eve "$WORK/a.pdf" && same "$WORK/a.pdf" || { say "//Eve's read: $(cat "$WORK/get.err")"; exit 1; }
     say "//Ferdie (clinic) is refused (exit 5) until //Dave grants it and shares the record's key"
     code=0; get ferdie ferdie "$WORK/b.pdf" || code=$?
     [ $code -eq 5 ] || { say "expected exit 5, got $code: $(cat "$WORK/get.json" "$WORK/get.err")"; exit 1; }
     GRANT=$(grant "$FERDIE")
     $CC --suri-file "$WORK/dave.suri" record share "$RECORD" --with "$FERDIE" --vault-key-file "$KEYS/dave.vault-key"
-    get ferdie ferdie "$WORK/b.pdf" && [ "$(sha256sum < "$WORK/b.pdf")" = "$want" ] || { say "//Ferdie's read: $(cat "$WORK/get.err")"; exit 1; }
+    get ferdie ferdie "$WORK/b.pdf" && same "$WORK/b.pdf" || { say "//Ferdie's read: $(cat "$WORK/get.err")"; exit 1; }
     say "//Dave reads his own record; then revokes //Ferdie, whose next read exits 5"
-    get dave dave "$WORK/own.pdf" && [ "$(sha256sum < "$WORK/own.pdf")" = "$want" ] || { say "//Dave's read: $(cat "$WORK/get.err")"; exit 1; }
+    get dave dave "$WORK/own.pdf" && same "$WORK/own.pdf" || { say "//Dave's read: $(cat "$WORK/get.err")"; exit 1; }
     $CC --suri-file "$WORK/dave.suri" revoke "$GRANT"
     code=0; get ferdie ferdie "$WORK/c.pdf" || code=$?
     [ $code -eq 5 ] && [ ! -e "$WORK/c.pdf" ] || { say "expected exit 5 and no file, got $code"; exit 1; }
@@ -184,10 +188,7 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
     P="$CC --identity patient-p"
     $P patient-register --key "$(field "$WORK/patient-p.json" vaultPublicKey)" >/dev/null
     PP=$($P --json whoami | grep -o '"patient": "[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
-    kgrant() { # grantee -> grant id
-        $P --json grant --patient "$PP" --grantee "$1" --categories laboratory --purposes treatment \
-            --until 2099-01-01 | grep -o '"grant": [0-9]*' | grep -o '[0-9]*$'
-    }
+    kgrant() { grant_as "$PP" "$1" treatment --identity patient-p; } # grantee -> grant id
     kget() { # identity out -> exit code (the answer in get.json, the reason in get.err)
         set +e
         $CC --identity "$1" --json record get "$R2" --out "$2" > "$WORK/get.json" 2>"$WORK/get.err"
@@ -195,7 +196,6 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
         set -e
         return $code
     }
-    same() { [ "$(sha256sum < "$1")" = "$want" ]; }
     kgrant "$HOSPITAL" >/dev/null
     say "hospital A puts a 10 MiB PDF for the patient; the patient grants clinic B and shares it; B reads the same SHA-256"
     $CC --identity hospital-a --json record put "$WORK/scan.pdf" --patient "$PP" --category laboratory > "$WORK/put2.json"
@@ -223,7 +223,7 @@ if [ -n "${CARECHAIN_GATEWAY_URL:-}" ]; then
     kget hospital-a "$WORK/k4.pdf" && same "$WORK/k4.pdf" || { say "hospital A's read after its rotation: $(cat "$WORK/get.err")"; exit 1; }
     $CC --identity hospital-a --json record get "$R2" --version 1 --out "$WORK/k5.pdf" >/dev/null && same "$WORK/k5.pdf"
     say "the insurer settles from the command line: the patient grants it payment, a policy, hospital A's claim on its record, check, adjudicate, settle; escrow show balances exactly"
-    $P grant --patient "$PP" --grantee "$CHARLIE" --categories laboratory --purposes payment --until 2099-01-01 >/dev/null
+    grant_as "$PP" "$CHARLIE" payment --identity patient-p >/dev/null
     TODAY=$(date -u +%F); NEXT_YEAR=$(date -u -d '+300 days' +%F)
     POLICY=$($CC --suri-file "$WORK/charlie.suri" --json policy-create --patient "$PP" --coverage laboratory \
         --start "$TODAY" --end "$NEXT_YEAR" --limit 5000000 --deductible 0 --coinsurance-bps 2000 | grep -o '"policy": [0-9]*' | grep -o '[0-9]*$')

@@ -451,9 +451,8 @@ pub enum RecordCommand {
     /// logged first (exit 5 when it is not granted).
     Rewrap {
         id: RecordId,
-        /// `me` or `patient`.
-        #[arg(long = "for")]
-        for_whom: String,
+        #[arg(long = "for", value_enum)]
+        for_whom: RewrapFor,
         /// The key to open with: with `--for me` your former key (default: the `--identity`'s
         /// newest former vault key), with `--for patient` your current key (default: the
         /// `--identity`'s vault key).
@@ -464,6 +463,15 @@ pub enum RecordCommand {
         #[command(flatten)]
         gateway: GatewayArgs,
     },
+}
+
+/// Whose registered key `record rewrap` wraps for.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RewrapFor {
+    /// Yours, from your former key's slot.
+    Me,
+    /// The record's patient's, from your own slot.
+    Patient,
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -967,7 +975,7 @@ impl Command {
                 for_whom,
                 vault,
                 ..
-            }) if for_whom != "me" => Some(vault),
+            }) if *for_whom == RewrapFor::Patient => Some(vault),
             _ => None,
         }
     }
@@ -980,7 +988,7 @@ impl Command {
                 for_whom,
                 vault,
                 ..
-            }) if for_whom == "me" => Some(vault),
+            }) if *for_whom == RewrapFor::Me => Some(vault),
             _ => None,
         }
     }
@@ -1845,20 +1853,19 @@ fn record<L: ChainWrite>(
             let patient = view::patient(l, meta.patient)
                 .ok_or_else(|| refused(format!("record {id}'s patient is not registered")))?;
             let secret = vault_secret(vault_key_file, vault)?;
-            let (from, to) = match for_whom.as_str() {
+            let (from, to) = match for_whom {
                 // My former key's slot, for my registered key: an organisation's, or (the
                 // patient's side) the patient's.
-                "me" => {
+                RewrapFor::Me => {
                     let to = match view::organisation(l, me) {
                         Some(o) => o.key.0,
                         None => patient.key.0,
                     };
                     (Some(key_slot(&secret.public().0)), to)
                 }
-                "patient" => (None, patient.key.0),
-                other => return Err(usage(format!("--for {other}: say me or patient"))),
+                RewrapFor::Patient => (None, patient.key.0),
             };
-            if from.as_deref() == Some(key_slot(&to).as_str()) {
+            if for_whom == RewrapFor::Me && secret.public().0 == to {
                 return Err(usage(
                     "that key is your registered key already: --for me re-wraps from a former key \
                      (`carechain keys rotate`, then `carechain rotate-key`)",

@@ -6,7 +6,7 @@
 
 use carechain_backend_node::{parse_ss58, ss58};
 use carechain_cli::commands::{
-    exit, run, run_without_chain, Command, GatewayArgs, GrantArgs, RecordCommand as R,
+    exit, run, run_without_chain, Command, GatewayArgs, GrantArgs, RecordCommand as R, RewrapFor,
 };
 use carechain_common::*;
 use carechain_gateway::{open_store, spawn, Config, Gateway};
@@ -89,6 +89,23 @@ impl World {
         (account, secret)
     }
 
+    /// A patient registered by its controller `name` with a vault key the command line made:
+    /// the controller, the patient id (hex, as commands take it) and the vault key's file.
+    fn patient(&mut self, name: &str) -> (AccountId, String, PathBuf) {
+        let (public, secret) = self.vault_key(name);
+        let controller = self.chain.actor(name);
+        let (out, _) = cmd_as(
+            self,
+            controller,
+            Command::PatientRegister {
+                key: hex::encode(public),
+            },
+        )
+        .unwrap();
+        let patient = out["result"]["patient"].as_str().unwrap().to_owned();
+        (controller, patient, secret)
+    }
+
     fn get(
         &mut self,
         who: AccountId,
@@ -142,15 +159,7 @@ fn a_record_is_put_read_shared_and_revoked_with_the_users_own_keys() {
     let (hospital, hospital_key) = w.organisation("hospital-a", &[Role::Provider]);
     let (clinic, clinic_key) = w.organisation("clinic-b", &[Role::Provider]);
     let (insurer, _) = w.organisation("insurer", &[Role::Insurer]);
-    let (patient_public, patient_key) = w.vault_key("patient");
-    let patient_account = w.chain.actor("patient");
-    w.chain.set_actor(patient_account);
-    let (out, _) = w
-        .cmd(Command::PatientRegister {
-            key: hex::encode(patient_public),
-        })
-        .unwrap();
-    let patient = out["result"]["patient"].as_str().unwrap().to_owned();
+    let (patient_account, patient, patient_key) = w.patient("patient");
     w.grant(&patient, hospital);
 
     // A 300 KB document, not valid UTF-8.
@@ -260,17 +269,7 @@ fn nothing_is_lost_across_a_recovery_and_a_key_rotation_from_the_command_line() 
     let mut w = World::new("recovery");
     let (hospital, hospital_key) = w.organisation("hospital-r", &[Role::Provider]);
     let (clinic, clinic_key) = w.organisation("clinic-r", &[Role::Provider]);
-    let (patient_public, patient_key) = w.vault_key("patient-r");
-    let lost = w.chain.actor("patient-r");
-    let (out, _) = cmd_as(
-        &mut w,
-        lost,
-        Command::PatientRegister {
-            key: hex::encode(patient_public),
-        },
-    )
-    .unwrap();
-    let patient = out["result"]["patient"].as_str().unwrap().to_owned();
+    let (lost, patient, patient_key) = w.patient("patient-r");
     let patient_id = PatientId(hex::decode(&patient).unwrap().try_into().unwrap());
     w.grant(&patient, hospital);
     let document = w.path("scan.pdf");
@@ -382,23 +381,23 @@ fn nothing_is_lost_across_a_recovery_and_a_key_rotation_from_the_command_line() 
     assert!(!w.path("after.pdf").exists());
     // The recovery ended every grant: the author re-wraps only once granted again; a clinic
     // that was never granted re-wraps nothing (exit 5, logged).
-    let rewrap = |for_whom: &str, key: &Path| {
+    let rewrap = |for_whom: RewrapFor, key: &Path| {
         Command::Record(R::Rewrap {
             id,
-            for_whom: for_whom.into(),
+            for_whom,
             vault_key_file: Some(key.to_path_buf()),
             vault: Default::default(),
             gateway: gateway.clone(),
         })
     };
-    let (_, code) = cmd_as(&mut w, hospital, rewrap("patient", &hospital_key)).unwrap();
+    let (_, code) = cmd_as(&mut w, hospital, rewrap(RewrapFor::Patient, &hospital_key)).unwrap();
     assert_eq!(code, exit::NEGATIVE);
-    let (_, code) = cmd_as(&mut w, clinic, rewrap("patient", &clinic_key)).unwrap();
+    let (_, code) = cmd_as(&mut w, clinic, rewrap(RewrapFor::Patient, &clinic_key)).unwrap();
     assert_eq!(code, exit::NEGATIVE);
     assert!(w.get(heir, id, &new_key, "after.pdf").is_err());
     w.chain.set_actor(heir);
     w.grant(&patient, hospital);
-    let (out, code) = cmd_as(&mut w, hospital, rewrap("patient", &hospital_key)).unwrap();
+    let (out, code) = cmd_as(&mut w, hospital, rewrap(RewrapFor::Patient, &hospital_key)).unwrap();
     assert_eq!(code, 0, "{out}");
     let (_, code) = w.get(heir, id, &new_key, "after.pdf").unwrap();
     assert_eq!(code, 0);
@@ -436,9 +435,9 @@ fn nothing_is_lost_across_a_recovery_and_a_key_rotation_from_the_command_line() 
     let (code, _) = w.get(hospital, id, &rotated_key, "h.pdf").unwrap_err();
     assert_eq!(code, exit::NEGATIVE, "no slot for the new key yet");
     // Re-wrapping "for me" from the key that is registered already is a usage error.
-    let (code, _) = cmd_as(&mut w, hospital, rewrap("me", &rotated_key)).unwrap_err();
+    let (code, _) = cmd_as(&mut w, hospital, rewrap(RewrapFor::Me, &rotated_key)).unwrap_err();
     assert_eq!(code, exit::USAGE);
-    let (out, code) = cmd_as(&mut w, hospital, rewrap("me", &hospital_key)).unwrap();
+    let (out, code) = cmd_as(&mut w, hospital, rewrap(RewrapFor::Me, &hospital_key)).unwrap();
     assert_eq!(code, 0, "{out}");
     let (_, code) = w.get(hospital, id, &rotated_key, "h.pdf").unwrap();
     assert_eq!(code, 0);
@@ -454,17 +453,7 @@ fn an_interrupted_put_is_completed_by_its_author_and_nothing_is_lost() {
     let mut w = World::new("resume");
     let (hospital, hospital_key) = w.organisation("hospital-p", &[Role::Provider]);
     let (clinic, clinic_key) = w.organisation("clinic-p", &[Role::Provider]);
-    let (patient_public, patient_key) = w.vault_key("patient-p");
-    let patient_account = w.chain.actor("patient-p");
-    let (out, _) = cmd_as(
-        &mut w,
-        patient_account,
-        Command::PatientRegister {
-            key: hex::encode(patient_public),
-        },
-    )
-    .unwrap();
-    let patient = out["result"]["patient"].as_str().unwrap().to_owned();
+    let (patient_account, patient, patient_key) = w.patient("patient-p");
     w.grant(&patient, hospital);
     let document = w.path("scan.pdf");
     std::fs::write(&document, vec![3u8; 80_000]).unwrap();
